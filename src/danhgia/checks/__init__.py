@@ -1,0 +1,1 @@
+"""Validation checks, one module per family; each check yields Finding objects."""

@@ -1,0 +1,63 @@
+"""The ``danhgia`` command line: a thin Typer layer over the library.
+
+Exit codes, the same for every command: 0 done and nothing wrong; 1 the inputs break rules;
+2 the command was used wrongly or a framework / roster / config file is invalid; 3 an internal
+error (a bug; ``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from danhgia import __version__
+from danhgia.cli import framework_cmd
+from danhgia.cli.common import EXIT_INTERNAL, ISSUES_URL, err_console
+
+app = typer.Typer(
+    name="danhgia",
+    help="Đánh giá, xếp loại CBCCVC và LĐHĐ hằng tháng, hằng năm từ bảng điểm Excel.\n\n"
+         "Monthly and annual evaluation of Vietnamese public servants over Excel scoresheets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(framework_cmd.app, name="framework")
+
+# Each command lives in its own module and registers itself on ``app``.
+from danhgia.cli import commands  # noqa: E402,F401  (registration side effect)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"danhgia {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                        help="In phiên bản / print the version.")) -> None:
+    pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: Typer handles usage errors (exit 2); anything unexpected is exit 3."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="danhgia")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err_console.print("Đã dừng / interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: one clear message, the traceback only with --debug
+        if debug:
+            raise
+        err_console.print(
+            f"Lỗi nội bộ của danhgia ({type(exc).__name__}: {exc}). Vui lòng báo lỗi tại {ISSUES_URL} "
+            f"kèm lệnh đã chạy; thêm --debug để xem chi tiết.\n"
+            f"Internal error in danhgia ({type(exc).__name__}). Please report it at {ISSUES_URL}; "
+            f"add --debug for the traceback.", markup=False)
+        sys.exit(EXIT_INTERNAL)

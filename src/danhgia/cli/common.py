@@ -1,0 +1,64 @@
+"""Shared CLI pieces: option bundles, consoles, exit codes, error reporting.
+
+The CLI parses arguments and prints; every decision is made in the library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/danhgia/danhgia/issues"
+
+
+class Lang(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+# Option bundles (sqlite-utils style): reuse these so every command spells them the same way.
+LangOpt = typer.Option(Lang.vi, "--lang", help="Ngôn ngữ hiển thị / output language (vi, en).",
+                       envvar="DANHGIA_LANG", case_sensitive=False)
+ForceOpt = typer.Option(False, "--force", help="Ghi đè tệp kết quả đã có / replace an existing output file.")
+JobsOpt = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Số tiến trình đọc tệp / number of reader processes.")
+DebugOpt = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội bộ / show internal tracebacks.", hidden=False)
+FrameworkOpt = typer.Option(None, "--framework", "-F", help="Khung đánh giá: mã có sẵn hoặc tệp YAML / framework preset id or YAML file.")
+RosterOpt = typer.Option(None, "--roster", "-r", help="Danh sách nhân sự (.xlsx, .csv) / staff roster.")
+ConfigOpt = typer.Option(None, "--config", help="Tệp cấu hình đơn vị (mặc định: danhgia.yaml gần đầu vào) / unit file.")
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+
+def tr(lang: Lang | str, vi: str, en: str) -> str:
+    return en if str(getattr(lang, "value", lang)) == "en" else vi
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a usage / input-file problem to stderr and exit (2 by default)."""
+    err_console.print(message, markup=False)
+    raise typer.Exit(code)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout: always parseable, UTF-8, no rich markup."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

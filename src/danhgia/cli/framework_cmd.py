@@ -1,0 +1,109 @@
+"""``danhgia framework``: list, show, check and schema of criteria frameworks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from danhgia import framework as fw
+from danhgia.cli.common import (EXIT_OK, EXIT_USAGE, Format, Lang, LangOpt, fail, out_console,
+                                print_json, tr)
+
+app = typer.Typer(help="Khung tiêu chí đánh giá (YAML) / criteria frameworks.", no_args_is_help=True)
+
+
+def _n(x) -> str:
+    return fw._n(x)
+
+
+@app.command("list")
+def list_(fmt: Format = typer.Option(Format.text, "--format", help="text | json"), lang: Lang = LangOpt) -> None:
+    """Liệt kê các khung có sẵn / list the shipped presets."""
+    rows = []
+    for pid in fw.preset_ids():
+        f = fw.load(pid)
+        rows.append({"id": f.id, "title": f.title_en if lang == Lang.en and f.title_en else f.title,
+                     "kind": f.kind, "version": f.version,
+                     "variants": [v.id for v in f.variants],
+                     "quota": None if f.quota is None else f"{f.quota.grade} ≤ {_n(f.quota.cap)}% ({f.quota.base})"})
+    if fmt == Format.json:
+        print_json(rows)
+        return
+    t = Table(title=tr(lang, "Khung đánh giá có sẵn", "Shipped frameworks"))
+    for h in (tr(lang, "Mã", "Id"), tr(lang, "Tên", "Title"), tr(lang, "Loại", "Kind"),
+              tr(lang, "Bảng điểm", "Variants"), tr(lang, "Tỷ lệ", "Quota")):
+        t.add_column(h)
+    for r in rows:
+        t.add_row(r["id"], r["title"], r["kind"], ", ".join(r["variants"]) or "—", r["quota"] or "—")
+    out_console.print(t)
+
+
+@app.command("show")
+def show(ref: str = typer.Argument(..., help="Mã khung hoặc tệp YAML / preset id or file"),
+         fmt: Format = typer.Option(Format.text, "--format", help="text | json"), lang: Lang = LangOpt) -> None:
+    """In cây tiêu chí của một khung / print a framework's criteria tree."""
+    try:
+        f = fw.load(ref)
+    except fw.FrameworkError as exc:
+        fail(str(exc))
+    if fmt == Format.json:
+        print_json(json.loads(f.model_dump_json(exclude_none=True)))
+        return
+    en = lang == Lang.en
+    root = Tree(f"[bold]{f.id}[/] — {f.title_en if en and f.title_en else f.title} (v{f.version})")
+    srcs = root.add(tr(lang, "Nguồn", "Sources"))
+    for s in f.sources:
+        srcs.add(" ".join(x for x in (s.doc, s.date or "", f"— {s.note}" if s.note else "") if x))
+    if f.grades:
+        g = root.add(tr(lang, "Mức xếp loại", "Grades"))
+        for b in f.grades:
+            g.add(f"{b.grade} {b.short}: {b.label_en if en and b.label_en else b.label} ({b.describe()})")
+    if f.quota:
+        q = f.quota
+        root.add(tr(lang, "Tỷ lệ", "Quota") + f": {q.grade} ≤ {_n(q.cap)}% · base={q.base} · {q.pooling} · {q.rounding}"
+                 + (" · (cần xác minh / verify)" if q.verify else ""))
+    for v in f.variants:
+        vt = root.add(f"[bold]{v.id}[/] — {v.title_en if en and v.title_en else v.title} ({_n(v.total_max)})")
+        nodes = {None: vt}
+        parents = v.parent_of()
+        for c, _depth in v.walk():
+            kind = "" if c.kind == "score" else f" [{c.kind}]"
+            note = tr(lang, " · cần ghi nội dung", " · note required") if c.note_required else ""
+            label = c.label_en if en and c.label_en else c.label
+            nodes[c.code] = nodes[parents[c.code]].add(f"{c.code}  {label} — {_n(c.max)}{kind}{note}")
+    if f.annual:
+        a = f.annual
+        at = root.add(tr(lang, "Xếp loại năm", "Annual rating"))
+        for ap in a.applies_to:
+            at.add(f"{', '.join(ap.groups)}: {ap.from_year or '…'}–{ap.to_year or '…'}")
+        at.add(f"strategy={a.default_strategy} · min_months_worked={_n(a.min_months_worked)}")
+    out_console.print(root)
+
+
+@app.command("check")
+def check(files: List[Path] = typer.Argument(..., help="Tệp khung YAML / framework files"), lang: Lang = LangOpt) -> None:
+    """Kiểm tra tệp khung; lỗi kèm đường dẫn YAML / self-check framework files (exit 2 on errors)."""
+    bad = 0
+    for path in files:
+        try:
+            f = fw.load(path)
+        except fw.FrameworkError as exc:
+            bad += 1
+            out_console.print(f"✗ {path}", markup=False)
+            for ypath, line, msg in exc.problems:
+                loc = f"{path}:{line}" if line else str(path)
+                out_console.print(f"  {loc}: {ypath}: {msg}", markup=False)
+            continue
+        out_console.print(f"✓ {path} ({f.id}, {len(f.variants)} " + tr(lang, "bảng điểm", "variants") + ")", markup=False)
+    raise typer.Exit(EXIT_USAGE if bad else EXIT_OK)
+
+
+@app.command("schema")
+def schema() -> None:
+    """In JSON Schema của tệp khung (cho trình soạn thảo) / print the JSON schema for editors."""
+    print_json(fw.json_schema())

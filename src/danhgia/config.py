@@ -1,0 +1,107 @@
+"""The unit file ``danhgia.yaml`` (found in the input folder or its parents) and input limits.
+
+Flags on the command line win over the unit file; the unit file wins over the preset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from danhgia import framework as fw_mod
+
+CONFIG_NAME = "danhgia.yaml"
+DEFAULT_FRAMEWORK = "hanoi-2022"
+
+
+class Limits(BaseModel):
+    """Bounds that keep a hostile file from exhausting the machine; a unit may change them."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_uncompressed_bytes: int = 300 * 1024 * 1024
+    max_compression_ratio: int = 200
+    max_rows: int = 5000
+    max_columns: int = 200
+    max_sheets: int = 400
+    max_cell_chars: int = 32767
+
+
+class UnitConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    unit: str | None = None
+    framework: str | None = None
+    frameworks: dict[str, str] = {}        # variant id or staff group → framework id or file
+    overrides: dict[str, Any] = {}          # merged into every framework (calendar, quota, ...)
+    exceptional: bool = False               # unit with exceptional results (higher cap)
+    roster: str | None = None
+    events: str | None = None
+    annual_rules: dict[str, str] = {}      # staff group → rules id (overrides the year's default)
+    strategy: str | None = None
+    limits: Limits = Limits()
+    source: str | None = None               # where the file was found (set on load)
+
+    def resolve_path(self, value: str | None) -> str | None:
+        if value is None or self.source is None:
+            return value
+        p = Path(value)
+        return str(p if p.is_absolute() else Path(self.source).parent / p)
+
+
+class ConfigError(Exception):
+    pass
+
+
+def find(start: str | Path | None) -> Path | None:
+    if start is None:
+        return None
+    p = Path(start).resolve()
+    if p.is_file():
+        p = p.parent
+    for folder in (p, *p.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: str | Path | None) -> UnitConfig:
+    if path is None:
+        return UnitConfig()
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: không đọc được tệp cấu hình / cannot read the unit file: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: tệp cấu hình phải là một bảng YAML / must be a YAML mapping")
+    try:
+        cfg = UnitConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError("\n".join(lines)) from None
+    cfg.source = str(path)
+    return cfg
+
+
+def discover(paths: list[str | Path], explicit: str | Path | None = None) -> UnitConfig:
+    """The unit file named explicitly, else the first found beside or above the inputs."""
+    if explicit:
+        return load(explicit)
+    for p in paths:
+        found = find(p)
+        if found:
+            return load(found)
+    return UnitConfig()
+
+
+def framework_for(cfg: UnitConfig, explicit: str | None = None, variant: str | None = None,
+                  group: str | None = None) -> fw_mod.Framework:
+    """The framework to use: the flag, else the unit's per-variant/group choice, else its default."""
+    ref = explicit or cfg.frameworks.get(variant or "") or cfg.frameworks.get(group or "") \
+        or cfg.framework or DEFAULT_FRAMEWORK
+    ref = ref if ref in fw_mod.preset_ids() else (cfg.resolve_path(ref) or ref)
+    return fw_mod.load(ref, overrides=cfg.overrides or None)

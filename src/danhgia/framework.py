@@ -1,0 +1,655 @@
+"""Criteria frameworks: pydantic models, loading (with ``extends``), self-check, JSON schema.
+
+A framework file is YAML. Scores are entered at the leaves of each variant's criteria tree and
+every parent is computed, so a parent's ``max`` must equal the sum of its children's (deduction
+items excepted: they subtract inside their block). Grade bands carry explicit inclusive /
+exclusive bounds because provinces differ. Rules the domain marks *(verify)* carry
+``verify: true`` and a ``source`` so a unit can see what to confirm and change it in its own file.
+
+pydantic is used for the models so that a broken file yields precise errors at YAML paths.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from datetime import date
+from decimal import Decimal, ROUND_HALF_UP
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+GROUPS = ("can_bo", "cong_chuc", "vien_chuc", "ldhd")
+GRADES = ("A", "B", "C", "D")
+Group = Literal["can_bo", "cong_chuc", "vien_chuc", "ldhd"]
+QuotaBase = Literal["classified", "b_or_better", "exactly_b", "all_staff"]
+Pooling = Literal["pooled", "per_group", "per_task_group"]
+Rounding = Literal["floor", "round", "ceil"]
+
+HUNDREDTH = Decimal("0.01")
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Convert YAML numbers exactly (floats through their shortest repr, not binary value)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a number is required")
+    if isinstance(value, (int, str)):
+        try:
+            return Decimal(str(value).strip().replace(",", "."))
+        except ArithmeticError:
+            raise ValueError(f"'{value}' is not a number") from None
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    raise ValueError("a number is required")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Source(_Model):
+    doc: str
+    date: str | None = None
+    note: str | None = None
+
+
+class Band(_Model):
+    """An interval of numbers with explicit bounds; ``None`` means unbounded."""
+
+    min: Decimal | None = None
+    min_inclusive: bool = True
+    max: Decimal | None = None
+    max_inclusive: bool = False
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return None if v is None else to_decimal(v)
+
+    def contains(self, x: Decimal) -> bool:
+        if self.min is not None and (x < self.min or (x == self.min and not self.min_inclusive)):
+            return False
+        if self.max is not None and (x > self.max or (x == self.max and not self.max_inclusive)):
+            return False
+        return True
+
+    def describe(self) -> str:
+        lo = "" if self.min is None else f"{'≥' if self.min_inclusive else '>'} {_n(self.min)}"
+        hi = "" if self.max is None else f"{'≤' if self.max_inclusive else '<'} {_n(self.max)}"
+        return ", ".join(p for p in (lo, hi) if p) or "mọi giá trị"
+
+
+class GradeBand(Band):
+    grade: str
+    label: str
+    label_en: str = ""
+    short: str = ""
+
+
+class CompletionBand(_Model):
+    """Hanoi II.2: the share of planned work completed (percent) → allowed points."""
+
+    share: Band
+    points: Band
+
+
+class Criterion(_Model):
+    code: str
+    label: str
+    label_en: str = ""
+    max: Decimal
+    min: Decimal = Decimal(0)
+    kind: Literal["score", "bonus", "deduction"] = "score"
+    step: Decimal | None = None
+    note_required: bool = False
+    completion_bands: list[CompletionBand] | None = None
+    computed_from: list[str] | None = Field(
+        default=None,
+        description="NĐ 335: points may be computed as max × mean of these percentages",
+    )
+    children: list["Criterion"] = []
+
+    @field_validator("max", "min", "step", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return None if v is None else to_decimal(v)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self, depth: int = 0) -> Iterator[tuple["Criterion", int]]:
+        yield self, depth
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+class Variant(_Model):
+    id: str
+    title: str
+    title_en: str = ""
+    aliases: list[str] = []
+    groups: list[Group] = []
+    total_max: Decimal = Decimal(100)
+    criteria: list[Criterion]
+
+    def walk(self) -> Iterator[tuple[Criterion, int]]:
+        for c in self.criteria:
+            yield from c.walk()
+
+    def criterion(self, code: str) -> Criterion | None:
+        for c, _ in self.walk():
+            if c.code == code:
+                return c
+        return None
+
+    def leaves(self) -> list[Criterion]:
+        return [c for c, _ in self.walk() if c.is_leaf]
+
+    def parent_of(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+
+        def visit(c: Criterion, parent: str | None) -> None:
+            out[c.code] = parent
+            for ch in c.children:
+                visit(ch, c.code)
+
+        for c in self.criteria:
+            visit(c, None)
+        return out
+
+
+class QuotaRule(_Model):
+    grade: str = "A"
+    cap: Decimal = Field(description="percent, e.g. 20 for 20%")
+    base: QuotaBase = "b_or_better"
+    pooling: Pooling = "pooled"
+    rounding: Rounding = "floor"
+    exceptional_cap: Decimal | None = None
+    exceptional_base: QuotaBase | None = None
+    min_allowed: int = Field(0, description="at least this many allowed however small the group")
+    verify: bool = False
+    source: str = ""
+
+    @field_validator("cap", "exceptional_cap", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return None if v is None else to_decimal(v)
+
+
+class DayWindow(_Model):
+    start_day: int = Field(ge=1, le=31)
+    end_day: int = Field(ge=1, le=31)
+
+
+class CalendarMonth(_Model):
+    self_window: DayWindow | None = None
+    leader_deadline_day: int | None = Field(None, ge=1, le=31)
+    head_deadline_day: int | None = Field(None, ge=1, le=31)
+
+
+class Calendar(_Model):
+    """Deadlines as days of the evaluated month; ``december`` overrides them for December."""
+
+    self_window: DayWindow
+    leader_deadline_day: int | None = Field(None, ge=1, le=31)
+    head_deadline_day: int = Field(ge=1, le=31)
+    december: CalendarMonth | None = None
+    shift_for_weekends: bool = False
+    holidays: list[date] = []
+    verify: bool = False
+    source: str = ""
+
+
+class NotEvaluatedRule(_Model):
+    id: str
+    reason: str
+    reason_en: str = ""
+    teacher: bool | None = Field(None, description="true: only teachers; null: anyone")
+    groups: list[Group] = []
+    months: list[int]
+    verify: bool = False
+    source: str = ""
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, v: list[int]) -> list[int]:
+        for m in v:
+            if not 1 <= m <= 12:
+                raise ValueError(f"month {m} is not between 1 and 12")
+        return v
+
+
+class Applicability(_Model):
+    groups: list[Group]
+    from_year: int | None = None
+    to_year: int | None = None
+
+    def covers(self, year: int, group: str) -> bool:
+        if group not in self.groups:
+            return False
+        if self.from_year is not None and year < self.from_year:
+            return False
+        if self.to_year is not None and year > self.to_year:
+            return False
+        return True
+
+
+class CountRule(_Model):
+    """A ``count`` strategy rule: the first rule whose conditions hold gives the level."""
+
+    level: str
+    min_months: dict[str, int] = Field({}, description="grade → at least this many months")
+    max_months: dict[str, int] = Field({}, description="grade → at most this many months")
+    min_share: dict[str, Decimal] = Field({}, description="grade (or 'A+B') → at least this percent")
+    verify: bool = True
+
+
+class AbsenceCap(_Model):
+    from_months: Decimal = Decimal(3)
+    below_months: Decimal = Decimal(6)
+    cap: str = "C"
+
+
+class DisciplineRule(_Model):
+    level: str = "D"
+    related_only_groups: list[Group] = []
+    related_only_from: date | None = None
+    min_form: str | None = Field(None, description="e.g. khiển trách: reprimand or heavier")
+    source: str = ""
+
+
+class LeaderThreshold(_Model):
+    """Minimum unit results for a leader to keep ``level``; below them the level is capped."""
+
+    level: str
+    targets_met: Decimal | None = None
+    targets_exceeded: Decimal | None = None
+    subunits_htnv: Decimal | None = None
+    subunits_htt: Decimal | None = None
+    no_corruption: bool = False
+
+
+class AnnualRules(_Model):
+    applies_to: list[Applicability] = []
+    default_strategy: Literal["average", "count", "manual"] = "average"
+    levels: list[GradeBand]
+    count_rules: list[CountRule] = []
+    min_months_worked: Decimal = Decimal(6)
+    maternity_exempt: bool = True
+    absence_cap: AbsenceCap | None = AbsenceCap()
+    discipline: DisciplineRule = DisciplineRule()
+    degradation_level: str = "D"
+    leader_thresholds: list[LeaderThreshold] = []
+    quota: QuotaRule | None = None
+    deadline: str = Field("12-15", description="MM-DD: rate before this day")
+    missing_month_provisional: bool = True
+    sources: list[Source] = []
+
+
+class Framework(_Model):
+    id: str
+    title: str
+    title_en: str = ""
+    version: str = "1"
+    kind: Literal["monthly", "annual"] = "monthly"
+    sources: list[Source] = []
+    effective_from: date | None = None
+    effective_to: date | None = None
+    step: Decimal = Decimal("0.5")
+    grades: list[GradeBand] = []
+    variants: list[Variant] = []
+    quota: QuotaRule | None = None
+    calendar: Calendar | None = None
+    not_evaluated: list[NotEvaluatedRule] = []
+    annual: AnnualRules | None = None
+    extends: str | None = None
+
+    @field_validator("step", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return to_decimal(v)
+
+    def variant(self, variant_id: str) -> Variant | None:
+        return next((v for v in self.variants if v.id == variant_id), None)
+
+    def grade_for(self, score: Decimal) -> str | None:
+        return grade_for(self.grades, score)
+
+    def band(self, grade: str) -> GradeBand | None:
+        return next((b for b in self.grades if b.grade == grade), None)
+
+    def step_of(self, c: Criterion) -> Decimal:
+        return c.step if c.step is not None else self.step
+
+
+def grade_for(bands: list[GradeBand], score: Decimal) -> str | None:
+    for band in bands:
+        if band.contains(score):
+            return band.grade
+    return None
+
+
+def grade_rank(grade: str | None) -> int:
+    """A=0 (best) … D=3; unknown grades rank last."""
+    return GRADES.index(grade) if grade in GRADES else len(GRADES)
+
+
+def _n(x: Decimal) -> str:
+    return format(x.normalize(), "f") if x == x.to_integral_value() else str(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+class FrameworkError(Exception):
+    """A framework file is invalid; ``problems`` lists (yaml_path, line, message)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, int | None, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}:{line or '?'}: {path}: {msg}" for path, line, msg in problems]
+        super().__init__("\n".join(lines))
+
+
+PRESET_DIR = "frameworks"
+
+
+@lru_cache(maxsize=1)
+def preset_ids() -> tuple[str, ...]:
+    files = resources.files("danhgia").joinpath(PRESET_DIR).iterdir()
+    return tuple(sorted(p.name[:-5] for p in files if p.name.endswith(".yaml")))
+
+
+def _preset_text(preset_id: str) -> str:
+    return resources.files("danhgia").joinpath(PRESET_DIR, f"{preset_id}.yaml").read_text("utf-8")
+
+
+def _merge_keyed(base: list, override: list, key: str) -> list:
+    """Merge lists of mappings by ``key``; entries with ``replace: true`` replace wholesale."""
+    out = [copy.deepcopy(x) for x in base]
+    index = {x.get(key): i for i, x in enumerate(out) if isinstance(x, dict)}
+    for item in override:
+        if not isinstance(item, dict) or item.get(key) not in index:
+            out.append({k: v for k, v in item.items() if k != "replace"} if isinstance(item, dict) else item)
+            continue
+        i = index[item[key]]
+        if item.get("replace"):
+            out[i] = {k: v for k, v in item.items() if k != "replace"}
+        else:
+            out[i] = deep_merge(out[i], item)
+    return out
+
+
+_LIST_KEYS = {"variants": "id", "criteria": "code", "children": "code", "grades": "grade",
+              "levels": "grade", "not_evaluated": "id"}
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in override.items():
+        if k == "replace":
+            continue
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        elif isinstance(v, list) and isinstance(out.get(k), list) and k in _LIST_KEYS:
+            out[k] = _merge_keyed(out[k], v, _LIST_KEYS[k])
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _resolve(data: dict, source: str, seen: tuple[str, ...] = ()) -> dict:
+    parent = data.get("extends")
+    if not parent:
+        return data
+    if parent in seen:
+        raise FrameworkError(source, [("extends", None, f"circular extends: {' → '.join(seen + (parent,))}")])
+    if parent not in preset_ids():
+        raise FrameworkError(source, [("extends", None, f"unknown preset '{parent}' (known: {', '.join(preset_ids())})")])
+    base = yaml.safe_load(_preset_text(parent))
+    base = _resolve(base, parent, seen + (parent,))
+    merged = deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
+    merged["extends"] = parent
+    return merged
+
+
+def _line_index(text: str) -> dict[str, int]:
+    """Map readable YAML paths (``variants[ldhd].criteria[I].max``) to 1-based line numbers.
+
+    Paths are keyed by id / code / grade rather than by position, so that a unit file that
+    ``extends`` a preset (whose lists are merged by key) still points at its own lines.
+    """
+    index: dict[str, int] = {}
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return index
+
+    def key_of(node: Any, i: int) -> str:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value in ("id", "code", "grade") and isinstance(v, yaml.ScalarNode):
+                    return str(v.value)
+        return str(i)
+
+    def visit(node: Any, path: str) -> None:
+        index.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                sub = f"{path}.{k.value}" if path else str(k.value)
+                index[sub] = k.start_mark.line + 1
+                visit(v, sub)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                visit(v, f"{path}[{key_of(v, i)}]")
+
+    if root is not None:
+        visit(root, "")
+    return index
+
+
+def _path_str(loc: tuple, data: Any) -> str:
+    """``('variants', 0, 'criteria', 1, 'max')`` → ``variants[chuyen-vien].criteria[I.2].max``."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            label = str(key)
+            if isinstance(node, list) and 0 <= key < len(node) and isinstance(node[key], dict):
+                item = node[key]
+                label = str(item.get("id") or item.get("code") or item.get("grade") or key)
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
+            node = node[key] if isinstance(node, list) and 0 <= key < len(node) else None
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _line_for(path: str, lines: dict[str, int]) -> int | None:
+    """The line of ``path`` in the file, or of its nearest ancestor that the file itself holds."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
+def parse(text: str, source: str = "<text>", overrides: dict | None = None) -> Framework:
+    """Parse and fully check a framework; raise FrameworkError with every problem found.
+
+    ``overrides`` (a unit file's ``overrides:``) are merged in after ``extends`` is resolved.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FrameworkError(source, [("(yaml)", mark.line + 1 if mark else None, str(exc).splitlines()[0])])
+    if not isinstance(data, dict):
+        raise FrameworkError(source, [("(gốc)", 1, "a framework file must be a YAML mapping")])
+    lines = _line_index(text)
+    data = _resolve(data, source)
+    if overrides:
+        data = deep_merge(data, overrides)
+    try:
+        fw = Framework.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = _path_str(tuple(err["loc"]), data)
+            problems.append((path or "(gốc)", _line_for(path, lines), err["msg"]))
+        raise FrameworkError(source, problems)
+    problems = [(path or "(gốc)", _line_for(path, lines), msg)
+                for _loc, path, msg in semantic_problems(fw, data)]
+    if problems:
+        raise FrameworkError(source, problems)
+    return fw
+
+
+def load(ref: str | Path, overrides: dict | None = None) -> Framework:
+    """Load a preset by id or a framework file by path (cached: frameworks are immutable in use)."""
+    key = json.dumps(overrides, sort_keys=True, default=str) if overrides else ""
+    return _load_cached(str(ref), key)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(ref_s: str, overrides_key: str) -> Framework:
+    overrides = json.loads(overrides_key) if overrides_key else None
+    if ref_s in preset_ids():
+        return parse(_preset_text(ref_s), ref_s, overrides)
+    path = Path(ref_s)
+    if not path.exists():
+        raise FrameworkError(ref_s, [("(tệp)", None, f"no preset or file named '{ref_s}' (presets: {', '.join(preset_ids())})")])
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FrameworkError(ref_s, [("(tệp)", None, f"cannot read: {exc}")])
+    return parse(text, ref_s, overrides)
+
+
+def json_schema() -> dict:
+    return Framework.model_json_schema()
+
+
+# ---------------------------------------------------------------------------------------------
+# Semantic checks (what pydantic cannot see)
+
+
+def _bands_problems(bands: list[Band], lo: Decimal | None, hi: Decimal | None) -> list[str]:
+    """Bands must not overlap and must leave no gap between ``lo`` and ``hi``."""
+    out = []
+    ordered = sorted(bands, key=lambda b: (Decimal("-Infinity") if b.min is None else b.min))
+    for a, b in zip(ordered, ordered[1:]):
+        if a.max is None or b.min is None:
+            out.append("an unbounded band is followed by another band (overlap)")
+            continue
+        if a.max > b.min or (a.max == b.min and a.max_inclusive and b.min_inclusive):
+            out.append(f"bands overlap at {_n(b.min)}")
+        elif a.max < b.min or (a.max == b.min and not a.max_inclusive and not b.min_inclusive):
+            out.append(f"gap between {_n(a.max)} and {_n(b.min)}")
+    for b in bands:
+        if b.min is not None and b.max is not None and (b.min > b.max or (b.min == b.max and not (b.min_inclusive and b.max_inclusive))):
+            out.append(f"empty band {b.describe()}")
+    if ordered:
+        first, last = ordered[0], ordered[-1]
+        if lo is not None and first.min is not None and (first.min > lo or (first.min == lo and not first.min_inclusive)):
+            out.append(f"nothing covers scores from {_n(lo)}")
+        if hi is not None and last.max is not None and (last.max < hi or (last.max == hi and not last.max_inclusive)):
+            out.append(f"nothing covers scores up to {_n(hi)}")
+    return out
+
+
+def semantic_problems(fw: Framework, data: dict) -> list[tuple[tuple, str, str]]:
+    """Return (loc, readable path, message) for each rule a valid-typed framework still breaks."""
+    probs: list[tuple[tuple, str, str]] = []
+
+    def add(loc: tuple, msg: str) -> None:
+        probs.append((loc, _path_str(loc, data), msg))
+
+    if fw.kind == "monthly" and not fw.variants:
+        add(("variants",), "a monthly framework needs at least one variant")
+    if fw.kind == "annual" and fw.annual is None:
+        add(("annual",), "an annual framework needs an 'annual' section")
+    if fw.variants and not fw.grades:
+        add(("grades",), "grade bands are required")
+    top = max((v.total_max for v in fw.variants), default=Decimal(100))
+    for msg in _bands_problems(fw.grades, Decimal(0), top):
+        add(("grades",), msg)
+    grades = {g.grade for g in fw.grades}
+    if len(grades) != len(fw.grades):
+        add(("grades",), "a grade appears twice")
+    if fw.step <= 0:
+        add(("step",), "step must be positive")
+
+    seen_variants: set[str] = set()
+    for vi, v in enumerate(fw.variants):
+        vloc = ("variants", vi)
+        if v.id in seen_variants:
+            add(vloc + ("id",), f"variant id '{v.id}' repeats")
+        seen_variants.add(v.id)
+        codes: set[str] = set()
+
+        def visit(c: Criterion, loc: tuple) -> None:
+            if c.code in codes:
+                add(loc + ("code",), f"code '{c.code}' repeats")
+            codes.add(c.code)
+            if c.max < 0 or c.min < 0:
+                add(loc + ("max",), "points cannot be negative")
+            if c.min > c.max:
+                add(loc + ("min",), f"min {_n(c.min)} is above max {_n(c.max)}")
+            if c.children:
+                counted = [ch for ch in c.children if ch.kind != "deduction"]
+                total = sum((ch.max for ch in counted), Decimal(0))
+                if counted and total != c.max:
+                    add(loc + ("max",), f"children of {c.code} add up to {_n(total)}, not {_n(c.max)}")
+            if c.completion_bands:
+                for msg in _bands_problems([b.share for b in c.completion_bands], Decimal(0), Decimal(100)):
+                    add(loc + ("completion_bands",), f"completion shares: {msg}")
+                for bi, b in enumerate(c.completion_bands):
+                    if b.points.max is not None and b.points.max > c.max:
+                        add(loc + ("completion_bands", bi), f"points above the item's max {_n(c.max)}")
+            for ci, ch in enumerate(c.children):
+                visit(ch, loc + ("children", ci))
+
+        for ci, c in enumerate(v.criteria):
+            visit(c, vloc + ("criteria", ci))
+        total = sum((c.max for c in v.criteria if c.kind != "deduction"), Decimal(0))
+        if total != v.total_max:
+            add(vloc + ("criteria",), f"blocks add up to {_n(total)}, not {_n(v.total_max)}")
+
+    if fw.quota is not None:
+        if fw.quota.grade not in grades:
+            add(("quota", "grade"), f"grade '{fw.quota.grade}' is not among the bands")
+        if not (0 < fw.quota.cap <= 100):
+            add(("quota", "cap"), "cap is a percent between 0 and 100")
+    if fw.calendar is not None:
+        w = fw.calendar.self_window
+        if w.start_day > w.end_day:
+            add(("calendar", "self_window"), "window starts after it ends")
+        if fw.calendar.december and fw.calendar.december.self_window:
+            d = fw.calendar.december.self_window
+            if d.start_day > d.end_day:
+                add(("calendar", "december", "self_window"), "window starts after it ends")
+    ids = [r.id for r in fw.not_evaluated]
+    if len(set(ids)) != len(ids):
+        add(("not_evaluated",), "a rule id repeats")
+    if fw.annual is not None:
+        a = fw.annual
+        for msg in _bands_problems(a.levels, Decimal(0), Decimal(100)):
+            add(("annual", "levels"), msg)
+        levels = {l.grade for l in a.levels}
+        for key, val in (("degradation_level", a.degradation_level), ("discipline", a.discipline.level)):
+            if val not in levels:
+                add(("annual", key), f"level '{val}' is not among the levels")
+        if a.quota is not None and not (0 < a.quota.cap <= 100):
+            add(("annual", "quota", "cap"), "cap is a percent between 0 and 100")
+    return probs

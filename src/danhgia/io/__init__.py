@@ -1,0 +1,1 @@
+"""Reading, locating and writing workbooks."""

@@ -1,0 +1,150 @@
+"""Parsing cell values as people type them: numbers ("2,5", " 3 "), dates, grades, months.
+
+Each parser returns the value and what kind of input it was, so checks can report
+``text-as-number`` or ``score-not-number`` at the exact cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from danhgia.io.text import fold, nfc
+
+# Binary floats from a spreadsheet (e.g. 0.1 + 0.2) are rounded to this many places before
+# exact Decimal comparison; scores have at most two decimals, so this tolerance never hides a
+# real difference.
+FLOAT_PLACES = Decimal("0.000001")
+
+BLANK, NUMBER, TEXT_NUMBER, NOT_NUMBER = "blank", "number", "text-number", "not-number"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: str
+    value: Any = None
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip() == "")
+
+
+def float_to_decimal(x: float) -> Decimal:
+    d = Decimal(repr(x))
+    if d.as_tuple().exponent < -6:  # type: ignore[operator]
+        d = d.quantize(FLOAT_PLACES)
+    return d.normalize() if d != d.to_integral_value() else d.to_integral_value()
+
+
+_NUM = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+
+
+def parse_number(raw: Any) -> Parsed:
+    if is_blank(raw):
+        return Parsed(BLANK)
+    if isinstance(raw, bool):
+        return Parsed(NOT_NUMBER, raw)
+    if isinstance(raw, int):
+        return Parsed(NUMBER, Decimal(raw))
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Parsed(NOT_NUMBER, raw)
+        return Parsed(NUMBER, float_to_decimal(raw))
+    if isinstance(raw, Decimal):
+        return Parsed(NUMBER, raw)
+    if isinstance(raw, str):
+        s = nfc(raw).strip().replace("\u00a0", "").replace(" ", "")
+        if _NUM.match(s):
+            try:
+                return Parsed(TEXT_NUMBER, Decimal(s.replace(",", ".")))
+            except InvalidOperation:  # pragma: no cover - regex guards this
+                pass
+    return Parsed(NOT_NUMBER, raw)
+
+
+_DATE_TEXT = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})")
+_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(raw: Any) -> Parsed:
+    """Dates as real dates, Excel serials, ``22/10/2026``, ``2026-10-22`` or ``ngày 22 tháng 10 năm 2026``."""
+    if is_blank(raw):
+        return Parsed(BLANK)
+    if isinstance(raw, datetime):
+        return Parsed(NUMBER, raw.date())
+    if isinstance(raw, date):
+        return Parsed(NUMBER, raw)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 20000 < raw < 80000:  # an Excel serial written without a date format
+            return Parsed(NUMBER, EXCEL_EPOCH + timedelta(days=int(raw)))
+        return Parsed(NOT_NUMBER, raw)
+    if isinstance(raw, str):
+        s = fold(raw)
+        for rx, order in ((_ISO, "ymd"), (_DATE_TEXT, "dmy"), (_DATE_WORDS, "dmy")):
+            m = rx.search(s)
+            if m:
+                a, b, c = (int(g) for g in m.groups())
+                y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
+                if y < 100:
+                    y += 2000
+                try:
+                    return Parsed(TEXT_NUMBER, date(y, mo, d))
+                except ValueError:
+                    return Parsed(NOT_NUMBER, raw)
+    return Parsed(NOT_NUMBER, raw)
+
+
+_GRADE_WORDS = {
+    "a": "A", "b": "B", "c": "C", "d": "D",
+    "htxsnv": "A", "httnv": "B", "htnv": "C", "khtnv": "D",
+    "hoan thanh xuat sac nhiem vu": "A", "hoan thanh tot nhiem vu": "B",
+    "hoan thanh nhiem vu": "C", "khong hoan thanh nhiem vu": "D",
+    "loai a": "A", "loai b": "B", "loai c": "C", "loai d": "D",
+}
+
+
+def parse_grade(raw: Any) -> Parsed:
+    if is_blank(raw):
+        return Parsed(BLANK)
+    key = fold(raw).strip(" .:()")
+    if key in _GRADE_WORDS:
+        return Parsed(NUMBER, _GRADE_WORDS[key])
+    m = re.match(r"^(?:loai\s*)?([abcd])\b", key)
+    if m and len(key) <= 12:
+        return Parsed(NUMBER, m.group(1).upper())
+    return Parsed(NOT_NUMBER, raw)
+
+
+_MONTH_TEXT = re.compile(r"thang\s*(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})")
+_MONTH_NUM = re.compile(r"^(\d{1,2})\s*[/\-.]\s*(\d{4})$")
+_MONTH_ISO = re.compile(r"^(\d{4})\s*-\s*(\d{1,2})$")
+
+
+def parse_month_text(raw: Any) -> tuple[int, int] | None:
+    """``Tháng 10 năm 2026`` / ``tháng 10/2026`` / ``10/2026`` / ``2026-10`` → (2026, 10)."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, (date, datetime)):
+        return (raw.year, raw.month)
+    s = fold(raw)
+    for rx, order in ((_MONTH_TEXT, "my"), (_MONTH_NUM, "my"), (_MONTH_ISO, "ym")):
+        m = rx.search(s)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            y, mo = (b, a) if order == "my" else (a, b)
+            if 1 <= mo <= 12 and 1900 < y < 2200:
+                return (y, mo)
+    return None
+
+
+def parse_year_month(text: str) -> tuple[int, int]:
+    """Parse a ``YYYY-MM`` option; raise ValueError otherwise."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"'{text}' is not a month in the form YYYY-MM")
+    return (int(m.group(1)), int(m.group(2)))

@@ -1,0 +1,211 @@
+"""Every message a user sees, in Vietnamese (default) and English.
+
+Finding codes are stable kebab-case identifiers: programs rely on them, so a code is never
+renamed. Each code has a default severity and a message template per language; templates use
+``str.format`` fields (``{value}``, ``{expected}``, ``{criterion}``, ``{field}`` ...). Missing
+fields render empty rather than failing.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+LANGS = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    vi: str
+    en: str
+
+
+CODES: dict[str, Code] = {
+    # --- files ---------------------------------------------------------------------------
+    "file-unreadable": Code("error",
+        "Không đọc được tệp: {reason}",
+        "The file cannot be read: {reason}"),
+    "file-encrypted": Code("error",
+        "Tệp được đặt mật khẩu, không đọc được; hãy gửi lại bản không mật khẩu",
+        "The file is password-protected and cannot be read; ask for a copy without a password"),
+    "file-too-large": Code("error",
+        "Tệp vượt giới hạn cho phép ({reason}; giới hạn {limit})",
+        "The file is over the allowed limit ({reason}; limit {limit})"),
+    "not-a-scoresheet": Code("info",
+        "Trang tính không phải bảng điểm, đã bỏ qua",
+        "This worksheet is not a scoresheet and was skipped"),
+    "no-scoresheet": Code("error",
+        "Tệp không có bảng điểm nào",
+        "The file holds no scoresheet"),
+    "unknown-variant": Code("error",
+        "Không xác định được loại bảng điểm (Lãnh đạo quản lý / Chuyên viên / LĐHĐ)",
+        "The scoresheet variant cannot be determined (leader / specialist / contract worker)"),
+    "variant-mismatch": Code("error",
+        "Dùng mẫu bảng điểm {value} nhưng danh sách ghi {expected}",
+        "The scoresheet is the {value} form but the roster says {expected}"),
+    # --- header --------------------------------------------------------------------------
+    "missing-field": Code("error",
+        "Thiếu thông tin: {field}",
+        "Missing field: {field}"),
+    "month-mismatch": Code("error",
+        "Bảng điểm của tháng {value}, không phải tháng {expected}",
+        "The scoresheet is for {value}, not for {expected}"),
+    "invalid-date": Code("error",
+        "{field}: không đọc được ngày «{value}» (dạng đúng: ngày/tháng/năm)",
+        "{field}: «{value}» is not a date (expected day/month/year)"),
+    "invalid-grade": Code("error",
+        "{field}: «{value}» không phải mức xếp loại A, B, C hoặc D",
+        "{field}: «{value}» is not a grade A, B, C or D"),
+    # --- scores --------------------------------------------------------------------------
+    "missing-score": Code("error",
+        "Thiếu điểm {column} của tiêu chí {criterion}",
+        "Missing {column} score for criterion {criterion}"),
+    "score-not-number": Code("error",
+        "Điểm {column} «{value}» của tiêu chí {criterion} không phải là số",
+        "The {column} score «{value}» for criterion {criterion} is not a number"),
+    "text-as-number": Code("warning",
+        "Điểm {column} «{raw}» của tiêu chí {criterion} được nhập dạng chữ; đã đọc là {value}",
+        "The {column} score «{raw}» for criterion {criterion} is typed as text; read as {value}"),
+    "score-above-max": Code("error",
+        "Điểm {column} {value} vượt điểm tối đa {max} của tiêu chí {criterion}",
+        "The {column} score {value} is above the maximum {max} of criterion {criterion}"),
+    "score-below-min": Code("error",
+        "Điểm {column} {value} thấp hơn mức tối thiểu {min} của tiêu chí {criterion}",
+        "The {column} score {value} is below the minimum {min} of criterion {criterion}"),
+    "score-not-on-step": Code("error",
+        "Điểm {column} {value} của tiêu chí {criterion} phải chia hết cho {step}",
+        "The {column} score {value} for criterion {criterion} must be a multiple of {step}"),
+    "block-over-max": Code("error",
+        "Tổng điểm {column} của mục {criterion} là {value}, vượt tối đa {max}",
+        "The {column} total of block {criterion} is {value}, above its maximum {max}"),
+    "total-mismatch": Code("error",
+        "Tổng {column} ghi trên bảng là {value} nhưng cộng lại là {expected} ({criterion})",
+        "The stored {column} total is {value} but the items add up to {expected} ({criterion})"),
+    "max-mismatch": Code("warning",
+        "Điểm tối đa ghi trên bảng của tiêu chí {criterion} là {value}, khung quy định {expected}",
+        "The maximum written on the form for {criterion} is {value}; the framework says {expected}"),
+    "bonus-without-note": Code("error",
+        "Có điểm thưởng {value} ({criterion}) nhưng không ghi nội dung đề nghị cộng điểm",
+        "Bonus points {value} ({criterion}) without the written statement of the work that earns them"),
+    "completion-mismatch": Code("error",
+        "Điểm {column} {value} của tiêu chí {criterion} không khớp tỷ lệ hoàn thành {share}% (khung: {expected})",
+        "The {column} score {value} for {criterion} does not match the completion share {share}% (allowed: {expected})"),
+    "grade-mismatch": Code("warning",
+        "Tự xếp loại {value} nhưng tổng điểm tự chấm {total} thuộc loại {expected}",
+        "Self grade {value} but the self total {total} falls in grade {expected}"),
+    "grade-above-band": Code("error",
+        "Thủ trưởng xếp loại {value} cao hơn mức điểm cho phép: tổng điểm {total} chỉ đạt loại {expected}",
+        "The decided grade {value} is above what the score allows: total {total} gives grade {expected}"),
+    "missing-leader-score": Code("warning",
+        "Chưa có điểm lãnh đạo chấm",
+        "The leader has not scored this sheet yet"),
+    "missing-decision": Code("warning",
+        "Chưa có xếp loại của thủ trưởng",
+        "The head has not decided the grade yet"),
+    # --- dates ---------------------------------------------------------------------------
+    "self-assessment-early": Code("warning",
+        "Tự đánh giá ngày {value}, trước thời gian quy định (từ {expected})",
+        "Self-assessed on {value}, before the window opens ({expected})"),
+    "self-assessment-late": Code("warning",
+        "Tự đánh giá ngày {value}, sau hạn ({expected})",
+        "Self-assessed on {value}, after the deadline ({expected})"),
+    "decision-late": Code("warning",
+        "Lãnh đạo đánh giá ngày {value}, sau hạn ({expected})",
+        "The leader's review is dated {value}, after the deadline ({expected})"),
+    "missing-date": Code("warning",
+        "Thiếu {field}",
+        "Missing {field}"),
+    # --- roster --------------------------------------------------------------------------
+    "not-in-roster": Code("error",
+        "{person} (mã {value}) không có trong danh sách",
+        "{person} (id {value}) is not in the roster"),
+    "duplicate-person": Code("error",
+        "{person} có nhiều hơn một bảng điểm (cũng ở {other})",
+        "{person} has more than one scoresheet (also in {other})"),
+    "missing-submission": Code("error",
+        "{person} (mã {value}) chưa nộp bảng điểm",
+        "{person} (id {value}) has not submitted a scoresheet"),
+    "exempt-month": Code("warning",
+        "{person} không đánh giá tháng này ({reason}); bảng điểm được bỏ qua",
+        "{person} is not evaluated this month ({reason}); the scoresheet is ignored"),
+    # --- text ----------------------------------------------------------------------------
+    "legacy-encoding": Code("warning",
+        "Chữ «{value}» có vẻ gõ bằng bảng mã cũ ({encoding}); hãy chuyển sang Unicode",
+        "The text «{value}» looks typed in a legacy encoding ({encoding}); convert it to Unicode"),
+    "unsafe-text": Code("warning",
+        "Ô chứa chữ bắt đầu bằng «{prefix}», có thể bị hiểu là công thức; đã giữ dạng chữ",
+        "The cell text begins with «{prefix}» and could be taken as a formula; kept as text"),
+    # --- tally / roll-up -----------------------------------------------------------------
+    "quota-exceeded": Code("error",
+        "{unit}: {count} người loại {grade}, vượt mức tối đa {cap} ({rate} của {base})",
+        "{unit}: {count} people rated {grade}, above the cap of {cap} ({rate} of {base})"),
+    "quota-tie": Code("warning",
+        "{unit}: nhiều người bằng điểm {value} tại ngưỡng cắt; thủ trưởng quyết định",
+        "{unit}: several people tie at {value} at the cut; the head decides"),
+    "quota-demoted": Code("info",
+        "{person}: hạ từ loại {value} xuống {expected} để đúng tỷ lệ ({unit})",
+        "{person}: lowered from {value} to {expected} to meet the cap ({unit})"),
+    "person-in-two-units": Code("error",
+        "{person} (mã {value}) có mặt ở hai đơn vị: {units}",
+        "{person} (id {value}) appears in two units: {units}"),
+    "not-a-tally": Code("error",
+        "Tệp không phải bảng tổng hợp tháng do danhgia tạo (thiếu trang «{field}»)",
+        "The file is not a monthly workbook made by danhgia (no sheet «{field}»)"),
+    # --- annual --------------------------------------------------------------------------
+    "month-missing": Code("warning",
+        "Thiếu bảng tổng hợp tháng {value}",
+        "No monthly workbook for {value}"),
+    "hand-grade-above-band": Code("error",
+        "{person}: tháng {month} sửa tay thành loại {value}, cao hơn mức điểm {total} cho phép ({expected})",
+        "{person}: month {month} changed by hand to {value}, above what the score {total} allows ({expected})"),
+    "leader-results-missing": Code("warning",
+        "{person} là lãnh đạo nhưng thiếu kết quả của đơn vị phụ trách; chưa áp dụng giới hạn",
+        "{person} is a leader but the results of the unit they lead are missing; no cap applied"),
+    "invalid-event": Code("error",
+        "Sự kiện năm của {person}: {field} «{value}» không hợp lệ",
+        "Annual events of {person}: {field} «{value}» is not valid"),
+}
+
+# Words used inside messages and reports.
+WORDS: dict[str, tuple[str, str]] = {
+    "self": ("tự chấm", "self"),
+    "leader": ("lãnh đạo chấm", "leader"),
+    "name": ("Họ và tên", "Full name"),
+    "id": ("Mã số", "Staff id"),
+    "position": ("Chức vụ", "Position"),
+    "unit": ("Đơn vị", "Unit"),
+    "month": ("Tháng", "Month"),
+    "year": ("Năm", "Year"),
+    "self_date": ("Ngày tự đánh giá", "Self-assessment date"),
+    "leader_date": ("Ngày lãnh đạo đánh giá", "Leader review date"),
+    "self_grade": ("Tự xếp loại", "Self grade"),
+    "decided_grade": ("Thủ trưởng quyết định xếp loại", "Grade decided by the head"),
+    "bonus_note": ("Nội dung đề nghị cộng điểm thưởng", "Statement for bonus points"),
+    "total": ("Tổng điểm", "Total"),
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def word(key: str, lang: str = "vi") -> str:
+    pair = WORDS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
+    entry = CODES[code]
+    template = entry.en if lang == "en" else entry.vi
+    ctx = _Blank()
+    for key, val in params.items():
+        # Known word keys (column, field) are translated here so checks can pass keys.
+        if key in ("column", "field") and isinstance(val, str) and val in WORDS:
+            val = word(val, lang)
+        ctx[key] = val
+    return string.Formatter().vformat(template, (), ctx)

@@ -1,0 +1,111 @@
+"""The Scoresheet: what the reader found on one worksheet, every value with its cell.
+
+The reader (``danhgia.io.read`` + ``danhgia.io.locate``) produces Scoresheets; checks turn them
+into findings; ``danhgia.monthly`` turns them into monthly results. Values are kept *raw* (as
+the file holds them) with their A1 cell, and parsed on demand with ``danhgia.io.values``, so a
+check can say exactly what was typed where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from danhgia.findings import Finding
+from danhgia.io.values import Parsed, parse_date, parse_grade, parse_number
+
+# Header fields the reader looks for (keys of Scoresheet.fields).
+FIELD_KEYS = (
+    "name", "id", "position", "unit", "month", "year",
+    "self_date", "leader_date", "head_date", "self_grade", "decided_grade", "bonus_note",
+    "completion_share",
+)
+SCORE_COLUMNS = ("self", "leader")
+
+
+@dataclass
+class Entry:
+    """One cell's value as read: ``raw`` is what calamine returned (str, float, int, bool,
+    date/datetime or None); ``cell`` is its A1 reference on ``Scoresheet.sheet``."""
+
+    cell: str
+    raw: Any = None
+
+    @property
+    def blank(self) -> bool:
+        return self.raw is None or (isinstance(self.raw, str) and not self.raw.strip())
+
+    def number(self) -> Parsed:
+        return parse_number(self.raw)
+
+    def date(self) -> Parsed:
+        return parse_date(self.raw)
+
+    def grade(self) -> Parsed:
+        return parse_grade(self.raw)
+
+    def text(self) -> str:
+        return "" if self.raw is None else str(self.raw).strip()
+
+
+@dataclass
+class CriterionRow:
+    """A row of the criteria table: its code, the cells of each score column."""
+
+    code: str
+    label: str
+    row: int                                     # 1-based row number
+    max: Entry | None = None                     # the max written on the form
+    scores: dict[str, Entry] = field(default_factory=dict)   # "self" / "leader" → Entry
+    note: Entry | None = None
+    share: Entry | None = None                   # II.2 completion share, when the form has it
+
+
+@dataclass
+class Scoresheet:
+    file: str                                    # as given / relative display path
+    sheet: str
+    variant: str | None = None
+    variant_source: str | None = None            # "marker" | "title" | "roster" | "framework"
+    framework_id: str | None = None              # from the template marker, when present
+    framework_version: str | None = None
+    title: str = ""
+    fields: dict[str, Entry] = field(default_factory=dict)
+    rows: dict[str, CriterionRow] = field(default_factory=dict)       # leaf and parent rows by code
+    stored_totals: dict[str, dict[str, Entry]] = field(default_factory=dict)  # code or "TOTAL" → column → Entry
+    columns: dict[str, str] = field(default_factory=dict)   # "max"/"self"/"leader"/"note"/"share" → column letter
+    period: tuple[int, int] | None = None        # (year, month) from the fields or the title
+    period_cell: str | None = None
+    notes: list[Finding] = field(default_factory=list)      # reader findings (encoding, text-as-number …)
+
+    # --- convenience -------------------------------------------------------------------------
+    def field_text(self, key: str) -> str:
+        e = self.fields.get(key)
+        return e.text() if e else ""
+
+    @property
+    def person(self) -> str:
+        return self.field_text("name")
+
+    @property
+    def person_id(self) -> str:
+        raw = self.fields.get("id").raw if self.fields.get("id") else None
+        if isinstance(raw, float) and raw.is_integer():
+            return str(int(raw))
+        return self.field_text("id")
+
+    def leaf_values(self, column: str) -> dict[str, Decimal | None]:
+        """Parsed numbers of one score column; blanks and non-numbers are ``None``."""
+        out: dict[str, Decimal | None] = {}
+        for code, row in self.rows.items():
+            e = row.scores.get(column)
+            p = e.number() if e else None
+            out[code] = p.value if p is not None and p.kind in ("number", "text-number") else None
+        return out
+
+    def finding(self, code: str, **kw: Any) -> Finding:
+        """A Finding located on this sheet, with the person filled in."""
+        kw.setdefault("person", self.person or None)
+        kw.setdefault("person_id", self.person_id or None)
+        return Finding(code=code, file=self.file, sheet=self.sheet, **kw)

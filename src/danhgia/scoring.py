@@ -1,0 +1,88 @@
+"""Totals, bands and grades with exact decimal arithmetic.
+
+Scores are entered at the leaves of a variant's criteria tree. A parent is the sum of its
+score and bonus children minus its deduction children, never below 0. A blank score leaf is
+*missing* (never zero); a blank bonus or deduction leaf means none was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping
+
+from danhgia.framework import Criterion, Framework, Variant
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Totals:
+    values: dict[str, Decimal | None]
+    total: Decimal | None
+    missing: list[str] = field(default_factory=list)   # score leaves with no value
+    clamped: list[str] = field(default_factory=list)   # blocks raised back to 0 after deductions
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
+    """Compute every parent and the total from leaf values (``None`` = blank)."""
+    values: dict[str, Decimal | None] = {}
+    missing: list[str] = []
+    clamped: list[str] = []
+
+    def visit(c: Criterion) -> Decimal | None:
+        if c.is_leaf:
+            v = leaves.get(c.code)
+            if v is None:
+                if c.kind == "score":
+                    missing.append(c.code)
+                    values[c.code] = None
+                    return None
+                values[c.code] = None
+                return ZERO
+            values[c.code] = v
+            return v
+        acc: Decimal | None = ZERO
+        for ch in c.children:
+            part = visit(ch)
+            if part is None or acc is None:
+                acc = None
+                continue
+            acc = acc - part if ch.kind == "deduction" else acc + part
+        if acc is not None and acc < 0:
+            clamped.append(c.code)
+            acc = ZERO
+        values[c.code] = acc
+        return acc
+
+    total: Decimal | None = ZERO
+    for block in variant.criteria:
+        part = visit(block)
+        if part is None or total is None:
+            total = None
+        else:
+            total = total - part if block.kind == "deduction" else total + part
+    if total is not None and total < 0:
+        total = ZERO
+    return Totals(values=values, total=total, missing=missing, clamped=clamped)
+
+
+def grade_of(framework: Framework, score: Decimal | None) -> str | None:
+    return None if score is None else framework.grade_for(score)
+
+
+def on_step(value: Decimal, step: Decimal) -> bool:
+    return step <= 0 or (value % step) == 0
+
+
+def mean(values: list[Decimal], places: Decimal = Decimal("0.01")) -> Decimal | None:
+    """Arithmetic mean rounded half-up to two decimals (the precision scores are kept in)."""
+    from decimal import ROUND_HALF_UP
+
+    if not values:
+        return None
+    return (sum(values, ZERO) / Decimal(len(values))).quantize(places, rounding=ROUND_HALF_UP)

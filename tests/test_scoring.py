@@ -1,0 +1,45 @@
+from decimal import Decimal as D
+
+from danhgia import framework as fw
+from danhgia.scoring import compute, mean, on_step
+
+
+def full(v, value=D(1)):
+    return {c.code: min(value, c.max) for c in v.leaves()}
+
+
+def test_totals_from_leaves_are_exact():
+    v = fw.load("hanoi-2022").variant("chuyen-vien")
+    leaves = {c.code: c.max for c in v.leaves()}
+    leaves["II.2"] = D("45.5")
+    leaves["III.1"] = None   # blank bonus = no bonus
+    leaves["III.2"] = None
+    leaves["III.3"] = None
+    t = compute(v, leaves)
+    assert t.values["I"] == 20 and t.values["II"] == D("65.5") and t.values["III"] == 0
+    assert t.total == D("85.5") and t.complete
+
+
+def test_missing_score_is_not_zero():
+    v = fw.load("hanoi-2022").variant("ldhd")
+    leaves = {c.code: c.max for c in v.leaves()}
+    leaves["I.2"] = None
+    t = compute(v, leaves)
+    assert t.total is None and t.missing == ["I.2"] and t.values["I"] is None
+
+
+def test_deduction_never_takes_block_below_zero():
+    f = fw.load("hanoi-2022", overrides={"variants": [{"id": "ldhd", "criteria": [{"code": "I", "children": [
+        {"code": "I.4", "label": "Đi muộn", "max": 20, "kind": "deduction"}]}]}]})
+    v = f.variant("ldhd")
+    leaves = {c.code: D(0) for c in v.leaves()}
+    leaves["I.1"] = D(2)
+    leaves["I.4"] = D(5)
+    t = compute(v, leaves)
+    assert t.values["I"] == 0 and "I" in t.clamped
+
+
+def test_step_and_mean():
+    assert on_step(D("2.5"), D("0.5")) and not on_step(D("2.3"), D("0.5"))
+    assert mean([D(90), D("85.5"), D(86)]) == D("87.17")
+    assert mean([]) is None

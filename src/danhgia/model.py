@@ -109,3 +109,27 @@ class Scoresheet:
         kw.setdefault("person", self.person or None)
         kw.setdefault("person_id", self.person_id or None)
         return Finding(code=code, file=self.file, sheet=self.sheet, **kw)
+
+
+@dataclass
+class ReadContext:
+    """What the reader needs besides the file; picklable so ``--jobs N`` can ship it to workers.
+
+    ``framework_for(variant, group)`` resolves the framework by the flag, the unit file and the
+    preset default (see ``danhgia.config.framework_for``).
+    """
+
+    config: Any = None                 # danhgia.config.UnitConfig
+    framework_ref: str | None = None   # --framework
+    roster: Any = None                 # danhgia.roster.Roster | None
+    limits: Any = None                 # danhgia.config.Limits
+
+    def framework_for(self, variant: str | None = None, group: str | None = None):
+        from danhgia import config as cfg_mod
+
+        return cfg_mod.framework_for(self.config or cfg_mod.UnitConfig(), self.framework_ref, variant, group)
+
+    def get_limits(self):
+        from danhgia.config import Limits
+
+        return self.limits or (self.config.limits if self.config is not None else Limits())

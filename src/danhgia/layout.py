@@ -1,0 +1,77 @@
+"""The layout of the consolidated monthly workbook written by ``tally``.
+
+``tally`` writes it; ``annual`` and the roll-up of sub-units read it back, by header labels
+(so a head may re-order or hand-edit columns). Keep writer and readers on these constants.
+"""
+
+from __future__ import annotations
+
+from danhgia.io.text import fold
+
+SUMMARY_SHEET = "Tổng hợp"
+DETAIL_SHEET = "Chi tiết"
+MISSING_SHEET = "Chưa nộp"
+NOT_EVALUATED_SHEET = "Không đánh giá"
+FINDINGS_SHEET = "Lỗi"
+PUBLIC_SHEET = "Công khai"
+SOURCES_SHEET = "Nguồn"
+
+# "Chi tiết": one row per person. (key, Vietnamese header, English header)
+DETAIL_COLUMNS: list[tuple[str, str, str]] = [
+    ("id", "Mã", "Id"),
+    ("name", "Họ và tên", "Name"),
+    ("unit", "Đơn vị", "Unit"),
+    ("group", "Nhóm", "Staff group"),
+    ("task_group", "Nhóm nhiệm vụ", "Task group"),
+    ("position", "Chức vụ", "Position"),
+    ("variant", "Bảng điểm", "Scoresheet"),
+    ("block_I", "Mục I", "Block I"),
+    ("block_II", "Mục II", "Block II"),
+    ("block_III", "Mục III", "Block III"),
+    ("self_total", "Tổng tự chấm", "Self total"),
+    ("leader_total", "Tổng lãnh đạo chấm", "Leader total"),
+    ("self_grade", "Tự xếp loại", "Self grade"),
+    ("decided_grade", "Thủ trưởng xếp loại", "Decided grade"),
+    ("final_grade", "Xếp loại cuối cùng", "Final grade"),
+    ("status", "Trạng thái", "Status"),
+    ("notes", "Ghi chú", "Notes"),
+    ("file", "Tệp", "File"),
+    ("sheet", "Trang tính", "Sheet"),
+]
+
+STATUSES = ("classified", "not_evaluated", "missing", "pending", "invalid")
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "classified": ("Đã xếp loại", "Classified"),
+    "not_evaluated": ("Không đánh giá", "Not evaluated"),
+    "missing": ("Chưa nộp", "Missing"),
+    "pending": ("Chờ đánh giá", "Pending"),
+    "invalid": ("Không hợp lệ", "Invalid"),
+}
+
+# "Nguồn": key/value rows (column A label, column B value) before the list of input files.
+SOURCE_KEYS: dict[str, str] = {
+    "month": "Tháng",              # YYYY-MM
+    "unit": "Đơn vị",
+    "framework": "Khung đánh giá",  # id
+    "framework_version": "Phiên bản khung",
+    "tool_version": "Phiên bản danhgia",
+    "generated": "Thời điểm tạo",
+}
+
+
+def status_from_label(text: object) -> str | None:
+    """Map a status cell (Vietnamese, English or code) back to its code."""
+    key = fold(text)
+    for code, (vi, en) in STATUS_LABELS.items():
+        if key in (fold(vi), fold(en), code):
+            return code
+    return None
+
+
+def header_keys() -> dict[str, str]:
+    """Folded header text (either language) → column key, for reading by label."""
+    out = {}
+    for key, vi, en in DETAIL_COLUMNS:
+        out[fold(vi)] = key
+        out[fold(en)] = key
+    return out

@@ -33,12 +33,11 @@ CODES: dict[str, Code] = {
     "file-too-large": Code("error",
         "Tệp vượt giới hạn cho phép ({reason}; giới hạn {limit})",
         "The file is over the allowed limit ({reason}; limit {limit})"),
+    # info on a skipped tab of a workbook that has scoresheets; error (sheet empty) when the
+    # whole file holds no scoresheet
     "not-a-scoresheet": Code("info",
-        "Trang tính không phải bảng điểm, đã bỏ qua",
-        "This worksheet is not a scoresheet and was skipped"),
-    "no-scoresheet": Code("error",
-        "Tệp không có bảng điểm nào",
-        "The file holds no scoresheet"),
+        "Không phải bảng điểm (không thấy bảng tiêu chí với cột điểm tối đa, tự chấm, lãnh đạo chấm); đã bỏ qua{detail}",
+        "Not a scoresheet (no criteria table with max, self and leader score columns); skipped{detail}"),
     "unknown-variant": Code("error",
         "Không xác định được loại bảng điểm (Lãnh đạo quản lý / Chuyên viên / LĐHĐ)",
         "The scoresheet variant cannot be determined (leader / specialist / contract worker)"),

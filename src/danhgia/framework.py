@@ -226,7 +226,12 @@ class NotEvaluatedRule(_Model):
         return v
 
 
+from pydantic import model_validator  # noqa: E402  (used by the annual models only)
+
+
 class Applicability(_Model):
+    """Which staff groups and rating years an annual rule set covers (years inclusive)."""
+
     groups: list[Group]
     from_year: int | None = None
     to_year: int | None = None
@@ -242,31 +247,68 @@ class Applicability(_Model):
 
 
 class CountRule(_Model):
-    """A ``count`` strategy rule: the first rule whose conditions hold gives the level."""
+    """A ``count`` strategy rule: the first rule whose conditions hold gives the level.
+
+    Keys are a grade or grades joined by ``+`` (``"A+B"``). ``min_share`` is a percent of the
+    months evaluated. A rule with no condition always holds (use it last, as a fallback).
+    """
 
     level: str
     min_months: dict[str, int] = Field({}, description="grade → at least this many months")
     max_months: dict[str, int] = Field({}, description="grade → at most this many months")
     min_share: dict[str, Decimal] = Field({}, description="grade (or 'A+B') → at least this percent")
     verify: bool = True
+    source: str = ""
+
+    @field_validator("min_share", mode="before")
+    @classmethod
+    def _dec_share(cls, v: Any) -> Any:
+        return {k: to_decimal(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 
 class AbsenceCap(_Model):
+    """Lawful absence (not maternity) of ``from_months`` to under ``below_months`` caps the level."""
+
     from_months: Decimal = Decimal(3)
     below_months: Decimal = Decimal(6)
     cap: str = "C"
+    source: str = ""
+
+    @field_validator("from_months", "below_months", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return to_decimal(v)
+
+
+# Disciplinary forms, lightest first (administrative and Party forms on one scale, as far as
+# ``min_form`` comparisons need). A unit may replace the list in its own rules file.
+DISCIPLINE_FORMS = [
+    "khiển trách", "cảnh cáo", "hạ bậc lương", "giáng chức", "cách chức", "buộc thôi việc", "khai trừ",
+]
 
 
 class DisciplineRule(_Model):
+    """Discipline in the rating year → ``level``.
+
+    ``related_only_groups`` / ``related_only_from``: for these groups, discipline decided on or
+    after that date counts only when the violation relates to public duty. ``min_form``: only
+    this form or a heavier one (per ``forms``, lightest first) counts.
+    """
+
     level: str = "D"
     related_only_groups: list[Group] = []
     related_only_from: date | None = None
     min_form: str | None = Field(None, description="e.g. khiển trách: reprimand or heavier")
+    forms: list[str] = Field(default_factory=lambda: list(DISCIPLINE_FORMS))
     source: str = ""
 
 
 class LeaderThreshold(_Model):
-    """Minimum unit results for a leader to keep ``level``; below them the level is capped."""
+    """Minimum unit results (percents) for a leader to keep ``level``.
+
+    A leader keeps a level only when the thresholds of that level and of every lower level hold;
+    otherwise the level is capped at the best level whose thresholds (and those below) hold.
+    """
 
     level: str
     targets_met: Decimal | None = None
@@ -274,23 +316,65 @@ class LeaderThreshold(_Model):
     subunits_htnv: Decimal | None = None
     subunits_htt: Decimal | None = None
     no_corruption: bool = False
+    verify: bool = False
+
+    @field_validator("targets_met", "targets_exceeded", "subunits_htnv", "subunits_htt", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return None if v is None else to_decimal(v)
 
 
 class AnnualRules(_Model):
+    """The annual rating rules of one regime (NĐ 90/48, NĐ 335 …); see ``danhgia.annual``.
+
+    Overrides apply in a fixed order (domain.md §3.3): not classified → maternity → discipline →
+    degradation → leader's unit results → absence cap → quota check. Each ``*_source`` names the
+    text a recorded override cites.
+    """
+
     applies_to: list[Applicability] = []
     default_strategy: Literal["average", "count", "manual"] = "average"
     levels: list[GradeBand]
+    not_classified_label: str = "Không xếp loại"
+    not_classified_label_en: str = "Not classified"
     count_rules: list[CountRule] = []
     min_months_worked: Decimal = Decimal(6)
+    not_classified_source: str = ""
     maternity_exempt: bool = True
+    maternity_source: str = ""
     absence_cap: AbsenceCap | None = AbsenceCap()
     discipline: DisciplineRule = DisciplineRule()
     degradation_level: str = "D"
+    degradation_source: str = ""
+    leader_variants: list[str] = ["lanh-dao-quan-ly"]
     leader_thresholds: list[LeaderThreshold] = []
+    leader_source: str = ""
     quota: QuotaRule | None = None
     deadline: str = Field("12-15", description="MM-DD: rate before this day")
     missing_month_provisional: bool = True
     sources: list[Source] = []
+
+    @field_validator("min_months_worked", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return to_decimal(v)
+
+    @model_validator(mode="after")
+    def _levels_known(self) -> "AnnualRules":
+        known = {lv.grade for lv in self.levels}
+        refs = [("count_rules", r.level) for r in self.count_rules]
+        refs += [("leader_thresholds", t.level) for t in self.leader_thresholds]
+        if self.absence_cap is not None:
+            refs.append(("absence_cap.cap", self.absence_cap.cap))
+        if self.quota is not None:
+            refs.append(("quota.grade", self.quota.grade))
+        for where, level in refs:
+            if level not in known:
+                raise ValueError(f"{where}: level '{level}' is not among the levels")
+        return self
+
+    def level(self, grade: str | None) -> GradeBand | None:
+        return next((lv for lv in self.levels if lv.grade == grade), None)
 
 
 class Framework(_Model):

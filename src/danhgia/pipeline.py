@@ -7,9 +7,16 @@ however many files a district sends.
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing as mp
+import os
+import tempfile
+import zipfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Iterator
 
 from danhgia.findings import Finding
 
@@ -36,6 +43,9 @@ class SheetOutcome:
     leader_band: str | None = None      # band of the leader total
     has_leader_scores: bool = False     # every score leaf has a leader value
     findings: list[Finding] = field(default_factory=list)
+    variant_source: str | None = None   # "marker" | "title" | "roster" | …
+    not_evaluated: str | None = None    # the reason when the person is not evaluated that month
+    cells: dict[str, str] = field(default_factory=dict)   # "id" / "name" / "period" → A1 cell
 
     @property
     def errors(self) -> list[Finding]:
@@ -45,10 +55,11 @@ class SheetOutcome:
 @dataclass
 class FileOutcome:
     file: str                           # display path
-    path: str                           # real path (or archive member marker)
+    path: str                           # real path (of the archive, for a member)
     sha256: str = ""
     sheets: list[SheetOutcome] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)   # file-level findings (unreadable, …)
+    member: str | None = None           # the member's name inside the .zip archive ``path``
 
 
 @dataclass
@@ -67,8 +78,351 @@ class RunResult:
         return sorted(out, key=Finding.sort_key)
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Collecting the inputs
+
+WORKBOOK_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
+ARCHIVE_EXTS = (".zip",)
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to read: a file on disk, or a member of a .zip archive (``member``)."""
+
+    display: str
+    path: str
+    member: str | None = None
+    finding: Finding | None = None     # decided while collecting (a member too large, …)
+
+
+def is_temporary(name: str) -> bool:
+    """Office lock and temp files (``~$x.xlsx``, ``.~lock.x.xlsx#``) and hidden files."""
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith(("~$", ".~lock", ".")) or base.endswith("#")
+
+
+def _display(root_as_given: str, rel: str) -> str:
+    joined = os.path.normpath(os.path.join(root_as_given, rel))
+    return Path(joined).as_posix()
+
+
+def _walk(top: Path, display_root: str) -> Iterator[tuple[Path, str]]:
+    """Files under ``top`` in a stable order; symlinked folders are followed once (no loops)."""
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and os.path.realpath(os.path.join(dirpath, d)) not in seen)
+        for name in sorted(filenames):
+            if is_temporary(name) or not name.lower().endswith(WORKBOOK_EXTS + ARCHIVE_EXTS):
+                continue
+            full = Path(dirpath) / name
+            yield full, _display(display_root, os.path.relpath(full, top))
+
+
+def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
+    """One task per workbook inside a .zip, with the limits applied to the directory."""
+    if path.stat().st_size > limits.max_file_bytes:
+        return [Task(display, str(path), finding=Finding(
+            "file-too-large", file=display,
+            params={"reason": f"{path.stat().st_size} bytes", "limit": f"{limits.max_file_bytes} bytes"}))]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        return [Task(display, str(path), finding=Finding(
+            "file-unreadable", file=display, params={"reason": f"zip: {exc}"}))]
+    tasks: list[Task] = []
+    total = 0
+    for info in sorted(infos, key=lambda i: i.filename):
+        name = info.filename
+        if info.is_dir() or name.startswith("__MACOSX/") or is_temporary(name) \
+                or not name.lower().endswith(WORKBOOK_EXTS):
+            continue
+        shown = f"{display}/{name}"
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        finding = None
+        if info.flag_bits & 0x1:
+            finding = Finding("file-encrypted", file=shown)
+        elif info.file_size > limits.max_file_bytes:
+            finding = Finding("file-too-large", file=shown, params={
+                "reason": f"{info.file_size} bytes", "limit": f"{limits.max_file_bytes} bytes"})
+        elif total > limits.max_uncompressed_bytes:
+            finding = Finding("file-too-large", file=shown, params={
+                "reason": f"{total} bytes", "limit": f"{limits.max_uncompressed_bytes} bytes"})
+        elif info.file_size > _CHUNK and ratio > limits.max_compression_ratio:
+            finding = Finding("file-too-large", file=shown, params={
+                "reason": f"{ratio:.0f}:1", "limit": f"{limits.max_compression_ratio}:1"})
+        tasks.append(Task(shown, str(path), member=name, finding=finding))
+    return tasks
+
+
+def collect(paths: list[str | Path], limits) -> list[Task]:
+    """Files, folders (recursively) and .zip archives → tasks in a stable order, each file once."""
+    tasks: list[Task] = []
+    seen: set[tuple[str, str | None]] = set()
+
+    def add_file(path: Path, display: str) -> None:
+        key = (os.path.realpath(path), None)
+        if key in seen:
+            return
+        seen.add(key)
+        if path.suffix.lower() in ARCHIVE_EXTS:
+            tasks.extend(_archive_tasks(path, display, limits))
+        else:
+            tasks.append(Task(display, str(path)))
+
+    for raw in paths:
+        given = str(raw)
+        path = Path(given)
+        if path.is_dir():
+            for full, display in _walk(path, given):
+                add_file(full, display)
+        elif path.exists():
+            if not is_temporary(path.name):
+                add_file(path, Path(given).as_posix())
+        else:
+            tasks.append(Task(Path(given).as_posix(), given, finding=Finding(
+                "file-unreadable", file=Path(given).as_posix(),
+                params={"reason": "không tìm thấy tệp / file not found"})))
+    return tasks
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and checking one file (in a worker)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _extract(task: Task, limits, target_dir: str) -> tuple[Path, str]:
+    """Copy a zip member to a temporary file (bounded by the limits); return it and its SHA-256."""
+    h = hashlib.sha256()
+    suffix = Path(task.member or "").suffix.lower()
+    fd, tmp = tempfile.mkstemp(prefix=".danhgia-member-", suffix=suffix, dir=target_dir)
+    written = 0
+    with zipfile.ZipFile(task.path) as zf, zf.open(task.member) as src, os.fdopen(fd, "wb") as dst:
+        while True:
+            block = src.read(_CHUNK)
+            if not block:
+                break
+            written += len(block)
+            if written > limits.max_file_bytes:
+                raise _TooLarge(written)
+            h.update(block)
+            dst.write(block)
+    return Path(tmp), h.hexdigest()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _reader():
+    from danhgia.io.read import read_file
+
+    return read_file
+
+
+def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
+    """Read one file and check each of its scoresheets; never raises."""
+    out = FileOutcome(file=task.display, path=task.path, member=task.member)
+    if task.finding is not None:
+        out.findings.append(task.finding)
+        return out
+    limits = ctx.get_limits()
+    try:
+        if task.member is not None:
+            with tempfile.TemporaryDirectory(prefix="danhgia-") as tmpdir:
+                try:
+                    tmp, out.sha256 = _extract(task, limits, tmpdir)
+                except _TooLarge as exc:
+                    out.findings.append(Finding("file-too-large", file=task.display, params={
+                        "reason": f"> {exc.args[0]} bytes", "limit": f"{limits.max_file_bytes} bytes"}))
+                    return out
+                sheets, found = _reader()(tmp, task.display, ctx)
+        else:
+            path = Path(task.path)
+            out.sha256 = _sha256_file(path)
+            sheets, found = _reader()(path, task.display, ctx)
+        out.findings.extend(found)
+        for sheet in sheets:
+            out.sheets.append(check_sheet(sheet, ctx, month))
+    except Exception as exc:  # a bug or a file nobody foresaw: a finding, never the end of the run
+        out.findings.append(crash_finding(task.display, exc))
+    return out
+
+
+def crash_finding(display: str, exc: BaseException, sheet: str | None = None) -> Finding:
+    return Finding("file-unreadable", file=display, sheet=sheet,
+                   params={"reason": f"{type(exc).__name__}: {exc}"[:300]})
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.sheet, f.cell, f.criterion, str(f.value))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
+    """Run every sheet check on one Scoresheet and keep only what later stages need."""
+    from danhgia import checks
+    from danhgia.checks import roster as roster_checks
+
+    idx = roster_checks.index_of(ctx.roster)
+    person = idx.find(sheet.person_id, sheet.person) if idx is not None else None
+    variant_id = sheet.variant or (person.variant if person is not None else None)
+    fw = ctx.framework_for(variant_id, person.group if person is not None else None)
+    variant = fw.variant(variant_id) if variant_id else None
+    env = checks.Env(framework=fw, variant=variant, month=month, person=person,
+                     roster=ctx.roster, sheet=sheet)
+    o = SheetOutcome(file=sheet.file, sheet=sheet.sheet, person=sheet.person, person_id=sheet.person_id,
+                     unit=sheet.field_text("unit"), position=sheet.field_text("position"),
+                     variant=variant_id, framework_id=fw.id, period=sheet.period,
+                     variant_source=sheet.variant_source if sheet.variant else ("roster" if variant_id else None))
+    for key in ("id", "name"):
+        if key in sheet.fields:
+            o.cells[key] = sheet.fields[key].cell
+    if sheet.period_cell:
+        o.cells["period"] = sheet.period_cell
+    findings: list[Finding] = list(sheet.notes)
+    try:
+        if variant is None and not any(f.code == "unknown-variant" for f in findings):
+            findings.append(sheet.finding("unknown-variant"))
+        roster_found = list(roster_checks.check(sheet, env))
+        exempt = next((f for f in roster_found if f.code == "exempt-month"), None)
+        findings.extend(roster_found)
+        if exempt is not None:
+            # not evaluated that month: the sheet is ignored, so its scores are not checked
+            o.not_evaluated = exempt.params.get("reason")
+        else:
+            for chk in checks.sheet_checks():
+                findings.extend(chk(sheet, env))
+        if variant is not None:
+            st, lt = env.totals("self"), env.totals("leader")
+            blocks = [b.code for b in variant.criteria]
+            o.blocks_self = {b: st.values.get(b) for b in blocks}
+            o.blocks_leader = {b: lt.values.get(b) for b in blocks}
+            o.self_total, o.leader_total = st.total, lt.total
+            o.has_leader_scores = not lt.missing and not env.leader_blank
+            o.leader_band = fw.grade_for(lt.total) if lt.total is not None else None
+        for key in ("self_grade", "decided_grade"):
+            e = sheet.fields.get(key)
+            g = e.grade() if e is not None else None
+            setattr(o, key, g.value if g is not None and g.kind == "number" else None)
+    except Exception as exc:
+        findings.append(crash_finding(sheet.file, exc, sheet.sheet))
+    o.findings = _dedupe(findings)
+    return o
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(ctx, month) -> None:
+    _WORKER["ctx"], _WORKER["month"] = ctx, month
+
+
+def _process_chunk(chunk: list[Task]) -> list[FileOutcome]:
+    return [process_file(t, _WORKER["ctx"], _WORKER["month"]) for t in chunk]
+
+
+def _pool(jobs: int, ctx, month) -> ProcessPoolExecutor:
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method),
+                               initializer=_init_worker, initargs=(ctx, month))
+
+
+def _attempt(tasks: list[Task], ctx, month, jobs: int, size: int, tick) -> list[FileOutcome | None]:
+    """Run ``tasks`` in a pool, ``size`` files per job; ``None`` for files whose worker died."""
+    chunks = [list(range(i, min(i + size, len(tasks)))) for i in range(0, len(tasks), size)]
+    out: list[FileOutcome | None] = [None] * len(tasks)
+    with _pool(jobs, ctx, month) as pool:
+        futures = {pool.submit(_process_chunk, [tasks[i] for i in c]): c for c in chunks}
+        for fut in as_completed(futures):
+            chunk = futures[fut]
+            try:
+                res = fut.result()
+            except Exception:  # a worker died (crash, out of memory): those files are retried
+                continue
+            for i, o in zip(chunk, res):
+                out[i] = o
+            tick(len(chunk))
+    return out
+
+
+def _run_parallel(tasks: list[Task], ctx, month, jobs: int, tick) -> list[FileOutcome]:
+    size = max(1, min(16, len(tasks) // (jobs * 4)))
+    out = _attempt(tasks, ctx, month, jobs, size, tick)
+    failed = [i for i, o in enumerate(out) if o is None]
+    if failed and size > 1:   # a worker died: retry those files one per job in a fresh pool
+        again = _attempt([tasks[i] for i in failed], ctx, month, jobs, 1, tick)
+        for i, o in zip(failed, again):
+            out[i] = o
+        failed = [i for i, o in enumerate(out) if o is None]
+    for i in failed:          # a file that kills its worker, alone in a process of its own
+        out[i] = _isolated(tasks[i], ctx, month)
+        tick(1)
+    return out  # type: ignore[return-value]
+
+
+def _isolated(task: Task, ctx, month) -> FileOutcome:
+    """Read one file in a process of its own, so that a crash only costs that file."""
+    try:
+        with _pool(1, ctx, month) as pool:
+            return pool.submit(_process_chunk, [task]).result()[0]
+    except Exception as exc:
+        return FileOutcome(file=task.display, path=task.path, member=task.member,
+                           findings=[crash_finding(task.display, exc)])
+
+
 def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs: int = 1,
         progress=None) -> RunResult:
     """Read and check every input. ``ctx`` is a ``danhgia.model.ReadContext``; ``progress`` an
-    optional callable(done, total). Filled in by the validate issue."""
-    raise NotImplementedError
+    optional callable(done, total). The result does not depend on ``jobs``."""
+    from danhgia.checks import roster as roster_checks
+
+    tasks = collect(paths, ctx.get_limits())
+    total = len(tasks)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
+    if jobs > 1 and total > 1:
+        files = _run_parallel(tasks, ctx, month, min(jobs, total), tick)
+    else:
+        files = []
+        for t in tasks:
+            files.append(process_file(t, ctx, month))
+            tick(1)
+    result = RunResult(files=files, month=month)
+    roster_display = Path(ctx.roster.source).as_posix() if ctx.roster is not None else None
+    result.findings = list(roster_checks.run_check(result.sheets(), ctx.roster, month,
+                                                   ctx.framework_for, roster_display))
+    return result

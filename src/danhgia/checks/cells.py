@@ -1,0 +1,65 @@
+"""Score cells one by one: missing, not a number, typed as text, outside [min, max], off the step,
+and a maximum written on the form that differs from the framework.
+
+A blank *score* leaf is missing (never zero); a blank bonus or deduction leaf means none given.
+A leader column left entirely blank is not a list of missing cells: the sheet is waiting for
+its leader (``missing-leader-score``, in the grades family).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from danhgia.checks import Env, fmt, number
+from danhgia.findings import Finding
+from danhgia.io.values import NOT_NUMBER, NUMBER, TEXT_NUMBER
+
+COLUMNS = ("self", "leader")
+
+
+def check(sheet, env: Env) -> Iterator[Finding]:
+    variant = env.variant
+    if variant is None:
+        return
+    fw = env.framework
+    for c, _depth in variant.walk():
+        row = sheet.rows.get(c.code)
+        if row is not None and row.max is not None and not row.max.blank:
+            written = row.max.number()
+            if written.kind in (NUMBER, TEXT_NUMBER) and written.value != c.max:
+                yield sheet.finding("max-mismatch", cell=row.max.cell, criterion=c.code,
+                                    value=written.value, expected=c.max)
+        if not c.is_leaf:
+            continue
+        for column in COLUMNS:
+            if column == "leader" and env.leader_blank:
+                continue
+            entry = row.scores.get(column) if row is not None else None
+            params = {"column": column}
+            if entry is None or entry.blank:
+                if c.kind == "score":
+                    yield sheet.finding("missing-score", cell=entry.cell if entry else None,
+                                        criterion=c.code, params=params)
+                continue
+            parsed = entry.number()
+            if parsed.kind == NOT_NUMBER:
+                yield sheet.finding("score-not-number", cell=entry.cell, criterion=c.code,
+                                    value=entry.raw, params=params)
+                continue
+            value = parsed.value
+            if parsed.kind == TEXT_NUMBER:
+                yield sheet.finding("text-as-number", cell=entry.cell, criterion=c.code,
+                                    value=value, params={**params, "raw": entry.raw})
+            if value > c.max:
+                yield sheet.finding("score-above-max", cell=entry.cell, criterion=c.code,
+                                    value=value, expected=f"<= {number(c.max)}",
+                                    params={**params, "max": fmt(c.max)})
+            elif value < c.min:
+                yield sheet.finding("score-below-min", cell=entry.cell, criterion=c.code,
+                                    value=value, expected=f">= {number(c.min)}",
+                                    params={**params, "min": fmt(c.min)})
+            step = fw.step_of(c)
+            if step > 0 and value % step != 0:
+                yield sheet.finding("score-not-on-step", cell=entry.cell, criterion=c.code,
+                                    value=value, expected=f"n × {number(step)}",
+                                    params={**params, "step": fmt(step)})

@@ -1,0 +1,69 @@
+"""Hanoi II.2: the points must lie in the band that the declared completion share allows
+(90–100 % → 45–50, 80 to under 90 % → 40 to under 45, …). Checked only when the share is given,
+on the row's share cell or in the header field "completion_share".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from danhgia.checks import Env, fmt
+from danhgia.findings import Finding
+from danhgia.io.values import NUMBER, TEXT_NUMBER, parse_number
+
+COLUMNS = ("self", "leader")
+HUNDRED = Decimal(100)
+
+
+def share_percent(entry) -> Decimal | None:
+    """The share as a percent: ``95``, ``"95%"``, ``"95 %"`` and a percent-formatted ``0.95``."""
+    if entry is None or entry.blank:
+        return None
+    raw = entry.raw
+    if isinstance(raw, str):
+        s = raw.strip()
+        percent = s.endswith("%")
+        parsed = parse_number(s.rstrip("%").strip())
+        if parsed.kind not in (NUMBER, TEXT_NUMBER):
+            return None
+        value = parsed.value
+        return value if percent or value > 1 else value * HUNDRED
+    parsed = entry.number()
+    if parsed.kind != NUMBER:
+        return None
+    value = parsed.value
+    # a cell formatted as % holds 0.95; nobody declares "1 %" of the plan done
+    return value * HUNDRED if 0 < value <= 1 else value
+
+
+def _describe(band) -> str:
+    lo = "" if band.min is None else f"{'≥' if band.min_inclusive else '>'} {fmt(band.min)}"
+    hi = "" if band.max is None else f"{'≤' if band.max_inclusive else '<'} {fmt(band.max)}"
+    return ", ".join(p for p in (lo, hi) if p)
+
+
+def check(sheet, env: Env) -> Iterator[Finding]:
+    if env.variant is None:
+        return
+    for c, _ in env.variant.walk():
+        if not c.completion_bands or not c.is_leaf:
+            continue
+        row = sheet.rows.get(c.code)
+        if row is None:
+            continue
+        share = share_percent(row.share)
+        if share is None:
+            share = share_percent(sheet.fields.get("completion_share"))
+        if share is None:
+            continue
+        band = next((b for b in c.completion_bands if b.share.contains(share)), None)
+        if band is None:
+            continue
+        for column in COLUMNS:
+            value = env.leaves(column).get(c.code)
+            if value is None or value > c.max or value < c.min or band.points.contains(value):
+                continue
+            yield sheet.finding("completion-mismatch", cell=row.scores[column].cell,
+                                criterion=c.code, value=value, expected=_describe(band.points),
+                                params={"column": column, "share": fmt(share)})

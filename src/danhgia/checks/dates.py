@@ -1,0 +1,54 @@
+"""Dates against the unit's calendar (domain §2.7, Thanh Trì 766/UBND-NV): self-assessment
+before the window opens or after it closes, the leader's review or the head's decision after
+the deadline (December has its own, earlier deadlines), missing dates (warnings).
+
+The leader's and head's dates are only expected once the leader has scored the sheet.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from danhgia.calendar import deadlines
+from danhgia.checks import Env
+from danhgia.findings import Finding
+from danhgia.io.values import NOT_NUMBER
+
+
+def _date(sheet, key: str):
+    entry = sheet.fields.get(key)
+    if entry is None or entry.blank:
+        return entry, None
+    parsed = entry.date()
+    return entry, (None if parsed.kind == NOT_NUMBER else parsed.value)
+
+
+def check(sheet, env: Env) -> Iterator[Finding]:
+    period = sheet.period or env.month
+    cal = env.framework.calendar
+    self_entry, self_date = _date(sheet, "self_date")
+    if self_entry is None or self_entry.blank:
+        yield sheet.finding("missing-date", cell=self_entry.cell if self_entry else None,
+                            params={"field": "self_date"})
+    leader_entry, leader_date = _date(sheet, "leader_date")
+    head_entry, head_date = _date(sheet, "head_date")
+    if not env.leader_blank and (leader_entry is None or leader_entry.blank):
+        yield sheet.finding("missing-date", cell=leader_entry.cell if leader_entry else None,
+                            params={"field": "leader_date"})
+    if cal is None or period is None:
+        return
+    d = deadlines(cal, period[0], period[1])
+    if self_date is not None:
+        if self_date < d.self_start:
+            yield sheet.finding("self-assessment-early", cell=self_entry.cell, value=self_date,
+                                expected=d.self_start)
+        elif self_date > d.self_end:
+            yield sheet.finding("self-assessment-late", cell=self_entry.cell, value=self_date,
+                                expected=d.self_end)
+    leader_deadline = d.leader_deadline or d.head_deadline
+    if leader_date is not None and leader_date > leader_deadline:
+        yield sheet.finding("decision-late", cell=leader_entry.cell, value=leader_date,
+                            expected=leader_deadline)
+    if head_date is not None and head_date > d.head_deadline:
+        yield sheet.finding("decision-late", cell=head_entry.cell, value=head_date,
+                            expected=d.head_deadline)

@@ -1,0 +1,153 @@
+"""Checks against the staff list (``--roster``).
+
+Per sheet (run in the worker that read it, the roster travels in the ReadContext):
+``not-in-roster``, ``variant-mismatch`` (a leader on the specialist sheet) and ``exempt-month``
+(a sheet for a month the person is not evaluated: a teacher in June–August by the framework's
+``not_evaluated`` rules, or a month the roster marks). Over the whole run: ``duplicate-person``
+(the same id on two sheets, across files) and ``missing-submission`` (someone employed that
+month, not exempt, with no sheet).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Callable, Iterable, Iterator
+
+from danhgia.checks import Env
+from danhgia.findings import Finding
+from danhgia.io.text import fold, nfc
+
+
+def person_key(text: str | None) -> str:
+    return nfc(text or "").strip().casefold()
+
+
+class RosterIndex:
+    """Look people up by id, else by an unambiguous name."""
+
+    def __init__(self, roster) -> None:
+        self.roster = roster
+        self.by_id = {person_key(p.id): p for p in roster.people}
+        names = Counter(fold(p.name) for p in roster.people)
+        self.by_name = {fold(p.name): p for p in roster.people if names[fold(p.name)] == 1}
+
+    def find(self, person_id: str | None, name: str | None = None):
+        if person_id:
+            return self.by_id.get(person_key(person_id))
+        if name:
+            return self.by_name.get(fold(name))
+        return None
+
+
+_INDEX: dict[int, RosterIndex] = {}
+
+
+def index_of(roster) -> RosterIndex | None:
+    """One index per roster object (cached in the worker process)."""
+    if roster is None:
+        return None
+    idx = _INDEX.get(id(roster))
+    if idx is None or idx.roster is not roster:
+        _INDEX.clear()
+        idx = _INDEX[id(roster)] = RosterIndex(roster)
+    return idx
+
+
+def exempt_reason(person, framework, year: int, month: int) -> str | None:
+    """Why ``person`` is not evaluated in (year, month), or None."""
+    if person is None:
+        return None
+    reason = person.not_evaluated.get((year, month))
+    if reason:
+        return reason
+    for rule in framework.not_evaluated:
+        if month not in rule.months:
+            continue
+        if rule.teacher is not None and rule.teacher != person.teacher:
+            continue
+        if rule.groups and person.group not in rule.groups:
+            continue
+        return rule.reason
+    return None
+
+
+def _variant_title(framework, variant_id: str | None) -> str:
+    v = framework.variant(variant_id) if variant_id else None
+    return v.title if v is not None else str(variant_id or "")
+
+
+def id_cell(sheet) -> str | None:
+    for key in ("id", "name"):
+        e = sheet.fields.get(key)
+        if e is not None:
+            return e.cell
+    return None
+
+
+def check(sheet, env: Env) -> Iterator[Finding]:
+    """Per-sheet roster checks (only with a roster)."""
+    if env.roster is None:
+        return
+    person = env.person
+    if person is None:
+        if sheet.person_id or sheet.person:
+            yield sheet.finding("not-in-roster", cell=id_cell(sheet), value=sheet.person_id or None,
+                                params={"value": sheet.person_id or "?"})
+        return
+    if (person.variant and sheet.variant and sheet.variant_source != "roster"
+            and person.variant != sheet.variant):
+        yield sheet.finding("variant-mismatch", cell=None,
+                            value=sheet.variant, expected=person.variant,
+                            params={"value": _variant_title(env.framework, sheet.variant),
+                                    "expected": _variant_title(env.framework, person.variant)})
+    period = sheet.period or env.month
+    if period is not None:
+        reason = exempt_reason(person, env.framework, *period)
+        if reason:
+            yield sheet.finding("exempt-month", cell=sheet.period_cell, value=f"{period[1]:02d}/{period[0]}",
+                                params={"reason": reason})
+
+
+def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
+              framework_for: Callable[[str | None, str | None], Any],
+              roster_display: str | None = None) -> Iterator[Finding]:
+    """Run-level checks over every SheetOutcome (in input order)."""
+    outcomes = list(outcomes)
+    first: dict[str, Any] = {}
+    for o in outcomes:
+        key = person_key(o.person_id)
+        if not key:
+            continue
+        if key in first:
+            other = first[key]
+            yield Finding("duplicate-person", file=o.file, sheet=o.sheet, cell=o.cells.get("id"),
+                          person=o.person or None, person_id=o.person_id or None, value=o.person_id,
+                          expected=f"{other.file} › {other.sheet}",
+                          params={"other": f"{other.file} › {other.sheet}"})
+        else:
+            first[key] = o
+    if roster is None:
+        return
+    if month is None:
+        periods = {o.period for o in outcomes if o.period is not None}
+        month = periods.pop() if len(periods) == 1 else None
+    if month is None:
+        return
+    idx = index_of(roster)
+    submitted: set[str] = set()
+    for o in outcomes:
+        if o.period is not None and tuple(o.period) != tuple(month):
+            continue
+        p = idx.find(o.person_id, o.person)
+        if p is not None:
+            submitted.add(p.id)
+    source = roster_display or roster.source
+    for p in roster.people:
+        if p.id in submitted or not p.employed_in(*month):
+            continue
+        if exempt_reason(p, framework_for(p.variant, p.group), *month):
+            continue
+        parts = p.where.split(" › ")
+        yield Finding("missing-submission", file=source,
+                      sheet=parts[1] if len(parts) == 3 else None,
+                      person=p.name or None, person_id=p.id, value=p.id)

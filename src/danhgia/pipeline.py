@@ -128,10 +128,11 @@ def _walk(top: Path, display_root: str) -> Iterator[tuple[Path, str]]:
 
 def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
     """One task per workbook inside a .zip, with the limits applied to the directory."""
-    if path.stat().st_size > limits.max_file_bytes:
+    size = path.stat().st_size      # an archive holds many files: it is bounded like their sum
+    if size > limits.max_uncompressed_bytes:
         return [Task(display, str(path), finding=Finding(
             "file-too-large", file=display,
-            params={"reason": f"{path.stat().st_size} bytes", "limit": f"{limits.max_file_bytes} bytes"}))]
+            params={"reason": f"{size} bytes", "limit": f"{limits.max_uncompressed_bytes} bytes"}))]
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()

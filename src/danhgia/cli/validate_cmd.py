@@ -1,12 +1,151 @@
-"""``danhgia validate``: placeholder until its issue lands (exits 2 with a clear message)."""
+"""``danhgia validate PATH...``: check scoresheets and report every mistake with its cell.
+
+Exit codes: 0 nothing wrong; 1 findings of severity error (or warnings with ``--strict``);
+2 usage, or an invalid roster / framework / unit file; 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
 from danhgia.cli import app
-from danhgia.cli.common import fail
+from danhgia.cli.common import (
+    EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt,
+    JobsOpt, Lang, LangOpt, RosterOpt, err_console, fail, is_tty, out_console, print_json, tr,
+)
 
 
-@app.command("validate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def validate_() -> None:
-    """(chưa có / not yet available)"""
-    fail("Lệnh chưa sẵn sàng / this command is not available yet")
+def _lang(lang) -> str:
+    return str(getattr(lang, "value", lang))
+
+
+def _prepare(paths: list[Path], month: str | None, framework: str | None, config_file: Path | None,
+             roster_file: Path | None, select: list[str], ignore: list[str], lang: str):
+    """Parse and load everything the run needs; any problem is a usage error (exit 2)."""
+    from danhgia import checks, config as cfg_mod, framework as fw_mod, roster as roster_mod
+    from danhgia.io.values import parse_year_month
+    from danhgia.model import ReadContext
+
+    ym = None
+    if month:
+        try:
+            ym = parse_year_month(month)
+        except ValueError:
+            fail(tr(lang, f"--month «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
+                    f"--month «{month}» is not in the form YYYY-MM (e.g. 2026-10)"))
+    try:
+        keep = checks.code_filter(select, ignore)
+    except ValueError as exc:
+        fail(tr(lang, f"Mã lỗi «{exc}» không có; các mã: {', '.join(sorted(checks.all_codes()))}",
+                f"Unknown finding code «{exc}»; codes: {', '.join(sorted(checks.all_codes()))}"))
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(tr(lang, "Không tìm thấy: ", "Not found: ") + ", ".join(missing))
+    try:
+        cfg = cfg_mod.discover(paths, config_file)
+    except cfg_mod.ConfigError as exc:
+        fail(str(exc))
+    ctx = ReadContext(config=cfg, framework_ref=framework, limits=cfg.limits)
+    try:   # load every framework the unit names now: a broken one is a usage problem, not a finding
+        ctx.framework_for()
+        for key in cfg.frameworks:
+            ctx.framework_for(key, key)
+    except fw_mod.FrameworkError as exc:
+        fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + str(exc))
+    roster_ref = str(roster_file) if roster_file else cfg.resolve_path(cfg.roster)
+    if roster_ref:
+        try:
+            ctx.roster = roster_mod.load(roster_ref)
+        except roster_mod.RosterError as exc:
+            fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + str(exc))
+        try:
+            for p in ctx.roster.people:
+                ctx.framework_for(p.variant, p.group)
+        except fw_mod.FrameworkError as exc:
+            fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + str(exc))
+    return ym, keep, ctx
+
+
+def _run_with_progress(paths, ctx, ym, jobs: int, show: bool):
+    from danhgia import pipeline
+
+    if not show:
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=out_console, transient=True) as bar:
+        task = bar.add_task("Đang kiểm tra / checking", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress)
+
+
+@app.command("validate")
+def validate(
+    paths: List[Path] = typer.Argument(..., help="Tệp, thư mục hoặc tệp .zip bảng điểm / scoresheet files, folders or .zip archives.",
+                                       show_default=False),
+    roster: Optional[Path] = RosterOpt,
+    month: Optional[str] = typer.Option(None, "--month", "-m", help="Tháng đánh giá YYYY-MM / the month evaluated."),
+    framework: Optional[str] = FrameworkOpt,
+    config: Optional[Path] = ConfigOpt,
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text | json | csv", case_sensitive=False),
+    strict: bool = typer.Option(False, "--strict", help="Cảnh báo cũng tính là lỗi / warnings count as errors."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Số dòng tối đa mỗi tệp (text) / rows shown per file."),
+    select: List[str] = typer.Option([], "--select", help="Chỉ báo các mã (hoặc nhóm) này / only these codes or families (comma-separated)."),
+    ignore: List[str] = typer.Option([], "--ignore", help="Bỏ qua các mã (hoặc nhóm) này / ignore these codes or families."),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="Ghi bản sao có tô màu ô lỗi vào thư mục này / write annotated copies here."),
+    force: bool = ForceOpt,
+    jobs: int = JobsOpt,
+    lang: Lang = LangOpt,
+    debug: bool = DebugOpt,
+) -> None:
+    """Kiểm tra bảng điểm: mọi lỗi kèm vị trí ô / check scoresheets, every mistake with its cell."""
+    lg = _lang(lang)
+    ym, keep, ctx = _prepare(paths, month, framework, config, roster, select, ignore, lg)
+    try:
+        from danhgia.report import Report
+
+        show_bar = fmt == Format.text and is_tty()
+        result = _run_with_progress(paths, ctx, ym, jobs, show_bar)
+        report = Report.build(result, keep=keep, strict=strict)
+        if fmt == Format.json:
+            print_json(report.to_json(lg))
+        elif fmt == Format.csv:
+            report.write_csv(sys.stdout, lg)
+            sys.stdout.flush()
+        else:
+            report.render_text(out_console, lg, limit)
+        code = report.exit_code
+        if annotate is not None:
+            from danhgia.io.annotate import annotate_run
+
+            done = annotate_run(result, report.findings, annotate, force=force, lang=lg, limits=ctx.get_limits())
+            for path in done.written:
+                err_console.print(tr(lg, f"Đã ghi bản đánh dấu lỗi: {path}", f"Annotated copy written: {path}"), markup=False)
+            for path in done.exists:
+                err_console.print(tr(lg, f"Tệp đã có, không ghi đè (thêm --force để ghi đè): {path}",
+                                     f"Already exists, not overwritten (add --force to replace it): {path}"), markup=False)
+            for name, why in done.failed:
+                err_console.print(tr(lg, f"Không ghi được bản đánh dấu cho {name}: {why}",
+                                     f"Could not write the annotated copy of {name}: {why}"), markup=False)
+            if done.exists:
+                code = EXIT_USAGE
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: one clear message; the traceback only with --debug
+        if debug:
+            traceback.print_exc()
+        err_console.print(tr(lg, f"Lỗi nội bộ của danhgia ({type(exc).__name__}: {exc}). Vui lòng báo lỗi tại "
+                                 f"{ISSUES_URL} kèm lệnh đã chạy; thêm --debug để xem chi tiết.",
+                             f"Internal error in danhgia ({type(exc).__name__}: {exc}). Please report it at "
+                             f"{ISSUES_URL} with the command you ran; add --debug for the traceback."), markup=False)
+        raise typer.Exit(EXIT_INTERNAL)
+    raise typer.Exit(code if code else EXIT_OK)

@@ -1,0 +1,199 @@
+"""The validation report: a summary and the findings, rendered as text (rich), JSON or CSV.
+
+The JSON shape is a contract (design.md §4): fields may be added, never renamed. Findings are in
+a stable order (file, sheet, row, column), whatever the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO, Any, Callable
+
+from danhgia.findings import Finding, jsonable
+
+CSV_FIELDS = ("code", "severity", "file", "sheet", "cell", "person", "person_id", "criterion",
+              "message", "value", "expected")
+
+_SEVERITY_WORDS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("ghi chú", "note")}
+
+
+def _t(lang: str, vi: str, en: str) -> str:
+    return en if lang == "en" else vi
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    files: int = 0
+    scoresheets: int = 0
+    valid: int = 0
+    invalid: int = 0
+    strict: bool = False
+    month: tuple[int, int] | None = None
+    failed_files: list[str] = field(default_factory=list)
+    file_order: list[str] = field(default_factory=list)
+
+    # --- building ------------------------------------------------------------------------
+    @classmethod
+    def build(cls, result, keep: Callable[[Finding], bool] | None = None, strict: bool = False) -> "Report":
+        """Summarise a ``pipeline.RunResult``; ``keep`` is the ``--select`` / ``--ignore`` filter."""
+        keep = keep or (lambda f: True)
+        bad = ("error", "warning") if strict else ("error",)
+        run_level: dict[tuple[str | None, str | None], list[Finding]] = {}
+        for f in result.findings:
+            if keep(f):
+                run_level.setdefault((f.file, f.sheet), []).append(f)
+        findings: list[Finding] = []
+        valid = invalid = 0
+        failed: list[str] = []
+        order: list[str] = []
+        for fo in result.files:
+            order.append(fo.file)
+            file_bad = False
+            for f in fo.findings:
+                if keep(f):
+                    findings.append(f)
+                    file_bad |= f.severity in bad
+            for s in fo.sheets:
+                mine = [f for f in s.findings if keep(f)] + run_level.pop((s.file, s.sheet), [])
+                findings.extend(mine)
+                if any(f.severity in bad for f in mine):
+                    invalid += 1
+                    file_bad = True
+                else:
+                    valid += 1
+            if file_bad:
+                failed.append(fo.file)
+        for (file, _sheet), rest in run_level.items():   # e.g. missing submissions (roster file)
+            findings.extend(rest)
+            if file not in order:
+                order.append(file or "")
+            if any(f.severity in bad for f in rest) and file not in failed:
+                failed.append(file or "")
+        findings.sort(key=Finding.sort_key)
+        return cls(findings=findings, files=len(result.files), scoresheets=valid + invalid,
+                   valid=valid, invalid=invalid, strict=strict, month=result.month,
+                   failed_files=failed, file_order=order)
+
+    # --- counts --------------------------------------------------------------------------
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("warning")
+
+    @property
+    def by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+    @property
+    def ok(self) -> bool:
+        """Nothing wrong: no error (and, with ``--strict``, no warning either)."""
+        return self.errors == 0 and not (self.strict and self.warnings)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def summary(self) -> dict[str, Any]:
+        return {"files": self.files, "scoresheets": self.scoresheets, "valid": self.valid,
+                "invalid": self.invalid, "errors": self.errors, "warnings": self.warnings,
+                "infos": self.count("info"), "by_code": self.by_code,
+                "failed_files": list(self.failed_files), "strict": self.strict,
+                "month": f"{self.month[0]:04d}-{self.month[1]:02d}" if self.month else None}
+
+    # --- JSON / CSV ----------------------------------------------------------------------
+    def to_json(self, lang: str = "vi") -> dict[str, Any]:
+        return {"valid": self.ok, "summary": self.summary(),
+                "findings": [f.to_dict(lang) for f in self.findings]}
+
+    def write_csv(self, out: IO[str], lang: str = "vi") -> None:
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(CSV_FIELDS)
+        for f in self.findings:
+            d = f.to_dict(lang)
+            w.writerow([_csv_value(d[k]) for k in CSV_FIELDS])
+
+    # --- text ----------------------------------------------------------------------------
+    def render_text(self, console, lang: str = "vi", limit: int | None = None) -> None:
+        """Summary first, then one table per file with errors or warnings (``limit`` rows each)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        for line in self.summary_lines(lang):
+            console.print(line, markup=False, highlight=False)
+        shown = [f for f in self.findings if f.severity in ("error", "warning")]
+        if not shown:
+            console.print(_t(lang, "Không phát hiện lỗi nào.", "No problems found."), markup=False)
+            return
+        by_file: dict[str, list[Finding]] = {}
+        for f in shown:
+            by_file.setdefault(f.file or "", []).append(f)
+        for file in sorted(by_file, key=self._file_rank):
+            rows = by_file[file]
+            console.print()
+            table = Table(title=Text(file or _t(lang, "(chung)", "(general)")), title_justify="left",
+                          show_lines=False, expand=False)
+            table.add_column(_t(lang, "Trang tính", "Sheet"))
+            table.add_column(_t(lang, "Ô", "Cell"), no_wrap=True)
+            table.add_column(_t(lang, "Tiêu chí", "Criterion"), no_wrap=True)
+            table.add_column(_t(lang, "Mã lỗi", "Code"), no_wrap=True)
+            table.add_column(_t(lang, "Nội dung", "Message"))
+            cap = len(rows) if limit is None or limit <= 0 else min(limit, len(rows))
+            for f in rows[:cap]:
+                style = "red" if f.severity == "error" else "yellow"
+                table.add_row(Text(f.sheet or ""), Text(f.cell or ""), Text(f.criterion or ""),
+                              Text(f.code, style=style), Text(f.message(lang)))
+            console.print(table)
+            if cap < len(rows):
+                more = len(rows) - cap
+                console.print(_t(lang, f"… còn {more} lỗi khác không hiển thị (bỏ --limit để xem hết)",
+                                 f"… {more} more not shown (drop --limit to see them all)"), markup=False)
+
+    def summary_lines(self, lang: str = "vi") -> list[str]:
+        lines = [
+            _t(lang, "KẾT QUẢ KIỂM TRA BẢNG ĐIỂM", "SCORESHEET CHECK"),
+            _t(lang, f"Tệp: {self.files} · Bảng điểm: {self.scoresheets} · Hợp lệ: {self.valid} · "
+                     f"Không hợp lệ: {self.invalid}",
+               f"Files: {self.files} · Scoresheets: {self.scoresheets} · Valid: {self.valid} · "
+               f"Invalid: {self.invalid}"),
+            _t(lang, f"Lỗi: {self.errors} · Cảnh báo: {self.warnings}" + (" (--strict: cảnh báo tính là lỗi)" if self.strict else ""),
+               f"Errors: {self.errors} · Warnings: {self.warnings}" + (" (--strict: warnings count as errors)" if self.strict else "")),
+        ]
+        if self.by_code:
+            lines.append(_t(lang, "Theo mã: ", "By code: ") + ", ".join(f"{c} {n}" for c, n in self.by_code.items()))
+        if self.failed_files:
+            head = _t(lang, "Tệp có lỗi: ", "Files that failed: ")
+            lines.append(head + ", ".join(self.failed_files))
+        return lines
+
+    def _file_rank(self, file: str) -> tuple[int, str]:
+        try:
+            return (self.file_order.index(file), file)
+        except ValueError:
+            return (len(self.file_order), file)
+
+
+def _csv_value(v: Any) -> str:
+    v = jsonable(v)
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, dict)):
+        import json
+
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def severity_word(severity: str, lang: str = "vi") -> str:
+    vi, en = _SEVERITY_WORDS.get(severity, (severity, severity))
+    return en if lang == "en" else vi

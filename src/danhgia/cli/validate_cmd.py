@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
 from danhgia.cli import app
 from danhgia.cli.common import (
@@ -122,7 +123,9 @@ def validate(
             report.write_csv(sys.stdout, lg)
             sys.stdout.flush()
         else:
-            report.render_text(out_console, lg, limit)
+            # piped to a file: wide enough that messages stay on one line (grep-able)
+            console = out_console if is_tty() else Console(highlight=False, width=240)
+            report.render_text(console, lg, limit)
         code = report.exit_code
         if annotate is not None:
             from danhgia.io.annotate import annotate_run

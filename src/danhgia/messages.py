@@ -207,6 +207,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "year": ("Năm", "Year"),
     "self_date": ("Ngày tự đánh giá", "Self-assessment date"),
     "leader_date": ("Ngày lãnh đạo đánh giá", "Leader review date"),
+    "head_date": ("Ngày thủ trưởng quyết định", "Date of the head's decision"),
     "self_grade": ("Tự xếp loại", "Self grade"),
     "decided_grade": ("Thủ trưởng quyết định xếp loại", "Grade decided by the head"),
     "bonus_note": ("Nội dung đề nghị cộng điểm thưởng", "Statement for bonus points"),

@@ -1,0 +1,308 @@
+"""Read back a consolidated monthly workbook written by ``danhgia tally`` (any format calamine reads).
+
+The layout is pinned in :mod:`danhgia.layout`; this reader finds everything **by labels**, so a
+workbook a head has hand-edited (a grade changed in the final-grade column, columns moved, a
+title row added, re-saved by LibreOffice or WPS) still reads:
+
+- sheet "Chi tiết": the header row is the first of the first :data:`HEADER_SCAN` rows whose cells
+  (compared with :func:`danhgia.io.text.fold`, Vietnamese or English labels of
+  ``layout.DETAIL_COLUMNS``) include ``Mã`` and at least one grade or total column; every later row
+  with an id is one person;
+- sheet "Nguồn": key/value rows (label in column A, value in column B) per ``layout.SOURCE_KEYS``;
+  the month comes from the row "Tháng" (``2026-10``, ``10/2026`` or a date), else from a title row
+  of "Chi tiết".
+
+It never raises for a bad workbook: the problems are :class:`~danhgia.findings.Finding` objects
+on the returned :class:`MonthlyWorkbook` (``file-unreadable``, ``not-a-tally``,
+``monthly-header-missing``, ``monthly-month-unknown`` make it unusable, see ``usable``;
+``invalid-grade``, ``monthly-bad-value``, ``missing-field`` are per cell and the rest is read).
+Used by ``annual`` and by the roll-up of sub-units in ``tally``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from danhgia import layout
+from danhgia.findings import Finding
+from danhgia.io.text import fold, nfc
+from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
+from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
+
+HEADER_SCAN = 10
+FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
+               "monthly-header-missing", "monthly-month-unknown")
+_DETAIL_NAMES = {fold(layout.DETAIL_SHEET), "detail", "details"}
+_SOURCE_NAMES = {fold(layout.SOURCES_SHEET), "sources", "source"}
+_GRADE_KEYS = ("self_grade", "decided_grade", "final_grade")
+_NUMBER_KEYS = ("block_I", "block_II", "block_III", "self_total", "leader_total")
+_LABEL_VI = {key: vi for key, vi, _en in layout.DETAIL_COLUMNS}
+
+
+def col_letter(idx: int) -> str:
+    """0-based column index → ``A``, ``B`` … ``AA``."""
+    s = ""
+    idx += 1
+    while idx:
+        idx, r = divmod(idx - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def month_text(ym: tuple[int, int] | None) -> str:
+    """``(2026, 10)`` → ``"2026-10"`` (the form used in reports and JSON)."""
+    return "" if ym is None else f"{ym[0]:04d}-{ym[1]:02d}"
+
+
+@dataclass
+class MonthlyRow:
+    """One person's line of "Chi tiết". Values are parsed; ``cells`` maps each key to its A1 cell.
+
+    ``grade`` is the grade that counts: the final grade column (which a head may have changed by
+    hand), else the decided grade. ``status`` is a code of ``layout.STATUSES`` or ``None`` when the
+    cell is blank and nothing allows a guess.
+    """
+
+    row: int
+    id: str
+    name: str = ""
+    unit: str = ""
+    group: str | None = None
+    task_group: str | None = None
+    position: str = ""
+    variant: str | None = None
+    blocks: dict[str, Decimal | None] = field(default_factory=dict)
+    self_total: Decimal | None = None
+    leader_total: Decimal | None = None
+    self_grade: str | None = None
+    decided_grade: str | None = None
+    final_grade: str | None = None
+    status: str | None = None
+    notes: str = ""
+    source_file: str = ""
+    source_sheet: str = ""
+    cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def grade(self) -> str | None:
+        return self.final_grade or self.decided_grade
+
+
+@dataclass
+class MonthlyWorkbook:
+    file: str                                   # display name
+    path: str
+    sha256: str = ""
+    month: tuple[int, int] | None = None
+    unit: str = ""
+    framework: str | None = None
+    framework_version: str | None = None
+    tool_version: str | None = None
+    detail_sheet: str | None = None
+    header_row: int | None = None               # 1-based
+    columns: dict[str, str] = field(default_factory=dict)   # key → column letter
+    rows: list[MonthlyRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        """True when the people rows and the month could be read."""
+        return not any(f.code in FATAL_CODES for f in self.findings)
+
+    @property
+    def month_text(self) -> str:
+        return month_text(self.month)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return nfc(str(raw)).strip()
+
+
+def _norm(raw: Any) -> str:
+    return fold(raw).strip(" :*.")
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    known = layout.header_keys()
+    for r, row in enumerate(rows[:HEADER_SCAN]):
+        found: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            key = known.get(_norm(cell))
+            if key and key not in found:
+                found[key] = c
+        if "id" in found and any(k in found for k in ("final_grade", "decided_grade", "leader_total")):
+            return r, found
+    return None
+
+
+def _parse_variant(raw: Any) -> str | None:
+    if is_blank(raw):
+        return None
+    key = fold(raw)
+    if key in VARIANT_WORDS:
+        return VARIANT_WORDS[key]
+    return _text(raw)
+
+
+def read(path: str | Path, display: str | None = None, limits: Any = None) -> MonthlyWorkbook:
+    """Read one consolidated monthly workbook; never raises for a bad file (see the module doc)."""
+    path = Path(path)
+    shown = display or str(path)
+    wb = MonthlyWorkbook(file=shown, path=str(path))
+    try:
+        if not path.is_file():
+            wb.findings.append(Finding("file-unreadable", file=shown,
+                                       params={"reason": "không tìm thấy tệp / file not found"}))
+            return wb
+        from danhgia.config import Limits
+        from danhgia.io.guard import preflight
+
+        stop = preflight(path, shown, limits or Limits())
+        if stop is not None:
+            wb.findings.append(stop)
+            return wb
+        wb.sha256 = sha256_of(path)
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        detail = next((n for n in names if fold(n) in _DETAIL_NAMES), None)
+        if detail is None:
+            wb.findings.append(Finding("not-a-tally", file=shown, params={"field": layout.DETAIL_SHEET}))
+            return wb
+        wb.detail_sheet = detail
+        rows = book.get_sheet_by_name(detail).to_python(skip_empty_area=False)
+        source = next((n for n in names if fold(n) in _SOURCE_NAMES), None)
+        src_rows = book.get_sheet_by_name(source).to_python(skip_empty_area=False) if source else []
+    except Exception as exc:  # calamine raises several types for broken files
+        wb.findings.append(Finding("file-unreadable", file=shown,
+                                   params={"reason": f"{type(exc).__name__}: {exc}"[:300]}))
+        return wb
+    _read_sources(wb, src_rows)
+    _read_detail(wb, rows)
+    return wb
+
+
+def _read_sources(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
+    by_label = {fold(label): key for key, label in layout.SOURCE_KEYS.items()}
+    by_label.update({"month": "month", "unit": "unit", "framework": "framework"})
+    for row in rows:
+        if len(row) < 2:
+            continue
+        key = by_label.get(_norm(row[0]))
+        if key is None or is_blank(row[1]):
+            continue
+        value = row[1]
+        if key == "month" and wb.month is None:
+            wb.month = parse_month_text(value)
+        elif key == "unit" and not wb.unit:
+            wb.unit = _text(value)
+        elif key == "framework" and wb.framework is None:
+            wb.framework = _text(value)
+        elif key == "framework_version" and wb.framework_version is None:
+            wb.framework_version = _text(value)
+        elif key == "tool_version" and wb.tool_version is None:
+            wb.tool_version = _text(value)
+
+
+def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
+    sheet = wb.detail_sheet
+    hdr = _find_header(rows)
+    if hdr is None:
+        wb.findings.append(Finding("monthly-header-missing", file=wb.file, sheet=sheet,
+                                   params={"expected": f"«{_LABEL_VI['id']}», «{_LABEL_VI['final_grade']}»"}))
+        return
+    hrow, cols = hdr
+    wb.header_row = hrow + 1
+    wb.columns = {k: col_letter(c) for k, c in cols.items()}
+    if wb.month is None:  # no "Nguồn" sheet: look for the month in the title rows
+        for row in rows[:hrow]:
+            for cell in row:
+                ym = parse_month_text(cell) if isinstance(cell, str) else None
+                if ym:
+                    wb.month = ym
+                    break
+            if wb.month:
+                break
+    if wb.month is None:
+        wb.findings.append(Finding("monthly-month-unknown", file=wb.file, sheet=layout.SOURCES_SHEET))
+    for r in range(hrow + 1, len(rows)):
+        row = rows[r]
+
+        def raw(key: str) -> Any:
+            c = cols.get(key)
+            return row[c] if c is not None and c < len(row) else None
+
+        def cell(key: str) -> str:
+            return f"{wb.columns[key]}{r + 1}"
+
+        pid, name = _text(raw("id")), _text(raw("name"))
+        if not pid:
+            if name:
+                wb.findings.append(Finding("missing-field", file=wb.file, sheet=sheet, cell=cell("id"),
+                                           person=name, params={"field": _LABEL_VI["id"]}))
+            continue
+        mr = MonthlyRow(row=r + 1, id=pid, name=name, source_file=wb.file, source_sheet=sheet or "")
+        mr.cells = {k: cell(k) for k in cols}
+        who = name or pid
+
+        def bad(key: str, value: Any, code: str = "monthly-bad-value") -> None:
+            wb.findings.append(Finding(code, file=wb.file, sheet=sheet, cell=cell(key), person=who,
+                                       person_id=pid, value=_text(value),
+                                       params={"field": _LABEL_VI[key], "person": who}))
+
+        mr.unit = _text(raw("unit")) or wb.unit
+        mr.position = _text(raw("position"))
+        mr.notes = _text(raw("notes"))
+        tg = _text(raw("task_group"))
+        mr.task_group = tg or None
+        g = raw("group")
+        if not is_blank(g):
+            mr.group = GROUP_WORDS.get(fold(g))
+            if mr.group is None:
+                bad("group", g)
+        mr.variant = _parse_variant(raw("variant"))
+        for key in _NUMBER_KEYS:
+            if key not in cols:
+                continue
+            p = parse_number(raw(key))
+            if p.kind == NOT_NUMBER:
+                bad(key, raw(key))
+                continue
+            value = p.value
+            if key.startswith("block_"):
+                mr.blocks[key[len("block_"):]] = value
+            else:
+                setattr(mr, key, value)
+        for key in _GRADE_KEYS:
+            if key not in cols:
+                continue
+            p = parse_grade(raw(key))
+            if p.kind == NOT_NUMBER:
+                bad(key, raw(key), "invalid-grade")
+            else:
+                setattr(mr, key, p.value)
+        st = raw("status")
+        if not is_blank(st):
+            mr.status = layout.status_from_label(st)
+            if mr.status is None:
+                bad("status", st)
+        if mr.status is None and mr.grade:
+            mr.status = "classified"
+        wb.rows.append(mr)

@@ -37,12 +37,6 @@ def share_percent(entry) -> Decimal | None:
     return value * HUNDRED if 0 < value <= 1 else value
 
 
-def _describe(band) -> str:
-    lo = "" if band.min is None else f"{'≥' if band.min_inclusive else '>'} {fmt(band.min)}"
-    hi = "" if band.max is None else f"{'≤' if band.max_inclusive else '<'} {fmt(band.max)}"
-    return ", ".join(p for p in (lo, hi) if p)
-
-
 def check(sheet, env: Env) -> Iterator[Finding]:
     if env.variant is None:
         return
@@ -65,5 +59,5 @@ def check(sheet, env: Env) -> Iterator[Finding]:
             if value is None or value > c.max or value < c.min or band.points.contains(value):
                 continue
             yield sheet.finding("completion-mismatch", cell=row.scores[column].cell,
-                                criterion=c.code, value=value, expected=_describe(band.points),
+                                criterion=c.code, value=value, expected=band.points.describe(),
                                 params={"column": column, "share": fmt(share)})

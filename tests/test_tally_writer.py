@@ -65,7 +65,7 @@ def test_sheets_and_summary_values(school):
     vc = row_of(rows, ["Trường THCS Thanh Xuân", "Viên chức"])
     assert vc[2:6] == [12, 10, 1, 1]
     quota = row_of(rows, ["Trường THCS Thanh Xuân", "Toàn đơn vị"])
-    assert quota[2:8] == ["A", 4, "30%", "10 (số người được xếp loại)", "3 (3)", "Vượt tỷ lệ"]
+    assert quota[2:8] == ["A", 4, "30%", "10 (người được xếp loại)", "3 (3)", "Vượt tỷ lệ"]
     assert "4. Giáo viên 4 90 (vượt)" in quota[8]
 
 

@@ -24,7 +24,6 @@ Nothing here prints or exits; all arithmetic is exact (Decimal).
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_UP
@@ -35,17 +34,17 @@ from danhgia import layout, quota as quota_mod
 from danhgia.findings import Finding, jsonable
 from danhgia.framework import GRADES, Framework, grade_rank
 from danhgia.io.text import fold, nfc
-from danhgia.roster import GROUP_LABELS, GROUP_WORDS, VARIANT_WORDS, Person, Roster
+from danhgia.roster import GROUP_LABELS, Person, Roster
 
 GROUP_ORDER: tuple[str | None, ...] = ("can_bo", "cong_chuc", "vien_chuc", "ldhd", None)
 VARIANT_LABELS = {"lanh-dao-quan-ly": "Lãnh đạo quản lý", "chuyen-vien": "Chuyên viên", "ldhd": "LĐHĐ"}
 NO_GROUP = ("Chưa rõ nhóm", "Group unknown")
 NO_UNIT = ("(Chưa rõ đơn vị)", "(Unit unknown)")
-BASE_WORDS = {
-    "classified": ("số người được xếp loại", "those classified"),
-    "b_or_better": ("số người xếp loại B trở lên", "those rated B or better"),
-    "exactly_b": ("số người xếp loại B", "those rated B"),
-    "all_staff": ("tổng số người", "all staff"),
+BASE_WORDS = {   # "20% of 8 …"
+    "classified": ("người được xếp loại", "classified"),
+    "b_or_better": ("người xếp loại B trở lên", "rated B or better"),
+    "exactly_b": ("người xếp loại B", "rated B"),
+    "all_staff": ("người (tổng số)", "staff in all"),
 }
 # Codes that do not make a sheet invalid: they are about other people or decided elsewhere.
 _NOT_INVALIDATING = {"missing-submission", "exempt-month"}
@@ -677,134 +676,56 @@ def is_tally_workbook(path: str | Path) -> bool:
     return bool(names) and all(n in names for n in _TALLY_SHEETS)
 
 
-def sha256_of(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-_GROUP_BACK = {fold(vi): g for g, (vi, en) in GROUP_LABELS.items()} | \
-    {fold(en): g for g, (vi, en) in GROUP_LABELS.items()} | dict(GROUP_WORDS)
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return nfc(str(v)).strip()
-
-
-def _dec(v: Any) -> Decimal | None:
-    from danhgia.io.values import parse_number
-
-    p = parse_number(v)
-    return p.value if p.kind in ("number", "text-number") else None
-
-
-def _grade(v: Any) -> str | None:
-    from danhgia.io.values import parse_grade
-
-    p = parse_grade(v)
-    return p.value if p.kind == "number" else None
-
-
-def read_tally(path: str | Path, display: str | None = None) -> tuple[TallyInput | None, list[Finding]]:
-    """Read a consolidated monthly workbook: month, unit, flags and the people of "Chi tiết"."""
+def _exceptional_flag(path: str | Path) -> bool:
+    """The "Đơn vị có thành tích đặc biệt" row of "Nguồn" (not read by ``monthly_read``)."""
     from python_calamine import CalamineWorkbook
 
-    display = display or str(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        names = [nfc(n) for n in wb.sheet_names]
-        for need in _TALLY_SHEETS:
-            if need not in names:
-                return None, [Finding("not-a-tally", file=display, params={"field": need})]
-        real = dict(zip(names, wb.sheet_names))
-        src_rows = wb.get_sheet_by_name(real[layout.SOURCES_SHEET]).to_python(skip_empty_area=False)
-        det_rows = wb.get_sheet_by_name(real[layout.DETAIL_SHEET]).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several types for broken files
-        return None, [Finding("file-unreadable", file=display, params={"reason": str(exc)[:200]})]
-    t = TallyInput(file=display, sha256=sha256_of(path))
-    keys = {fold(v): k for k, v in layout.SOURCE_KEYS.items()}
-    for row in src_rows[:40]:
-        if len(row) < 2:
-            continue
-        label = fold(row[0])
-        if keys.get(label) == "month":
-            from danhgia.io.values import parse_month_text
+        name = next(n for n in wb.sheet_names if nfc(n) == layout.SOURCES_SHEET)
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:  # already reported by the reader, or no such sheet: not exceptional
+        return False
+    labels = {fold(x) for x in EXCEPTIONAL_LABEL}
+    return any(len(r) > 1 and fold(r[0]) in labels and fold(r[1]) in ("co", "yes", "x", "1", "true")
+               for r in rows[:40])
 
-            t.month = parse_month_text(row[1])
-        elif keys.get(label) == "unit":
-            t.unit = _text(row[1])
-        elif keys.get(label) == "framework":
-            t.framework = _text(row[1])
-        elif label in (fold(EXCEPTIONAL_LABEL[0]), fold(EXCEPTIONAL_LABEL[1])):
-            t.exceptional = fold(row[1]) in ("co", "yes", "x", "1", "true")
-    hk = layout.header_keys()
-    header_row, cols = None, {}
-    for r, row in enumerate(det_rows[:15]):
-        found = {hk[fold(c)]: i for i, c in enumerate(row) if fold(c) in hk}
-        if {"id", "name", "status"} <= found.keys():
-            header_row, cols = r, found
-            break
-    if header_row is None:
-        return None, [Finding("not-a-tally", file=display, sheet=layout.DETAIL_SHEET,
-                              params={"field": f"{layout.DETAIL_SHEET}: Mã, Họ và tên, Trạng thái"})]
-    findings: list[Finding] = []
-    for r in range(header_row + 1, len(det_rows)):
-        row = det_rows[r]
 
-        def get(key: str) -> Any:
-            c = cols.get(key)
-            return row[c] if c is not None and c < len(row) else None
+def read_tally(path: str | Path, display: str | None = None,
+               limits: Any = None) -> tuple[TallyInput | None, list[Finding]]:
+    """Read a sub-unit's consolidated workbook (``danhgia.io.monthly_read``) into people rows.
 
-        if not _text(get("id")) and not _text(get("name")):
-            continue
-        status = layout.status_from_label(get("status"))
-        if status is None:
-            findings.append(Finding("not-a-tally", file=display, sheet=layout.DETAIL_SHEET,
-                                    cell=f"{_col(cols['status'])}{r + 1}",
-                                    params={"field": f"{layout.DETAIL_SHEET}: {_text(get('status'))}"}))
-            continue
-        variant_raw = _text(get("variant"))
-        p = PersonMonth(
-            id=_text(get("id")), name=_text(get("name")), unit=_text(get("unit")) or t.unit,
-            group=_GROUP_BACK.get(fold(get("group"))), task_group=_text(get("task_group")) or None,
-            position=_text(get("position")),
-            variant=VARIANT_WORDS.get(fold(variant_raw), variant_raw or None),
-            status=status, self_total=_dec(get("self_total")), leader_total=_dec(get("leader_total")),
-            blocks={b: _dec(get(f"block_{b}")) for b in ("I", "II", "III") if f"block_{b}" in cols},
-            self_grade=_grade(get("self_grade")), decided_grade=_grade(get("decided_grade")),
-            final_grade=_grade(get("final_grade")), file=_text(get("file")), sheet=_text(get("sheet")),
-            origin=display)
-        notes = _text(get("notes"))
-        if notes:
-            p.notes.append(_note(notes))
-        if status == "not_evaluated":
-            p.reason = _note(notes or "Không đánh giá", notes or "Not evaluated")
-        if status == "classified" and p.final_grade is None:
-            p.status = "pending"
-            p.notes.append(_note("Thiếu xếp loại cuối cùng trong bảng tổng hợp",
-                                 "No final grade in the workbook"))
-        if status != "classified":
-            p.final_grade = None
+    Returns (None, findings) when the workbook cannot be used; otherwise its findings are per
+    cell (a bad value) and the rest is read.
+    """
+    from danhgia.io import monthly_read
+
+    wb = monthly_read.read(path, display, limits)
+    if not wb.usable:
+        return None, wb.findings
+    t = TallyInput(file=wb.file, sha256=wb.sha256, month=wb.month, unit=wb.unit,
+                   framework=wb.framework or "", exceptional=_exceptional_flag(path))
+    for row in wb.rows:
+        p = PersonMonth(id=row.id, name=row.name, unit=row.unit or wb.unit, group=row.group,
+                        task_group=row.task_group, position=row.position, variant=row.variant,
+                        status=row.status or "pending", self_total=row.self_total,
+                        leader_total=row.leader_total, blocks=dict(row.blocks), self_grade=row.self_grade,
+                        decided_grade=row.decided_grade, file=row.source_file, sheet=row.source_sheet or "",
+                        origin=wb.file)
+        if row.notes:
+            p.notes.append(_note(row.notes))
+        if row.status is None:
+            p.notes.append(_note("Không rõ trạng thái trong bảng tổng hợp", "No status in the workbook"))
+        elif p.status == "not_evaluated":
+            p.reason = _note(row.notes or "Không đánh giá", row.notes or "Not evaluated")
+        elif p.status == "classified":
+            p.final_grade = row.grade
+            if p.final_grade is None:
+                p.status = "pending"
+                p.notes.append(_note("Thiếu xếp loại cuối cùng trong bảng tổng hợp",
+                                     "No final grade in the workbook"))
         t.people.append(p)
-    if not t.unit:
-        units = sorted({p.unit for p in t.people if p.unit})
-        t.unit = units[0] if len(units) == 1 else ""
-    return t, findings
-
-
-def _col(idx: int) -> str:
-    s = ""
-    idx += 1
-    while idx:
-        idx, r = divmod(idx - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return t, wb.findings
 
 
 def month_mismatch(t: TallyInput, month: tuple[int, int]) -> Finding | None:

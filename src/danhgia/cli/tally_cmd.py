@@ -1,12 +1,221 @@
-"""``danhgia tally``: placeholder until its issue lands (exits 2 with a clear message)."""
+"""``danhgia tally``: consolidate a month into a workbook the head can sign; roll up sub-units.
+
+The command parses, loads the unit file, roster and framework (a broken one is exit 2 with its
+location), runs the validation pipeline over the scoresheets, reads sub-units' consolidated
+workbooks, lets ``danhgia.monthly`` decide, writes the workbook atomically and prints a summary
+(or the JSON of design.md §4). Exit 1 when someone is invalid, a quota is exceeded or an input
+could not be used; the workbook is written all the same.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
+from danhgia import config as cfg_mod
+from danhgia import framework as fw_mod
+from danhgia import monthly
+from danhgia import roster as roster_mod
 from danhgia.cli import app
-from danhgia.cli.common import fail
+from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
+                                LangOpt, RosterOpt, err_console, fail, is_tty, out_console, print_json, tr)
+from danhgia.io.safe_write import OutputExists, atomic_path
+from danhgia.io.values import parse_year_month
+from danhgia.model import ReadContext
 
 
-@app.command("tally", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def tally_() -> None:
-    """(chưa có / not yet available)"""
-    fail("Lệnh chưa sẵn sàng / this command is not available yet")
+def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], set[str]]:
+    """(paths for the scoresheet run, sub-units' workbooks, real paths the run must skip).
+
+    A tally workbook named on the command line is rolled up; one found inside a folder too (the
+    folder still goes to the run, which then skips it). The output file is never an input.
+    """
+    out_real = os.path.realpath(out)
+    sheets_paths: list[Path] = []
+    tallies: list[Path] = []
+    skip = {out_real}
+    for p in paths:
+        if p.is_dir():
+            sheets_paths.append(p)
+            for found in sorted(list(p.rglob("*.xlsx")) + list(p.rglob("*.xlsm"))):
+                real = os.path.realpath(found)
+                if real != out_real and real not in skip and monthly.is_tally_workbook(found):
+                    tallies.append(found)
+                    skip.add(real)
+        elif os.path.realpath(p) == out_real:
+            continue
+        elif monthly.is_tally_workbook(p):
+            if os.path.realpath(p) not in skip:
+                tallies.append(p)
+                skip.add(os.path.realpath(p))
+        else:
+            sheets_paths.append(p)
+    return sheets_paths, tallies, skip
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("Đang đọc / reading"), BarColumn(), MofNCompleteColumn(),
+                   console=err_console, transient=True)
+    task = bar.add_task("read", total=None)
+
+    def tick(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, tick
+
+
+@app.command("tally")
+def tally(
+    paths: List[Path] = typer.Argument(..., help="Bảng điểm (tệp, thư mục, .zip) hoặc bảng tổng hợp của đơn vị cấp dưới / "
+                                                 "scoresheets (files, folders, .zip) or sub-units' monthly workbooks."),
+    month: str = typer.Option(..., "--month", "-m", help="Tháng đánh giá YYYY-MM / the month, YYYY-MM."),
+    out: Path = typer.Option(..., "--out", "-o", help="Tệp kết quả .xlsx / the workbook to write."),
+    roster: Optional[Path] = RosterOpt,
+    framework: Optional[str] = FrameworkOpt,
+    config: Optional[Path] = ConfigOpt,
+    fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
+    apply_quota: bool = typer.Option(False, "--apply-quota",
+                                     help="Hạ loại người xếp cuối khi vượt tỷ lệ (bằng điểm tại ngưỡng thì giữ nguyên) / "
+                                          "lower the lowest-ranked over the cap (ties at the cut are left)."),
+    force: bool = ForceOpt,
+    jobs: int = JobsOpt,
+    lang: Lang = LangOpt,
+    debug: bool = DebugOpt,  # noqa: ARG001 - read by danhgia.cli.main
+) -> None:
+    """Tổng hợp kết quả một tháng, kiểm tra tỷ lệ, ghi bảng tổng hợp / consolidate a month."""
+    lg = lang.value
+    if fmt == Format.csv:
+        fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
+    try:
+        ym = parse_year_month(month)
+    except ValueError:
+        fail(tr(lang, f"--month «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
+                f"--month «{month}» is not a month in the form YYYY-MM (e.g. 2026-10)"))
+    if out.suffix.lower() != ".xlsx":
+        fail(tr(lang, f"--out {out}: tệp kết quả phải có đuôi .xlsx", f"--out {out}: the output must end in .xlsx"))
+    if out.exists() and not force:
+        fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
+    if out.is_dir():
+        fail(tr(lang, f"{out}: là một thư mục", f"{out}: is a folder"))
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        fail(tr(lang, "Không tìm thấy: ", "Not found: ") + ", ".join(str(p) for p in missing))
+
+    try:
+        cfg = cfg_mod.discover(paths, config)
+    except cfg_mod.ConfigError as exc:
+        fail(str(exc))
+    roster_path = str(roster) if roster else cfg.resolve_path(cfg.roster)
+    ctx = ReadContext(config=cfg, framework_ref=framework, limits=cfg.limits)
+    try:
+        ctx.framework_for()
+        if roster_path:
+            ctx.roster = roster_mod.load(roster_path)
+            for key in sorted({(p.variant, p.group) for p in ctx.roster.people}, key=str):
+                ctx.framework_for(*key)
+    except fw_mod.FrameworkError as exc:
+        fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
+    except roster_mod.RosterError as exc:
+        fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + str(exc))
+
+    sheet_paths, tally_paths, skip = split_inputs(list(paths), out)
+    from danhgia.pipeline import RunResult, run
+
+    result_run = RunResult(month=ym)
+    if sheet_paths:
+        bar, tick = _progress(fmt == Format.text and is_tty())
+        if bar is not None:
+            with bar:
+                result_run = run(sheet_paths, ctx, ym, jobs, tick)
+        else:
+            result_run = run(sheet_paths, ctx, ym, jobs)
+        result_run.files = [fo for fo in result_run.files if os.path.realpath(fo.path) not in skip]
+    rollups, extra = [], []
+    for p in tally_paths:
+        t, found = monthly.read_tally(p, p.as_posix(), ctx.get_limits())
+        extra += found
+        if t is not None:
+            rollups.append(t)
+
+    try:
+        res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
+    except fw_mod.FrameworkError as exc:
+        fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
+
+    from danhgia.io import tally_writer
+
+    try:
+        with atomic_path(out, force) as tmp:
+            tally_writer.write(res, tmp, lang=lg, generated=datetime.now())
+    except OutputExists:
+        fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
+    except OSError as exc:
+        fail(tr(lang, f"{out}: không ghi được tệp ({exc.strerror or exc})", f"{out}: cannot write ({exc.strerror or exc})"))
+
+    if fmt == Format.json:
+        data = res.to_dict(lg)
+        data["output"] = str(out)
+        print_json(data)
+    else:
+        out_console.print(summary_text(res, str(out), lg), markup=False, highlight=False)
+    raise typer.Exit(res.exit_code)
+
+
+def _pct(share) -> str:
+    return f"{monthly.percent_display(share)}%".replace(".", ",")
+
+
+def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
+    """A short summary: per unit counts, grades and the quota; problems; where it was written."""
+    t = (lambda vi, en: en if lang == "en" else vi)  # noqa: E731
+    m = f"{res.month[1]:02d}/{res.month[0]}"
+    lines = [t(f"Tổng hợp tháng {m} — khung {res.framework_id} (phiên bản {res.framework_version})",
+               f"Month {res.month_text} — framework {res.framework_id} (version {res.framework_version})")]
+    for u in res.units:
+        c = u.total
+        lines.append("")
+        lines.append(f"{monthly.unit_label(u.unit, lang)}: " + t(
+            f"{c.staff} người · đã xếp loại {c.classified} · không đánh giá {c.not_evaluated} · "
+            f"chưa nộp {c.missing} · chờ đánh giá {c.pending} · không hợp lệ {c.invalid}",
+            f"{c.staff} staff · classified {c.classified} · not evaluated {c.not_evaluated} · "
+            f"missing {c.missing} · pending {c.pending} · invalid {c.invalid}"))
+        lines.append("  " + " · ".join(f"{g} {c.grades[g]} ({_pct(c.share(g))})" for g in c.grades))
+        for q in u.quota:
+            scope = f" [{q.scope}]" if q.scope else ""
+            base = monthly.BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == "en" else 0]
+            pct, exact = monthly.number_text(q.percent), monthly.number_text(q.cap_exact)
+            head = t(f"  Tỷ lệ loại {q.grade}{scope}: {q.count} người, tối đa {q.cap} ({pct}% của {q.base} {base} = {exact})",
+                     f"  Grade {q.grade} quota{scope}: {q.count}, at most {q.cap} ({pct}% of {q.base} {base} = {exact})")
+            if q.status == "exceeded":
+                head += t(f" — VƯỢT {q.over} người", f" — EXCEEDED by {q.over}")
+            else:
+                head += t(" — đạt", " — ok")
+            lines.append(head)
+            if q.demoted:
+                lines.append(t("    Đã hạ loại: ", "    Lowered: ") + ", ".join(c.name or c.id for c in q.demoted))
+            if q.tied:
+                lines.append(t("    Bằng điểm tại ngưỡng (thủ trưởng quyết định): ", "    Tied at the cut (the head decides): ")
+                             + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score)}" for c in q.tied))
+            if q.status == "exceeded" and not q.tied:
+                over = [c for c in q.ranked if c.grade == q.grade][q.cap:]
+                if over:
+                    lines.append(t("    Xếp sau mức tối đa: ", "    Beyond the cap: ")
+                                 + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score)}" for c in over))
+    errors = sum(1 for f in res.findings if f.severity == "error")
+    warnings = sum(1 for f in res.findings if f.severity == "warning")
+    lines.append("")
+    lines.append(t(f"Lỗi: {errors} · cảnh báo: {warnings} (xem trang «Lỗi»)",
+                   f"Errors: {errors} · warnings: {warnings} (see the «Lỗi» sheet)"))
+    for f in res.blocking:
+        where = f.location()
+        lines.append(f"  {where}: {f.message(lang)}" if where else f"  {f.message(lang)}")
+    lines.append(t(f"Đã ghi: {out}", f"Written: {out}"))
+    return "\n".join(lines)

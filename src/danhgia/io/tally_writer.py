@@ -360,8 +360,8 @@ def _subtitle(res: MonthResult, unit_title: str, lang: str) -> str:
     q = next((q for u in res.units for q in u.quota), None)
     if q is not None:
         base = BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == "en" else 0]
-        parts.append(_t(lang, f"Loại {q.grade} không quá {_n(q.percent)}% {base}",
-                        f"Grade {q.grade} at most {_n(q.percent)}% of {base}"))
+        parts.append(_t(lang, f"Loại {q.grade} không quá {_n(q.percent)}% số {base}",
+                        f"Grade {q.grade} at most {_n(q.percent)}% of those {base}"))
     if res.apply_quota:
         parts.append(_t(lang, "đã hạ loại theo tỷ lệ", "demotions applied"))
     return " · ".join(parts)

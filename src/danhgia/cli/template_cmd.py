@@ -1,12 +1,101 @@
-"""``danhgia template``: placeholder until its issue lands (exits 2 with a clear message)."""
+"""``danhgia template``: blank scoresheet forms per variant, or pre-filled forms per person.
+
+The forms themselves are Vietnamese (they are official forms and the reader finds their labels);
+``--lang`` changes what this command prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from danhgia import config as cfg_mod
+from danhgia import framework as fw_mod
+from danhgia import roster as roster_mod
 from danhgia.cli import app
-from danhgia.cli.common import fail
+from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, fail,
+                                out_console, tr)
+from danhgia.io import template as tpl
+from danhgia.io.safe_write import OutputExists
+from danhgia.io.values import parse_year_month
+from danhgia.model import ReadContext
 
 
-@app.command("template", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def template_() -> None:
-    """(chưa có / not yet available)"""
-    fail("Lệnh chưa sẵn sàng / this command is not available yet")
+def _exists(lang: Lang, path: Path) -> None:
+    fail(tr(lang, f"Tệp đã có: {path} (thêm --force để ghi đè)",
+            f"The file already exists: {path} (add --force to replace it)"))
+
+
+@app.command("template")
+def template_(
+    out: Path = typer.Option(..., "--out", "-o", help="Thư mục ghi mẫu / output folder."),
+    framework: Optional[str] = FrameworkOpt,
+    variant: Optional[str] = typer.Option(
+        None, "--variant", help="Loại bảng điểm (lanh-dao-quan-ly, chuyen-vien, ldhd); với --roster: "
+                                "dùng cho người chưa ghi loại / variant; with --roster: for people without one."),
+    roster: Optional[Path] = RosterOpt,
+    month: Optional[str] = typer.Option(None, "--month", help="Tháng YYYY-MM (cùng --roster) / month, with --roster."),
+    one_workbook: bool = typer.Option(False, "--one-workbook",
+                                      help="Một tệp, mỗi người một trang tính / one file, one tab per person."),
+    config: Optional[Path] = ConfigOpt,
+    force: bool = ForceOpt,
+    lang: Lang = LangOpt,
+) -> None:
+    """Tạo mẫu bảng điểm (trống theo loại, hoặc điền sẵn theo danh sách) / make scoresheet templates."""
+    if roster is None and (month or one_workbook):
+        fail(tr(lang, "--month và --one-workbook chỉ dùng cùng --roster",
+                "--month and --one-workbook need --roster"))
+    if out.exists() and not out.is_dir():
+        fail(tr(lang, f"--out phải là thư mục: {out}", f"--out must be a folder: {out}"))
+    try:
+        cfg = cfg_mod.discover([roster] if roster else [Path.cwd()], config)
+    except cfg_mod.ConfigError as exc:
+        fail(str(exc))
+
+    if roster is None:
+        try:
+            fw = cfg_mod.framework_for(cfg, framework, variant)
+        except fw_mod.FrameworkError as exc:
+            fail(str(exc))
+        try:
+            written = tpl.blank_templates(fw, out, variant, force)
+        except tpl.TemplateError as exc:
+            fail("\n".join(exc.lines(lang.value)))
+        except OutputExists as exc:
+            _exists(lang, exc.path)
+        for p in written:
+            out_console.print(tr(lang, f"Đã tạo {p}", f"Wrote {p}"), markup=False)
+        return
+
+    if not month:
+        fail(tr(lang, "Cần --month YYYY-MM khi dùng --roster", "--month YYYY-MM is required with --roster"))
+    try:
+        period = parse_year_month(month)
+    except ValueError:
+        fail(tr(lang, f"Tháng «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
+                f"Month '{month}' is not in the form YYYY-MM (e.g. 2026-10)"))
+    try:
+        staff = roster_mod.load(roster)
+    except roster_mod.RosterError as exc:
+        fail(str(exc))
+    ctx = ReadContext(config=cfg, framework_ref=framework, roster=staff)
+    try:
+        written = tpl.person_templates(staff.people, period, ctx.framework_for, out,
+                                       one_workbook=one_workbook, force=force, default_variant=variant)
+    except fw_mod.FrameworkError as exc:
+        fail(str(exc))
+    except tpl.TemplateError as exc:
+        fail("\n".join(exc.lines(lang.value)))
+    except OutputExists as exc:
+        _exists(lang, exc.path)
+    n = len(staff.people)
+    if one_workbook:
+        out_console.print(tr(lang, f"Đã tạo {written[0]} ({n} trang tính)", f"Wrote {written[0]} ({n} tabs)"),
+                          markup=False)
+    else:
+        for p in written:
+            out_console.print(tr(lang, f"Đã tạo {p}", f"Wrote {p}"), markup=False)
+        out_console.print(tr(lang, f"{n} bảng điểm tháng {period[1]}/{period[0]}",
+                             f"{n} scoresheets for {period[0]}-{period[1]:02d}"), markup=False)

@@ -1,0 +1,698 @@
+"""Find a scoresheet on a plain grid of cell values, by labels and codes, not by fixed cells.
+
+Pure: no I/O, no printing; ``locate`` takes the rows of one worksheet as python-calamine returns
+them (lists of str / float / int / bool / date / datetime / "" for blank) and returns a
+``Scoresheet`` or ``None`` when the sheet is not a scoresheet. It never raises on odd input
+(the grid can be fuzzed).
+
+What it looks for (design.md §3):
+
+* the criteria table's header: a band of one to three rows holding a max-points column
+  ("Điểm tối đa", "Điểm chuẩn", "Thang điểm"), a self-score column ("Tự chấm", "Cá nhân tự
+  chấm", "Tự đánh giá") and a leader column ("Lãnh đạo chấm", "Cấp có thẩm quyền đánh giá",
+  "Thủ trưởng chấm"), optionally a note ("Ghi chú") and a completion-share column; merged
+  two-row headers work because each cell is classified on its own;
+* criteria rows by code (I, I.1, II.1.3, also "I.1. label" in one cell) or, failing that, by
+  the label compared with the framework's labels (folded: no case, no diacritics, đ → d);
+* header fields by label, the value in the next non-empty cell to the right (unless that is
+  another label) or after a colon in the same cell; the month also inside the title;
+* the variant by the template marker, then the title, then the roster, then the structure
+  (which variant's codes and labels the rows match).
+
+Labels are folded once per distinct text (cached), and the grid is walked once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+from danhgia.framework import Framework, Variant
+from danhgia.io import legacy
+from danhgia.io.template import MARKER_PREFIX, parse_marker
+from danhgia.io.text import fold, nfc
+from danhgia.io.values import parse_month_text
+from danhgia.model import Entry, CriterionRow, Scoresheet
+
+MAX_LABEL_CHARS = 300          # longer texts are values (a bonus statement), never labels
+MAX_HEADER_CHARS = 60
+TOTAL_KEY = "TOTAL"
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return fold(text)
+
+
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_BULLET = re.compile(r"^(?:[-+•*–—>]\s*|\d{1,2}(?:\.\d{1,2})*\s*[.)/]\s*|[a-zđ]\s*[.)]\s+)")
+_TRAIL = re.compile(r"[\s:;,.*…_]+$")
+_DOTS = re.compile(r"^[\s.…_\-–:]*$")
+
+
+@lru_cache(maxsize=65536)
+def norm_label(folded: str) -> str:
+    """A folded label without bullets / numbering, parentheses and trailing punctuation."""
+    s = _PARENS.sub(" ", folded)
+    for _ in range(3):
+        t = _BULLET.sub("", s.strip())
+        if t == s:
+            break
+        s = t
+    s = _TRAIL.sub("", s)
+    return " ".join(s.split())
+
+
+_WORDS = re.compile(r"[^a-z0-9%]+")
+
+
+def _words(folded: str) -> str:
+    return " " + _WORDS.sub(" ", folded).strip() + " "
+
+
+# ---------------------------------------------------------------------------------------------
+# Column roles of the table header
+
+_LEADER_WHO = ("lanh dao", "thu truong", "cap tren", "cap co tham quyen", "nguoi danh gia",
+               "cap truong", "truong phong", "nguoi dung dau")
+_MAX_WORDS = ("toi da", "diem chuan", "thang diem", "khung diem", "diem quy dinh", "muc diem",
+              "diem theo quy dinh", "diem tieu chuan")
+_SELF_WORDS = ("tu cham", "tu danh gia", "ca nhan cham", "ca nhan tu", "tu cho diem")
+_CODE_HEADERS = {"tt", "stt", "so tt", "ma", "muc", "ma tieu chi", "so thu tu", "ma so tieu chi"}
+_LABEL_HEADERS = ("noi dung", "tieu chi", "cac tieu chi", "chi tieu", "noi dung danh gia")
+
+
+@lru_cache(maxsize=16384)
+def column_role(folded: str) -> str | None:
+    """The role of a header cell: max / self / leader / note / share / code / label, or None."""
+    if not folded or len(folded) > MAX_HEADER_CHARS or folded.startswith("ngay"):
+        return None
+    f = norm_label(folded) or folded
+    if any(w in f for w in _LEADER_WHO) and ("cham" in f or "danh gia" in f):
+        return "leader"
+    if any(w in f for w in _SELF_WORDS):
+        return "self"
+    if any(w in f for w in _MAX_WORDS):
+        return "max"
+    if f.startswith("ghi chu"):
+        return "note"
+    if "ty le" in f and "hoan thanh" in f or f in ("ty le", "ty le %", "% hoan thanh"):
+        return "share"
+    if f in _CODE_HEADERS:
+        return "code"
+    if f.startswith(_LABEL_HEADERS):
+        return "label"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Header fields
+
+FIELD_SYNONYMS: dict[str, str] = {}
+for _key, _names in {
+    "name": ("ho va ten", "ho ten", "ho va ten can bo", "ho va ten nguoi duoc danh gia",
+             "ho va ten cbccvc", "ten can bo", "ho va ten cong chuc", "ho va ten vien chuc"),
+    "id": ("ma so", "ma can bo", "ma cb", "ma nhan vien", "ma nv", "ma cbccvc", "ma ccvc",
+           "ma so can bo", "ma so cong chuc", "ma dinh danh", "so hieu can bo", "ma nhan su",
+           "ma so nhan su", "ma cong chuc", "ma vien chuc"),
+    "position": ("chuc vu", "chuc danh", "chuc vu/chuc danh", "chuc vu, chuc danh",
+                 "chuc vu chuc danh", "chuc danh/chuc vu", "chuc vu hien tai"),
+    "unit": ("don vi", "phong", "don vi/phong", "phong/don vi", "don vi cong tac", "co quan",
+             "co quan/don vi", "bo phan", "phong ban", "don vi / phong", "khoa/phong",
+             "phong, ban", "co quan, don vi"),
+    "month": ("thang", "thang danh gia", "ky danh gia"),
+    "year": ("nam",),
+    "self_date": ("ngay tu danh gia", "ngay tu cham", "ngay ca nhan tu danh gia",
+                  "ngay tu cham diem", "ngay danh gia"),
+    "leader_date": ("ngay lanh dao danh gia", "ngay lanh dao cham", "ngay lanh dao cham diem",
+                    "ngay danh gia cua lanh dao", "ngay lanh dao truc tiep danh gia",
+                    "ngay cap co tham quyen danh gia"),
+    "head_date": ("ngay thu truong quyet dinh", "ngay quyet dinh", "ngay quyet dinh xep loai",
+                  "ngay thu truong danh gia", "ngay thu truong xep loai"),
+    "self_grade": ("tu xep loai", "ca nhan tu xep loai", "tu danh gia xep loai",
+                   "xep loai tu danh gia", "ca nhan tu danh gia xep loai", "tu xep loai muc"),
+    "decided_grade": ("thu truong quyet dinh xep loai", "thu truong xep loai", "quyet dinh xep loai",
+                      "xep loai cua thu truong", "ket qua xep loai", "thu truong don vi quyet dinh xep loai",
+                      "cap co tham quyen xep loai", "cap co tham quyen quyet dinh xep loai",
+                      "thu truong don vi xep loai", "xep loai cua cap co tham quyen"),
+    "bonus_note": ("noi dung de nghi cong diem thuong", "noi dung de nghi cong diem",
+                   "de nghi cong diem thuong", "noi dung cong diem thuong", "noi dung diem thuong",
+                   "ly do cong diem thuong", "ly do de nghi cong diem thuong"),
+    "completion_share": ("ty le hoan thanh", "ty le hoan thanh nhiem vu", "ty le cong viec hoan thanh",
+                         "ty le hoan thanh nhiem vu theo ke hoach", "ty le hoan thanh cong viec"),
+}.items():
+    for _n in _names:
+        FIELD_SYNONYMS[_n] = _key
+
+_FIELD_PREFIXES = (
+    ("ty le hoan thanh", "completion_share"), ("ty le cong viec hoan thanh", "completion_share"),
+    ("noi dung de nghi cong diem", "bonus_note"), ("thu truong quyet dinh xep loai", "decided_grade"),
+    ("ho va ten nguoi", "name"), ("ngay tu danh gia", "self_date"),
+    ("ngay lanh dao", "leader_date"), ("ngay thu truong", "head_date"),
+)
+
+
+@lru_cache(maxsize=16384)
+def field_label(folded: str) -> tuple[str | None, int]:
+    """(field key, split) for a folded cell text: split = -1 when the whole cell is the label,
+    else the index of the colon after which the value follows in the same cell."""
+    if not folded or len(folded) > MAX_LABEL_CHARS:
+        return None, -1
+    n = norm_label(folded)
+    key = FIELD_SYNONYMS.get(n)
+    if key is None and len(n) <= 80:
+        key = next((k for p, k in _FIELD_PREFIXES if n.startswith(p)), None)
+    if key is not None:
+        return key, -1
+    i = folded.find(":")
+    if 0 < i < 60:
+        head = norm_label(folded[:i])
+        key = FIELD_SYNONYMS.get(head) or next((k for p, k in _FIELD_PREFIXES if head.startswith(p)), None)
+        if key is not None:
+            return key, i
+    return None, -1
+
+
+# ---------------------------------------------------------------------------------------------
+# Criteria rows
+
+_ROMAN = "VIII|VII|VI|IV|IX|V|X|III|II|I"
+_CODE = re.compile(rf"^\s*((?:{_ROMAN})(?:\s*\.\s*\d{{1,2}})*)(?:\s*[.:)]\s*|\s+|$)(.*)$", re.S)
+_TOTAL_PREFIXES = ("tong cong", "tong diem", "tong so diem", "cong diem", "tong so", "diem tong")
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """``"II.1.3. Label"`` → (``"II.1.3"``, ``"Label"``); no code → (None, text)."""
+    m = _CODE.match(text)
+    if not m:
+        return None, text
+    return re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
+
+
+def _is_total(n: str) -> bool:
+    return n in ("tong", "cong") or n.startswith(_TOTAL_PREFIXES)
+
+
+class _VariantIndex:
+    """Codes and folded labels of one variant, with parent codes."""
+
+    def __init__(self, variant: Variant):
+        self.variant = variant
+        self.codes: dict[str, Any] = {}
+        self.labels: dict[str, str] = {}
+        self.parents: set[str] = set()
+        for c, _d in variant.walk():
+            self.codes[c.code] = c
+            if c.children:
+                self.parents.add(c.code)
+            self.labels.setdefault(norm_label(_fold(nfc(c.label))), c.code)
+        self.label_items = list(self.labels.items())
+
+
+_INDEX: dict[int, tuple[Variant, _VariantIndex]] = {}
+
+
+def _index(variant: Variant) -> _VariantIndex:
+    hit = _INDEX.get(id(variant))
+    if hit is not None and hit[0] is variant:
+        return hit[1]
+    idx = _VariantIndex(variant)
+    if len(_INDEX) > 256:
+        _INDEX.clear()
+    _INDEX[id(variant)] = (variant, idx)
+    return idx
+
+
+def _label_code(n: str, idx: _VariantIndex, taken: set[str], fuzzy: bool) -> str | None:
+    code = idx.labels.get(n)
+    if code is not None:
+        return None if code in taken else code
+    if not fuzzy or len(n) < 6:
+        return None
+    best, best_code = 0.0, None
+    sm = difflib.SequenceMatcher(autojunk=False)
+    sm.set_seq2(n)
+    for label, code in idx.label_items:
+        if code in taken:
+            continue
+        sm.set_seq1(label)
+        if sm.real_quick_ratio() < 0.8 or sm.quick_ratio() < 0.8:
+            continue
+        r = sm.ratio()
+        if r > best:
+            best, best_code = r, code
+    return best_code if best >= 0.8 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The grid
+
+_LETTERS: list[str] = []
+
+
+def col_letter(c: int) -> str:
+    while len(_LETTERS) <= c:
+        i = len(_LETTERS) + 1
+        s = ""
+        while i:
+            i, rem = divmod(i - 1, 26)
+            s = chr(65 + rem) + s
+        _LETTERS.append(s)
+    return _LETTERS[c]
+
+
+def a1(r: int, c: int) -> str:
+    return f"{col_letter(c)}{r + 1}"
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v == "" or (v.__class__ is str and not v.strip())
+
+
+def _raw(v: Any) -> Any:
+    return nfc(v) if v.__class__ is str else v
+
+
+TITLE_HINTS = ("bang diem", "phieu danh gia", "phieu cham diem", "phieu tu danh gia",
+               "bang tu danh gia", "danh gia, xep loai", "danh gia xep loai", "bang danh gia")
+
+
+def _candidates(frameworks: Any) -> list[tuple[Variant, Framework]]:
+    if isinstance(frameworks, Framework):
+        return [(v, frameworks) for v in frameworks.variants]
+    out: list[tuple[Variant, Framework]] = []
+    if isinstance(frameworks, Mapping):
+        for vid, fw in frameworks.items():
+            v = fw.variant(vid)
+            if v is not None:
+                out.append((v, fw))
+        return out
+    for fw in frameworks or ():
+        out.extend((v, fw) for v in fw.variants)
+    return out
+
+
+class _Texts:
+    """Text cells of the grid, folded once: list of (row, col, raw, folded)."""
+
+    def __init__(self, grid: Sequence[Sequence[Any]], decode: str | None = None):
+        self.items: list[tuple[int, int, str, str]] = []
+        self.marker: tuple[int, int, str] | None = None
+        self.legacy: list[tuple[int, int, str, str]] = []
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if v.__class__ is not str or not v or v.isspace():
+                    continue
+                if v.startswith(MARKER_PREFIX):
+                    if self.marker is None:
+                        self.marker = (r, c, v)
+                    continue
+                if len(v) > MAX_LABEL_CHARS:
+                    self.items.append((r, c, v, ""))
+                    continue
+                if decode:
+                    enc = legacy.detect(v)
+                    if enc:
+                        self.legacy.append((r, c, v, enc))
+                        self.items.append((r, c, v, _fold(legacy.decode(v, enc))))
+                        continue
+                self.items.append((r, c, v, _fold(v)))
+
+
+def _find_header(texts: _Texts) -> tuple[int, int, dict[str, list[int]]] | None:
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for r, c, _raw_text, f in texts.items:
+        role = column_role(f) if f else None
+        if role:
+            by_row.setdefault(r, []).append((c, role))
+    for r in sorted(by_row):
+        band: dict[str, list[int]] = {}
+        for rr in (r, r + 1, r + 2):
+            for c, role in by_row.get(rr, ()):
+                band.setdefault(role, []).append(c)
+            if {"max", "self", "leader"} <= band.keys():
+                self_c = min(band["self"])
+                leaders = [c for c in band["leader"] if c != self_c]
+                maxes = [c for c in band["max"] if c not in (self_c, *leaders)]
+                if leaders and maxes:
+                    return r, rr, band
+    return None
+
+
+def _pick_columns(band: dict[str, list[int]]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    cols["self"] = min(band["self"])
+    cols["leader"] = max(c for c in band["leader"] if c != cols["self"])
+    cols["max"] = min(c for c in band["max"] if c not in (cols["self"], cols["leader"]))
+    used = set(cols.values())
+    for role in ("note", "share", "code", "label"):
+        free = [c for c in band.get(role, ()) if c not in used]
+        if free:
+            cols[role] = min(free)
+            used.add(cols[role])
+    return cols
+
+
+class _Row:
+    __slots__ = ("r", "code", "label", "norm", "label_cell")
+
+    def __init__(self, r: int, code: str | None, label: str, norm: str, label_cell: int):
+        self.r, self.code, self.label, self.norm, self.label_cell = r, code, label, norm, label_cell
+
+
+def _table_rows(grid: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
+                folded: dict[tuple[int, int], str]) -> tuple[list[_Row], int | None]:
+    """Candidate criteria rows after the header, and the row of the total (or None)."""
+    score_cols = [cols[k] for k in ("max", "self", "leader")]
+    left = min(score_cols)
+    skip = {cols.get("note"), cols.get("share")}
+    code_col = cols.get("code")
+    label_col = cols.get("label")
+    out: list[_Row] = []
+    for r in range(start, len(grid)):
+        row = grid[r]
+        cells = [(c, row[c]) for c in range(min(left, len(row))) if c not in skip and not _blank(row[c])]
+        if not cells:
+            continue
+        code: str | None = None
+        label, label_c = "", -1
+        first_c, first = cells[0]
+        if first.__class__ is str and (code_col is None or first_c == code_col or first_c < (label_col or 99)):
+            code, rest = split_code(first.strip())
+            if code is not None and rest:
+                label, label_c = rest, first_c
+        if code is not None and not label:
+            for c, v in cells[1:]:
+                if v.__class__ is str:
+                    label, label_c = v, c
+                    break
+        if code is None:
+            if label_col is not None and label_col < len(row) and row[label_col].__class__ is str \
+                    and not _blank(row[label_col]):
+                label, label_c = row[label_col], label_col
+            else:
+                texts = [(c, v) for c, v in cells if v.__class__ is str]
+                if not texts:
+                    continue
+                label_c, label = max(texts, key=lambda cv: len(cv[1].strip()))
+        f = folded.get((r, label_c)) if label_c >= 0 else None
+        if f is None:
+            f = _fold(label) if len(label) <= MAX_LABEL_CHARS else ""
+        n = norm_label(f)
+        if code is None and _is_total(n):
+            return out, r
+        out.append(_Row(r, code, nfc(label.strip()), n, label_c))
+    return out, None
+
+
+def _match(rows: list[_Row], idx: _VariantIndex, fuzzy: bool) -> dict[str, _Row]:
+    matched: dict[str, _Row] = {}
+    taken: set[str] = set()
+    pending: list[_Row] = []
+    for row in rows:
+        if row.code is not None and row.code in idx.codes:
+            if row.code not in taken:
+                matched[row.code] = row
+                taken.add(row.code)
+        else:
+            pending.append(row)
+    for row in pending:
+        if not row.norm:
+            continue
+        code = _label_code(row.norm, idx, taken, fuzzy)
+        if code is not None:
+            matched[code] = row
+            taken.add(code)
+    return matched
+
+
+# ---------------------------------------------------------------------------------------------
+# Variant by title
+
+
+def _title_variant(title_texts: list[str], cands: list[tuple[Variant, Framework]]) -> str | None:
+    best: dict[str, int] = {}
+    for t in title_texts:
+        w = _words(t)
+        for v, _fw in cands:
+            for alias in (v.title, *v.aliases):
+                a = _words(_fold(alias)).strip()
+                if a and f" {a} " in w:
+                    best[v.id] = max(best.get(v.id, 0), len(a))
+    if not best:
+        return None
+    top = max(best.values())
+    winners = [vid for vid, n in best.items() if n == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+
+
+def _int(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return int(v) if v == int(v) else None
+    if isinstance(v, str):
+        s = v.strip()
+        return int(s) if s.isdigit() and len(s) <= 4 else None
+    return None
+
+
+def _norm_id(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return "" if raw is None else nfc(str(raw)).strip()
+
+
+def locate(grid: Sequence[Sequence[Any]], sheet: str, frameworks: Any, *, file: str = "",
+           merged: Iterable[Any] | None = None,
+           roster_variants: Mapping[str, str | None] | None = None) -> Scoresheet | None:
+    """The scoresheet on ``grid`` (rows of raw cell values, row 0 = spreadsheet row 1), or None.
+
+    ``frameworks``: a Framework, a sequence of Frameworks, or a mapping variant id → Framework
+    (the framework each variant is checked against). ``merged``: calamine's merged ranges
+    (``((r0, c0), (r1, c1))``, 0-based inclusive) if known. ``roster_variants``: staff id →
+    variant id, used when neither the marker nor the title names the variant.
+    """
+    try:
+        return _locate(grid, sheet, frameworks, file, merged, roster_variants)
+    except (RecursionError, MemoryError):  # pragma: no cover - only on absurd input
+        return None
+
+
+def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoresheet | None:
+    grid = grid if isinstance(grid, list) else list(grid)
+    cands = _candidates(frameworks)
+    texts = _Texts(grid)
+    found = _find_header(texts)
+    legacy_labels = False
+    if found is None:
+        # a form typed entirely in TCVN3 / VNI: try again on the decoded labels
+        if sum(1 for _r, _c, v, _f in texts.items[:400] if not v.isascii() and legacy.detect(v)) >= 3:
+            texts = _Texts(grid, decode="auto")
+            found = _find_header(texts)
+            legacy_labels = found is not None
+        if found is None:
+            return None
+    h0, h1, band = found
+    cols = _pick_columns(band)
+    folded = {(r, c): f for r, c, _v, f in texts.items}
+    rows, total_r = _table_rows(grid, h1 + 1, cols, folded)
+
+    merge_end: dict[tuple[int, int], int] = {}
+    for rng in merged or ():
+        try:
+            (r0, c0), (_r1, c1) = rng
+            merge_end[(int(r0), int(c0))] = int(c1)
+        except (TypeError, ValueError):
+            continue
+
+    # --- header fields (first occurrence wins) ---------------------------------------------
+    label_keys: dict[tuple[int, int], tuple[str, int]] = {}
+    for r, c, v, f in texts.items:
+        if h0 <= r <= h1 or not f:
+            continue
+        key, split = field_label(f)
+        if key is not None:
+            label_keys[(r, c)] = (key, split)
+    fields: dict[str, Entry] = {}
+    for (r, c), (key, split) in sorted(label_keys.items()):
+        if key in fields:
+            continue
+        row = grid[r]
+        if split >= 0:
+            value = row[c][split + 1:].strip() if isinstance(row[c], str) else ""
+            if value and not _DOTS.match(value):
+                fields[key] = Entry(a1(r, c), nfc(value))
+                continue
+        entry = None
+        end = merge_end.get((r, c), c)
+        for cc in range(end + 1, len(row)):
+            v = row[cc]
+            if _blank(v):
+                continue
+            if (r, cc) in label_keys:
+                break
+            if v.__class__ is str and _DOTS.match(v):
+                continue
+            entry = Entry(a1(r, cc), _raw(v))
+            break
+        fields[key] = entry or Entry(a1(r, end + 1), None)
+
+    # --- title, marker, period from text above the table ---------------------------------
+    title_texts: list[str] = []
+    title = ""
+    month_text: tuple[tuple[int, int], str] | None = None
+    for r, c, v, f in texts.items:
+        if r >= h0:
+            break
+        if not f:
+            continue
+        if any(h in f for h in TITLE_HINTS) or (v.isupper() and len(f) > 6 and (r, c) not in label_keys):
+            title_texts.append(f)
+            if not title and any(h in f for h in TITLE_HINTS):
+                title = nfc(" ".join(v.split()))
+        if month_text is None and "thang" in f and (r, c) not in label_keys:
+            ym = parse_month_text(v)
+            if ym:
+                month_text = (ym, a1(r, c))
+
+    marker = parse_marker(texts.marker[2]) if texts.marker else None
+
+    # --- variant --------------------------------------------------------------------------
+    by_id: dict[str, list[tuple[Variant, Framework]]] = {}
+    for v, fw in cands:
+        by_id.setdefault(v.id, []).append((v, fw))
+    variant_id: str | None = None
+    source: str | None = None
+    if marker and marker.get("variant") in by_id:
+        variant_id, source = marker["variant"], "marker"
+    if variant_id is None:
+        vid = _title_variant(title_texts, cands)
+        if vid:
+            variant_id, source = vid, "title"
+    person_id = _norm_id(fields["id"].raw) if "id" in fields else ""
+    if variant_id is None and roster_variants and person_id:
+        vid = roster_variants.get(person_id)
+        if vid in by_id:
+            variant_id, source = vid, "roster"
+
+    matched: dict[str, _Row] = {}
+    chosen: tuple[Variant, Framework] | None = None
+    if variant_id is not None:
+        pairs = by_id[variant_id]
+        if marker and len(pairs) > 1:
+            pairs = sorted(pairs, key=lambda p: p[1].id != marker.get("framework"))
+        chosen = pairs[0]
+        matched = _match(rows, _index(chosen[0]), fuzzy=True)
+    else:
+        # the structure: which variant the rows fit (codes and exact labels first)
+        scores = []
+        for v, fw in cands:
+            m = _match(rows, _index(v), fuzzy=False)
+            scores.append((len(m), v.id, (v, fw), m))
+        scores.sort(key=lambda s: -s[0])
+        if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]
+                                            or scores[1][1] == scores[0][1]):
+            chosen = scores[0][2]
+            variant_id, source = chosen[0].id, "framework"
+            matched = _match(rows, _index(chosen[0]), fuzzy=True)
+        elif scores and scores[0][0] > 0:
+            pass                                   # ambiguous: unknown variant
+        else:
+            # nothing matched exactly: maybe labels only match loosely
+            for v, fw in cands:
+                m = _match(rows, _index(v), fuzzy=True)
+                if len(m) > len(matched):
+                    matched, chosen = m, (v, fw)
+            if chosen is not None and matched:
+                others = [len(_match(rows, _index(v), fuzzy=True)) for v, _fw in cands if v is not chosen[0]]
+                if any(n == len(matched) for n in others):
+                    chosen = None                   # ambiguous
+                else:
+                    variant_id, source = chosen[0].id, "framework"
+    if not matched and marker is None and variant_id is None:
+        if not any(r.code for r in rows):
+            return None                             # a table with score columns but no criteria
+
+    # --- build -----------------------------------------------------------------------------
+    ss = Scoresheet(file=file, sheet=sheet, variant=variant_id, variant_source=source,
+                    title=title, fields=fields)
+    if marker:
+        ss.framework_id = marker.get("framework") or None
+        ss.framework_version = marker.get("version") or None
+    ss.columns = {k: col_letter(c) for k, c in cols.items() if k not in ("code", "label")}
+
+    def entry(r: int, key: str) -> Entry | None:
+        c = cols.get(key)
+        if c is None:
+            return None
+        row = grid[r]
+        return Entry(a1(r, c), _raw(row[c]) if c < len(row) else None)
+
+    idx = _index(chosen[0]) if chosen else None
+    for code, row in sorted(matched.items(), key=lambda kv: kv[1].r):
+        cr = CriterionRow(code=code, label=row.label, row=row.r + 1, max=entry(row.r, "max"),
+                          scores={"self": entry(row.r, "self"), "leader": entry(row.r, "leader")},
+                          note=entry(row.r, "note"), share=entry(row.r, "share"))
+        ss.rows[code] = cr
+        if idx is not None and code in idx.parents:
+            ss.stored_totals[code] = dict(cr.scores)
+    if total_r is not None:
+        ss.stored_totals[TOTAL_KEY] = {"self": entry(total_r, "self"), "leader": entry(total_r, "leader")}
+
+    # --- period ------------------------------------------------------------------------------
+    m_e, y_e = fields.get("month"), fields.get("year")
+    month = _int(m_e.raw) if m_e else None
+    year = _int(y_e.raw) if y_e else None
+    if m_e is not None and month is None and not m_e.blank:
+        ym = parse_month_text(m_e.raw)
+        if ym:
+            year, month = ym if year is None or year == ym[0] else (year, ym[1])
+    if month is not None and not 1 <= month <= 12:
+        month = None
+    if year is not None and not 1900 < year < 2200:
+        year = None
+    if month is not None and year is not None:
+        ss.period, ss.period_cell = (year, month), m_e.cell
+    elif month_text is not None:
+        (ty, tm), cell = month_text
+        if month is not None and year is None:
+            ss.period, ss.period_cell = (ty, month), m_e.cell
+        else:
+            ss.period, ss.period_cell = (ty, tm), cell
+
+    # --- notes --------------------------------------------------------------------------------
+    if legacy_labels and texts.legacy:
+        r, c, v, enc = texts.legacy[0]
+        ss.notes.append(ss.finding("legacy-encoding", cell=a1(r, c), value=v,
+                                   params={"encoding": enc, "value": v,
+                                           "suggestion": legacy.decode(v, enc)}))
+    checked: list[Entry] = [fields[k] for k in ("name", "unit", "position", "bonus_note") if k in fields]
+    checked += [cr.note for cr in ss.rows.values() if cr.note is not None]
+    seen_cells = {f.cell for f in ss.notes}
+    for e in checked:
+        if e.raw.__class__ is str and not e.raw.isascii() and e.cell not in seen_cells:
+            enc = legacy.detect(e.raw)
+            if enc:
+                seen_cells.add(e.cell)
+                ss.notes.append(ss.finding("legacy-encoding", cell=e.cell, value=e.raw,
+                                           params={"encoding": enc, "value": e.raw,
+                                                   "suggestion": legacy.decode(e.raw, enc)}))
+    if variant_id is None:
+        ss.notes.append(ss.finding("unknown-variant"))
+    return ss
+
+
+def sheet_is_blank(grid: Sequence[Sequence[Any]]) -> bool:
+    return all(_blank(v) for row in grid for v in row)
+
+

@@ -1,0 +1,148 @@
+"""Read a workbook into Scoresheets: python-calamine for .xlsx .xlsm .xls .ods, then ``locate``.
+
+python-calamine (Rust) reads every format we accept, several times faster than openpyxl and
+with formulas' cached values; styles are never needed to find a scoresheet, so openpyxl is not
+used here. Each sheet is read once (``to_python``) and walked once by ``danhgia.io.locate``.
+
+``read_file`` never raises for a bad file: the guard's finding, or ``file-unreadable`` /
+``file-encrypted``, is returned instead. Only an invalid framework or unit file (a usage
+problem the command reports with exit 2) propagates, as ``FrameworkError``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
+
+from danhgia.findings import Finding
+from danhgia.framework import Framework
+from danhgia.io import guard
+from danhgia.io.locate import locate
+from danhgia.model import ReadContext, Scoresheet
+
+_FW_CACHE: dict[tuple, tuple[Any, dict[str, Framework]]] = {}
+_ROSTER_CACHE: dict[int, tuple[Any, dict[str, str | None]]] = {}
+
+
+def frameworks_by_variant(ctx: ReadContext) -> dict[str, Framework]:
+    """Variant id → the framework that variant is read and checked against (flag > unit file >
+    preset default, per variant). Cached per context."""
+    key = (ctx.framework_ref, id(ctx.config))
+    hit = _FW_CACHE.get(key)
+    if hit is not None and hit[0] is ctx.config:
+        return hit[1]
+    base = ctx.framework_for(None)
+    out: dict[str, Framework] = {}
+    for v in base.variants:
+        fw = ctx.framework_for(v.id)
+        out[v.id] = fw if fw.variant(v.id) is not None else base
+    cfg = ctx.config
+    for vid in (getattr(cfg, "frameworks", None) or {}):
+        if vid not in out:
+            fw = ctx.framework_for(vid)
+            if fw.variant(vid) is not None:
+                out[vid] = fw
+    if len(_FW_CACHE) > 32:
+        _FW_CACHE.clear()
+    _FW_CACHE[key] = (ctx.config, out)
+    return out
+
+
+def roster_variants(ctx: ReadContext) -> dict[str, str | None]:
+    roster = ctx.roster
+    if roster is None:
+        return {}
+    hit = _ROSTER_CACHE.get(id(roster))
+    if hit is not None and hit[0] is roster:
+        return hit[1]
+    out = {p.id: p.variant for p in roster.people}
+    if len(_ROSTER_CACHE) > 8:
+        _ROSTER_CACHE.clear()
+    _ROSTER_CACHE[id(roster)] = (roster, out)
+    return out
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+
+
+def _open(path: Path) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        raise
+    except Exception:
+        # a .xls renamed .xlsx (or the like): let calamine sniff the format from the bytes
+        with open(path, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+
+
+def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoresheet], list[Finding]]:
+    """Scoresheets found in the workbook at ``path`` and file-level findings.
+
+    ``display`` is the name used in findings (a path relative to the input, or an archive
+    member). Skipped tabs give ``not-a-scoresheet`` (info); a file without any scoresheet gives
+    one ``not-a-scoresheet`` error with ``sheet=None``. Reader notes about a sheet (legacy
+    encoding, unknown variant) are in ``Scoresheet.notes``.
+    """
+    path = Path(path)
+    limits = ctx.get_limits()
+    try:
+        stop = guard.preflight(path, display, limits)
+    except Exception as exc:  # the guard must not take the run down (missing file, …)
+        return [], [Finding("file-unreadable", file=display, params={"reason": _reason(exc)})]
+    if stop is not None:
+        return [], [stop]
+    frameworks = frameworks_by_variant(ctx)      # FrameworkError propagates: a usage problem
+    rvariants = roster_variants(ctx)
+    try:
+        wb = _open(path)
+    except PasswordError:
+        return [], [Finding("file-encrypted", file=display)]
+    except Exception as exc:  # calamine raises several types for broken files
+        return [], [Finding("file-unreadable", file=display, params={"reason": _reason(exc)})]
+
+    sheets: list[Scoresheet] = []
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    try:
+        metas = wb.sheets_metadata
+        for meta in metas[: limits.max_sheets]:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue                          # chart / dialog / macro sheets hold no cells
+            name = meta.name
+            try:
+                sh = wb.get_sheet_by_name(name)
+                grid = sh.to_python(skip_empty_area=False, nrows=limits.max_rows)
+                try:
+                    merged = sh.merged_cell_ranges
+                except Exception:
+                    merged = None
+                found = locate(grid, name, frameworks, file=display, merged=merged,
+                               roster_variants=rvariants)
+            except Exception as exc:
+                findings.append(Finding("file-unreadable", file=display, sheet=name,
+                                        params={"reason": _reason(exc)}))
+                continue
+            if found is None:
+                skipped.append(name)
+            else:
+                sheets.append(found)
+    except Exception as exc:
+        findings.append(Finding("file-unreadable", file=display, params={"reason": _reason(exc)}))
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+    if sheets:
+        findings += [Finding("not-a-scoresheet", file=display, sheet=name, params={"detail": ""})
+                     for name in skipped]
+    elif not any(f.code == "file-unreadable" and f.sheet is None for f in findings):
+        detail = f" ({', '.join(skipped)})" if skipped else ""
+        findings.append(Finding("not-a-scoresheet", severity="error", file=display, sheet=None,
+                                params={"detail": detail}))
+    return sheets, findings

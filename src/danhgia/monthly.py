@@ -169,6 +169,7 @@ class UnitMonth:
         if not self.quota:
             return None
         qs = self.quota
+        each = [q.to_dict() for q in qs]
         out: dict[str, Any] = {
             "grade": qs[0].grade, "count": sum(q.count for q in qs), "base": sum(q.base for q in qs),
             "cap": sum(q.cap for q in qs), "status": self.quota_status,
@@ -176,12 +177,12 @@ class UnitMonth:
             "percent": jsonable(qs[0].percent), "base_kind": qs[0].base_kind,
             "rounding": qs[0].rounding, "exceptional": self.exceptional,
             "over": sum(q.over for q in qs),
-            "ranked": [x for q in qs for x in q.to_dict()["ranked"]],
-            "tied": [x for q in qs for x in q.to_dict()["tied"]],
-            "demoted": [x for q in qs for x in q.to_dict()["demoted"]],
+            "ranked": [x for d in each for x in d["ranked"]],
+            "tied": [x for d in each for x in d["tied"]],
+            "demoted": [x for d in each for x in d["demoted"]],
         }
         if len(qs) > 1 or qs[0].scope:
-            out["scopes"] = [q.to_dict() for q in qs]
+            out["scopes"] = each
         return out
 
     def to_dict(self) -> dict[str, Any]:

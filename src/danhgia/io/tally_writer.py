@@ -117,7 +117,6 @@ class _Book:
         ws.repeat_rows(header_row)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C" + _t(self.lang, "Trang &P/&N", "Page &P of &N"))
-        ws.hide_gridlines(0)
 
     def grade_colours(self, ws, first: int, last: int, col: int) -> None:
         if last < first:

@@ -81,7 +81,7 @@ def test_text_summary_in_vietnamese_and_english(cli, fake_run, tmp_path):
     assert f"Đã ghi: {tmp_path / 'a.xlsx'}" in r.stdout
     r = cli("tally", tmp_path / "bang-diem", "--month", "2026-10",
             "--out", tmp_path / "b.xlsx", "--lang", "en")
-    assert "Grade A quota: 3, at most 1 (20% of 9 rated B or better = 1,8) — EXCEEDED by 2" in r.stdout
+    assert "Grade A quota: 3, at most 1 (20% of 9 rated B or better = 1.8) — EXCEEDED by 2" in r.stdout
     assert "Written:" in r.stdout
 
 

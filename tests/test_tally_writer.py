@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import zipfile
 from datetime import datetime
-from decimal import Decimal as D
 
 import openpyxl
 import pytest

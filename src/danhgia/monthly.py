@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_UP
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from danhgia import layout, quota as quota_mod
 from danhgia.findings import Finding, jsonable
@@ -281,10 +281,14 @@ def unit_label(unit: str, lang: str = "vi") -> str:
     return unit or (NO_UNIT[1] if lang == "en" else NO_UNIT[0])
 
 
-def number_text(x: Decimal | None) -> str:
+def number_text(x: Decimal | None, lang: str = "vi") -> str:
+    """``1.8`` → ``1,8`` (Vietnamese decimal comma) or ``1.8`` in English; integers bare."""
     if x is None:
         return ""
-    return format(x.normalize(), "f") if x == x.to_integral_value() else format(x, "f").replace(".", ",")
+    if x == x.to_integral_value():
+        return format(x.normalize(), "f")
+    text = format(x.normalize(), "f")
+    return text if lang == "en" else text.replace(".", ",")
 
 
 # ---------------------------------------------------------------------------------------------

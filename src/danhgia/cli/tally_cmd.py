@@ -169,8 +169,9 @@ def tally(
     raise typer.Exit(res.exit_code)
 
 
-def _pct(share) -> str:
-    return f"{monthly.percent_display(share)}%".replace(".", ",")
+def _pct(share, lang: str) -> str:
+    text = f"{monthly.percent_display(share)}%"
+    return text if lang == "en" else text.replace(".", ",")
 
 
 def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
@@ -187,11 +188,11 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
             f"chưa nộp {c.missing} · chờ đánh giá {c.pending} · không hợp lệ {c.invalid}",
             f"{c.staff} staff · classified {c.classified} · not evaluated {c.not_evaluated} · "
             f"missing {c.missing} · pending {c.pending} · invalid {c.invalid}"))
-        lines.append("  " + " · ".join(f"{g} {c.grades[g]} ({_pct(c.share(g))})" for g in c.grades))
+        lines.append("  " + " · ".join(f"{g} {c.grades[g]} ({_pct(c.share(g), lang)})" for g in c.grades))
         for q in u.quota:
             scope = f" [{q.scope}]" if q.scope else ""
             base = monthly.BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == "en" else 0]
-            pct, exact = monthly.number_text(q.percent), monthly.number_text(q.cap_exact)
+            pct, exact = monthly.number_text(q.percent, lang), monthly.number_text(q.cap_exact, lang)
             head = t(f"  Tỷ lệ loại {q.grade}{scope}: {q.count} người, tối đa {q.cap} ({pct}% của {q.base} {base} = {exact})",
                      f"  Grade {q.grade} quota{scope}: {q.count}, at most {q.cap} ({pct}% of {q.base} {base} = {exact})")
             if q.status == "exceeded":
@@ -203,12 +204,12 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
                 lines.append(t("    Đã hạ loại: ", "    Lowered: ") + ", ".join(c.name or c.id for c in q.demoted))
             if q.tied:
                 lines.append(t("    Bằng điểm tại ngưỡng (thủ trưởng quyết định): ", "    Tied at the cut (the head decides): ")
-                             + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score)}" for c in q.tied))
+                             + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score, lang)}" for c in q.tied))
             if q.status == "exceeded" and not q.tied:
                 over = [c for c in q.ranked if c.grade == q.grade][q.cap:]
                 if over:
                     lines.append(t("    Xếp sau mức tối đa: ", "    Beyond the cap: ")
-                                 + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score)}" for c in over))
+                                 + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score, lang)}" for c in over))
     errors = sum(1 for f in res.findings if f.severity == "error")
     warnings = sum(1 for f in res.findings if f.severity == "warning")
     lines.append("")

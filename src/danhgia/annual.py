@@ -54,6 +54,18 @@ from danhgia.roster import GROUP_LABELS
 from danhgia.scoring import mean
 
 STRATEGIES = ("average", "count", "manual")
+STRATEGY_LABELS: dict[str, tuple[str, str]] = {
+    "average": ("Trung bình điểm các tháng", "Mean of the monthly scores"),
+    "count": ("Đếm số tháng theo mức", "Count of months per grade"),
+    "manual": ("Mức đơn vị đề xuất", "Level proposed by the unit"),
+}
+
+
+def strategy_label(strategy: str | None, lang: str = "vi") -> str:
+    if strategy is None:
+        return "Per rule set" if lang == "en" else "Theo quy định"
+    vi, en = STRATEGY_LABELS.get(strategy, (strategy, strategy))
+    return en if lang == "en" else vi
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 

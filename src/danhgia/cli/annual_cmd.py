@@ -1,12 +1,176 @@
-"""``danhgia annual``: placeholder until its issue lands (exits 2 with a clear message)."""
+"""``danhgia annual``: twelve consolidated monthly workbooks into the year's rating.
+
+Exit codes: 0 nothing wrong; 1 findings of severity error or a quota exceeded (the workbook is
+still written); 2 wrong usage or an unusable roster / events / unit / rules file, or the output
+exists without --force; 3 a bug.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
+from danhgia import annual as annual_mod
+from danhgia import config as config_mod
+from danhgia import events as events_mod
+from danhgia import roster as roster_mod
 from danhgia.cli import app
-from danhgia.cli.common import fail
+from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
+                                RosterOpt, fail, out_console, print_json, tr)
+from danhgia.io import monthly_read
+from danhgia.io.safe_write import OutputExists
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-@app.command("annual", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def annual_() -> None:
-    """(chưa có / not yet available)"""
-    fail("Lệnh chưa sẵn sàng / this command is not available yet")
+class Strategy(str, Enum):
+    average = "average"
+    count = "count"
+    manual = "manual"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _expand(paths: list[Path], out: Path, lang: Lang) -> list[Path]:
+    files: list[Path] = []
+    out_resolved = out.resolve()
+    for p in paths:
+        if not p.exists():
+            fail(tr(lang, f"Không tìm thấy: {p}", f"Not found: {p}"))
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
+                           and not x.name.startswith(("~$", ".danhgia-tmp-")))
+            files.extend(found)
+        else:
+            files.append(p)
+    files = [f for f in dict.fromkeys(files) if f.resolve() != out_resolved]
+    if not files:
+        fail(tr(lang, "Không có bảng tổng hợp tháng nào để đọc", "No monthly workbook to read"))
+    return files
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@app.command("annual")
+def annual_(
+    monthly: List[Path] = typer.Argument(..., help="Bảng tổng hợp tháng (tệp hoặc thư mục) do `danhgia tally` tạo / "
+                                                   "monthly workbooks written by tally (files or folders)."),
+    year: int = typer.Option(..., "--year", min=1900, max=2200, help="Năm xếp loại / rating year."),
+    roster: Optional[Path] = RosterOpt,
+    events: Optional[Path] = typer.Option(None, "--events", help="Tệp sự kiện năm (.xlsx, .csv); mặc định: trang "
+                                          "«Sự kiện năm» của danh sách / annual events file."),
+    rules: Optional[str] = typer.Option(None, "--rules", help="Quy định xếp loại năm: mã (nd90-48, nd335-2025) hoặc "
+                                        "tệp YAML; mặc định theo năm và nhóm / annual rules id or file."),
+    strategy: Optional[Strategy] = typer.Option(None, "--strategy", case_sensitive=False,
+                                                help="average | count | manual (mặc định theo quy định / default per rules)."),
+    config_file: Optional[Path] = ConfigOpt,
+    out: Path = typer.Option(..., "--out", "-o", help="Tệp kết quả .xlsx / output workbook."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
+    force: bool = ForceOpt,
+    lang: Lang = LangOpt,
+    debug: bool = DebugOpt,  # noqa: ARG001 - handled by danhgia.cli.main
+) -> None:
+    """Xếp loại chất lượng năm từ các bảng tổng hợp tháng / the year's rating from the monthly workbooks."""
+    lg = lang.value
+    if fmt == Format.csv:
+        fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
+    if out.suffix.lower() != ".xlsx":
+        fail(tr(lang, f"Tệp kết quả phải là .xlsx: {out}", f"The output must be an .xlsx file: {out}"))
+    if out.exists() and not force:
+        fail(tr(lang, f"Tệp kết quả đã có: {out} (thêm --force để ghi đè)",
+                f"The output exists: {out} (add --force to replace it)"))
+    files = _expand(list(monthly), out, lang)
+    try:
+        cfg = config_mod.discover([str(f) for f in files], config_file)
+    except config_mod.ConfigError as exc:
+        fail(str(exc))
+    roster_path = roster or (Path(cfg.resolve_path(cfg.roster)) if cfg.roster else None)
+    ros = None
+    if roster_path is not None:
+        try:
+            ros = roster_mod.load(roster_path)
+        except roster_mod.RosterError as exc:
+            fail(str(exc))
+    events_path = events or (Path(cfg.resolve_path(cfg.events)) if cfg.events else None)
+    ev_table = None
+    try:
+        if events_path is not None:
+            ev_table = events_mod.load(events_path, _display(events_path))
+        elif roster_path is not None:
+            ev_table = events_mod.from_roster(roster_path, _display(roster_path))
+    except events_mod.EventsError as exc:
+        fail(str(exc))
+
+    books = [monthly_read.read(f, _display(f), cfg.limits) for f in files]
+    try:
+        result = annual_mod.rate(year, books, roster=ros, events=ev_table, rules=rules,
+                                 strategy=strategy.value if strategy else None, config=cfg)
+    except annual_mod.RulesError as exc:
+        fail(str(exc))
+
+    if roster_path is not None:
+        result.inputs.append(annual_mod.InputFile(_display(roster_path), "roster", _sha(roster_path)))
+    if ev_table is not None and events_path is not None:
+        result.inputs.append(annual_mod.InputFile(ev_table.source, "events", ev_table.sha256))
+    if cfg.source:
+        result.inputs.append(annual_mod.InputFile(_display(Path(cfg.source)), "config", _sha(Path(cfg.source))))
+    for rs in result.rule_sets:
+        p = Path(rs.ref)
+        if rs.ref not in annual_mod.fw_mod.preset_ids() and p.is_file():
+            result.inputs.append(annual_mod.InputFile(_display(p), "rules", _sha(p)))
+
+    from danhgia.io import annual_writer
+
+    try:
+        annual_writer.write(result, out, force=force, lang=lg)
+    except OutputExists:
+        fail(tr(lang, f"Tệp kết quả đã có: {out} (thêm --force để ghi đè)",
+                f"The output exists: {out} (add --force to replace it)"))
+
+    if fmt == Format.json:
+        print_json(result.to_dict(lg))
+    else:
+        _print_text(result, out, lang)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
+    lg = lang.value
+    d = res.to_dict(lg)
+    s = d["summary"]
+    pr = lambda text: out_console.print(text, markup=False)  # noqa: E731
+    books = sum(1 for i in res.inputs if i.kind == "monthly")
+    pr(tr(lang, f"Xếp loại năm {res.year}: {books} bảng tổng hợp tháng, {s['people']} người",
+          f"Annual rating {res.year}: {books} monthly workbooks, {s['people']} people"))
+    pr(tr(lang, f"  Đã xếp loại: {s['classified']} · Không xếp loại: {s['not_classified']} · "
+                f"Chưa xếp loại: {s['pending']} · Tạm tính (thiếu tháng): {s['provisional']}",
+          f"  Classified: {s['classified']} · Not classified: {s['not_classified']} · "
+          f"Not rated yet: {s['pending']} · Provisional (months missing): {s['provisional']}"))
+    counts = {g: sum(1 for p in res.people if p.status == "classified" and p.final == g) for g in "ABCD"}
+    short = {"A": "HTXSNV", "B": "HTTNV", "C": "HTNV", "D": "KHTNV"}
+    pr("  " + " · ".join(f"{short[g]} ({g}): {counts[g]}" for g in "ABCD"))
+    for u in res.units:
+        for q in u.quota:
+            if q.result.status == "exceeded":
+                scope = f"{u.unit} › {q.result.scope}" if q.result.scope else u.unit
+                pr(tr(lang, f"  Vượt tỷ lệ HTXS: {scope}: {q.result.count} người, tối đa {q.result.cap} "
+                            f"({annual_mod.fw_mod._n(q.result.percent)}% của {q.result.base})",
+                      f"  HTXS quota exceeded: {scope}: {q.result.count} people, cap {q.result.cap} "
+                      f"({annual_mod.fw_mod._n(q.result.percent)}% of {q.result.base})"))
+    pr(tr(lang, f"Lỗi: {s['errors']} · Cảnh báo: {s['warnings']}", f"Errors: {s['errors']} · Warnings: {s['warnings']}"))
+    sev = {"error": tr(lang, "LỖI", "ERROR"), "warning": tr(lang, "CẢNH BÁO", "WARNING"), "info": "INFO"}
+    for f in res.findings:
+        where = f.location()
+        pr(f"  [{sev[f.severity]}] {f.code}: " + (f"{where}: " if where else "") + f.message(lg))
+    pr(tr(lang, f"Đã ghi: {out}", f"Written: {out}"))

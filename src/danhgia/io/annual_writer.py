@@ -1,0 +1,447 @@
+"""The annual workbook (XlsxWriter, so that formulas carry cached values openpyxl cannot write).
+
+Sheets (names are fixed in Vietnamese; headers follow ``lang``):
+
+- "Cả năm": one row per person — the grade of each month (T1…T12: A/B/C/D, "KĐG" not evaluated,
+  "Thiếu" missing, "—" not employed), months of each grade (COUNTIF formulas with cached values),
+  months not evaluated with reasons, months missing, months worked, mean score, proposed level,
+  overrides (rule: effect — source), final level or "Không xếp loại", provisional flag, notes;
+- "Tổng hợp": per unit (and all units) × staff group (Cán bộ | Công chức | Viên chức | LĐHĐ | Tổng):
+  staff, classified, not classified, not rated yet, count and % of each level (formulas), HTXS/HTT
+  against the cap, notes (domain.md §4);
+- "Tỷ lệ": the quota per unit and task group (count, base, cap exact and rounded, status, the
+  ranked list when exceeded, ties at the cut);
+- "Thông báo": a printable A4 notice of results per unit (national heading, list by level, blanks
+  for number, date and signature);
+- "Lỗi": the findings; "Nguồn": inputs with SHA-256, rule sets and versions, tool version, time.
+
+Every table has a frozen header row, an autofilter, set widths and prints on A4 landscape with the
+header row repeated ("Thông báo" prints portrait, as notices are). Text is always written with
+``write_string`` so a name or note starting with = + - @ never becomes a formula. Written through
+:func:`danhgia.io.safe_write.atomic_path`: nothing is overwritten without ``force``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from danhgia import __version__
+from danhgia.annual import AnnualResult, GroupRow, PersonResult, strategy_label
+from danhgia.framework import GRADES
+from danhgia.io.safe_write import atomic_path
+from danhgia.io.text import nfc
+from danhgia.roster import GROUP_LABELS
+
+SHEET_PEOPLE = "Cả năm"
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_QUOTA = "Tỷ lệ"
+SHEET_NOTICE = "Thông báo"
+SHEET_FINDINGS = "Lỗi"
+SHEET_SOURCES = "Nguồn"
+
+MONTH_CODES = {"not_evaluated": ("KĐG", "NE"), "missing": ("Thiếu", "Missing"), "not_employed": ("—", "—")}
+LEVEL_SHORT = {"A": "HTXSNV", "B": "HTTNV", "C": "HTNV", "D": "KHTNV"}
+BASE_LABELS = {
+    "b_or_better": ("Số HTT trở lên (gồm HTXS)", "Rated B or better (A included)"),
+    "exactly_b": ("Số HTT", "Rated exactly B"),
+    "classified": ("Số được xếp loại", "All classified"),
+    "all_staff": ("Tổng số người", "All staff"),
+}
+STATUS_WORDS = {"ok": ("Đạt", "Within cap"), "exceeded": ("Vượt", "Exceeded")}
+PERSON_STATUS = {"classified": ("Đã xếp loại", "Classified"), "not_classified": ("Không xếp loại", "Not classified"),
+                 "pending": ("Chưa xếp loại", "Not rated yet")}
+
+
+def _t(lang: str, vi: str, en: str) -> str:
+    return en if lang == "en" else vi
+
+
+class _Writer:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top"}
+        self.f = {
+            "title": wb.add_format({**base, "bold": True, "font_size": 14}),
+            "subtitle": wb.add_format({**base, "italic": True}),
+            "header": wb.add_format({**base, "bold": True, "text_wrap": True, "border": 1, "align": "center",
+                                     "valign": "vcenter", "bg_color": "#DDEBF7"}),
+            "cell": wb.add_format({**base, "border": 1}),
+            "wrap": wb.add_format({**base, "border": 1, "text_wrap": True}),
+            "center": wb.add_format({**base, "border": 1, "align": "center"}),
+            "int": wb.add_format({**base, "border": 1, "num_format": "0"}),
+            "dec": wb.add_format({**base, "border": 1, "num_format": "0.00"}),
+            "pct": wb.add_format({**base, "border": 1, "num_format": "0.00%"}),
+            "bold": wb.add_format({**base, "bold": True}),
+            "plain": wb.add_format(base),
+            "key": wb.add_format({**base, "bold": True, "border": 1}),
+            "bad": wb.add_format({**base, "border": 1, "font_color": "#C00000", "bold": True}),
+            "n_center_bold": wb.add_format({**base, "bold": True, "align": "center"}),
+            "n_center": wb.add_format({**base, "align": "center"}),
+            "n_center_italic": wb.add_format({**base, "italic": True, "align": "center"}),
+            "n_center_ul": wb.add_format({**base, "bold": True, "underline": True, "align": "center"}),
+            "n_title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
+            "n_head": wb.add_format({**base, "bold": True, "border": 1, "align": "center"}),
+        }
+
+    def put(self, ws, r: int, c: int, value: Any, fmt: str = "cell") -> None:
+        f = self.f[fmt]
+        if value is None or value == "":
+            ws.write_blank(r, c, None, f)
+        elif isinstance(value, bool):
+            ws.write_string(r, c, "x" if value else "", f)
+        elif isinstance(value, (int, float, Decimal)):
+            ws.write_number(r, c, float(value), f)
+        else:
+            ws.write_string(r, c, nfc(str(value)), f)
+
+    def table_header(self, ws, r: int, headers: list[tuple[str, int]]) -> None:
+        for c, (label, width) in enumerate(headers):
+            ws.write_string(r, c, label, self.f["header"])
+            ws.set_column(c, c, width)
+        ws.set_row(r, 32)
+
+    def finish_table(self, ws, header_row: int, last_row: int, ncols: int, landscape: bool = True) -> None:
+        ws.freeze_panes(header_row + 1, 0)
+        ws.autofilter(header_row, 0, max(header_row, last_row), ncols - 1)
+        ws.set_paper(9)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.repeat_rows(header_row)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+
+
+def write(result: AnnualResult, target: str | Path, force: bool = False, lang: str = "vi",
+          generated: datetime | None = None) -> Path:
+    """Write the annual workbook to ``target`` (atomic; raises ``OutputExists`` without ``force``)."""
+    generated = generated or datetime.now().replace(microsecond=0)
+    with atomic_path(target, force) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+        w = _Writer(wb)
+        _people_sheet(w, result, lang)
+        _summary_sheet(w, result, lang)
+        _quota_sheet(w, result, lang)
+        _notice_sheet(w, result, lang)
+        _findings_sheet(w, result, lang)
+        _sources_sheet(w, result, lang, generated)
+        wb.set_properties({"title": f"Xếp loại năm {result.year}", "creator": f"danhgia {__version__}"})
+        wb.close()
+    return Path(target)
+
+
+def _overrides_text(p: PersonResult, lang: str) -> str:
+    lines = []
+    for o in p.overrides:
+        src = _t(lang, "nguồn", "source")
+        lines.append(f"{o.rule(lang)}: {o.effect_en if lang == 'en' else o.effect} ({src}: {o.source})")
+    return "\n".join(lines)
+
+
+def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+    ws = w.wb.add_worksheet(SHEET_PEOPLE)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    ws.write_string(0, 0, t(f"KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}",
+                            f"ANNUAL RATING {res.year}"), w.f["title"])
+    rules = "; ".join(f"{rs.id} ({rs.version})" for rs in res.rule_sets)
+    strategy = strategy_label(res.strategy, lang)
+    ws.write_string(1, 0, t(f"Quy định: {rules} · Cách tính: {strategy}",
+                            f"Rules: {rules} · Strategy: {strategy}"), w.f["subtitle"])
+    hr = 3
+    headers = [(t("STT", "No."), 5), (t("Mã", "Id"), 10), (t("Họ và tên", "Name"), 24),
+               (t("Đơn vị", "Unit"), 18), (t("Nhóm", "Staff group"), 11), (t("Nhóm nhiệm vụ", "Task group"), 14),
+               (t("Chức vụ", "Position"), 14), (t("Quy định", "Rules"), 11), (t("Cách tính", "Strategy"), 14)]
+    month_col0 = len(headers)
+    headers += [(f"T{m}", 6) for m in range(1, 13)]
+    count_col0 = len(headers)
+    headers += [(t(f"Số tháng {g}", f"Months {g}"), 8) for g in GRADES]
+    headers += [(t("Số tháng được đánh giá", "Months evaluated"), 10),
+                (t("Không đánh giá (lý do)", "Not evaluated (reason)"), 24),
+                (t("Tháng thiếu", "Months missing"), 16),
+                (t("Số tháng công tác", "Months worked"), 9),
+                (t("Điểm trung bình", "Mean score"), 9),
+                (t("Mức đề xuất", "Proposed level"), 9),
+                (t("Điều chỉnh (quy định: tác động — nguồn)", "Overrides (rule: effect — source)"), 48),
+                (t("Mức", "Level"), 7),
+                (t("Xếp loại năm", "Annual rating"), 26),
+                (t("Tạm tính", "Provisional"), 8),
+                (t("Ghi chú", "Notes"), 30)]
+    w.table_header(ws, hr, headers)
+    r = hr
+    for i, p in enumerate(res.people, 1):
+        r = hr + i
+        put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
+        group = GROUP_LABELS[p.group][1 if lang == "en" else 0] if p.group else ""
+        for c, v in enumerate([i, p.id, p.name, p.unit, group, p.task_group or "", p.position,
+                               p.rules.id if p.rules else "", strategy_label(p.strategy, lang)]):
+            put(c, v, "int" if c == 0 else "cell")
+        for m in range(1, 13):
+            mr = p.months.get(m)
+            if mr is None:
+                code = ""
+            elif mr.status == "classified":
+                code = mr.grade or ""
+            else:
+                code = MONTH_CODES[mr.status][1 if lang == "en" else 0]
+            put(month_col0 + m - 1, code, "center")
+        first = xl_rowcol_to_cell(r, month_col0)
+        last = xl_rowcol_to_cell(r, month_col0 + 11)
+        counts = p.grade_counts()
+        for k, g in enumerate(GRADES):
+            ws.write_formula(r, count_col0 + k, f'=COUNTIF({first}:{last},"{g}")', w.f["int"], counts[g])
+        c = count_col0 + len(GRADES)
+        a = xl_rowcol_to_cell(r, count_col0)
+        d = xl_rowcol_to_cell(r, count_col0 + len(GRADES) - 1)
+        ws.write_formula(r, c, f"=SUM({a}:{d})", w.f["int"], sum(counts.values()))
+        ne = "; ".join(f"T{m.month}: {m.reason_en if lang == 'en' and m.reason_en else m.reason}" for m in p.not_evaluated())
+        miss = "; ".join(f"T{m.month} ({m.reason_en if lang == 'en' else m.reason})" for m in p.missing())
+        put(c + 1, ne, "wrap")
+        put(c + 2, miss, "wrap")
+        put(c + 3, p.months_worked, "dec")
+        put(c + 4, p.mean_score, "dec")
+        put(c + 5, p.proposed or "", "center")
+        put(c + 6, _overrides_text(p, lang), "wrap")
+        put(c + 7, p.final or "", "center")
+        put(c + 8, p.level_label(lang), "bad" if p.final == "D" or p.status == "not_classified" else "cell")
+        put(c + 9, "x" if p.provisional else "", "center")
+        put(c + 10, "\n".join(n[1] if lang == "en" else n[0] for n in p.notes), "wrap")
+    w.finish_table(ws, hr, r, len(headers))
+
+
+def _summary_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+    ws = w.wb.add_worksheet(SHEET_SUMMARY)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    ws.write_string(0, 0, t(f"TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}",
+                            f"SUMMARY OF THE ANNUAL RATING {res.year}"), w.f["title"])
+    ws.write_string(1, 0, t("Tỷ lệ % tính trên số được xếp loại; HTXS/HTT = số HTXS trên số HTT trở lên",
+                            "Percentages of those classified; HTXS/HTT = A over those rated B or better"),
+                    w.f["subtitle"])
+    hr = 3
+    headers = [(t("Đơn vị", "Unit"), 24), (t("Nhóm", "Staff group"), 12), (t("Tổng số", "Staff"), 8),
+               (t("Được xếp loại", "Classified"), 10), (t("Không xếp loại", "Not classified"), 10),
+               (t("Chưa xếp loại", "Not rated yet"), 10)]
+    for g in GRADES:
+        headers += [(t(f"{LEVEL_SHORT[g]} (SL)", f"{LEVEL_SHORT[g]} (n)"), 9), (t(f"{LEVEL_SHORT[g]} (%)", f"{LEVEL_SHORT[g]} (%)"), 9)]
+    headers += [(t("HTXS/HTT (%)", "HTXS/HTT (%)"), 10), (t("Mức trần (%)", "Cap (%)"), 9),
+                (t("Đánh giá tỷ lệ", "Quota"), 10), (t("Ghi chú", "Notes"), 40)]
+    w.table_header(ws, hr, headers)
+    r = hr
+    for i, g in enumerate(res.groups, 1):
+        r = hr + i
+        _summary_row(w, ws, r, g, lang)
+    w.finish_table(ws, hr, r, len(headers))
+
+
+def _summary_row(w: _Writer, ws, r: int, g: GroupRow, lang: str) -> None:
+    put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
+    put(0, g.unit or _t(lang, "Tất cả đơn vị", "All units"), "key" if g.group == "total" else "cell")
+    put(1, g.group_label(lang), "key" if g.group == "total" else "cell")
+    for c, v in ((2, g.staff), (3, g.classified), (4, g.not_classified), (5, g.pending)):
+        put(c, v, "int")
+    classified = xl_rowcol_to_cell(r, 3)
+    for k, grade in enumerate(GRADES):
+        c = 6 + 2 * k
+        put(c, g.grades[grade], "int")
+        cnt = xl_rowcol_to_cell(r, c)
+        # the cached value is what Excel will compute (exact ratio); the cell shows 2 decimals
+        ws.write_formula(r, c + 1, f'=IF({classified}=0,"",{cnt}/{classified})', w.f["pct"],
+                         _ratio(g.grades[grade], g.classified))
+    a, b = xl_rowcol_to_cell(r, 6), xl_rowcol_to_cell(r, 8)
+    c = 6 + 2 * len(GRADES)
+    ws.write_formula(r, c, f'=IF({a}+{b}=0,"",{a}/({a}+{b}))', w.f["pct"],
+                     _ratio(g.grades["A"], g.grades["A"] + g.grades["B"]))
+    put(c + 1, float(g.cap / 100) if g.cap is not None else None, "pct")
+    status = g.ab_status
+    put(c + 2, STATUS_WORDS[status][1 if lang == "en" else 0] if status else "",
+        "bad" if status == "exceeded" else "center")
+    put(c + 3, g.notes(lang), "wrap")
+
+
+def _ratio(part: int, whole: int) -> float | str:
+    return float(Decimal(part) / Decimal(whole)) if whole else ""
+
+
+def _quota_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+    ws = w.wb.add_worksheet(SHEET_QUOTA)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    ws.write_string(0, 0, t(f"KIỂM TRA TỶ LỆ HTXS NĂM {res.year} (THEO ĐƠN VỊ VÀ NHÓM NHIỆM VỤ)",
+                            f"HTXS QUOTA {res.year} (PER UNIT AND TASK GROUP)"), w.f["title"])
+    ws.write_string(1, 0, t("Công cụ chỉ báo cáo, không tự hạ mức; người bằng điểm tại ngưỡng do thủ trưởng quyết định",
+                            "The tool reports only and never lowers a level; ties at the cut are for the head"),
+                    w.f["subtitle"])
+    hr = 3
+    headers = [(t("Đơn vị", "Unit"), 24), (t("Nhóm nhiệm vụ", "Task group"), 18), (t("Quy định", "Rules"), 11),
+               (t("Mức", "Level"), 7), (t("Số người", "Count"), 8), (t("Cơ sở tính", "Base"), 8),
+               (t("Loại cơ sở", "Base kind"), 22), (t("Tỷ lệ tối đa (%)", "Cap (%)"), 9),
+               (t("Trần chưa làm tròn", "Cap before rounding"), 10), (t("Trần", "Cap"), 7),
+               (t("Làm tròn", "Rounding"), 9), (t("Trạng thái", "Status"), 10),
+               (t("Danh sách xếp theo điểm (khi vượt)", "Ranked list (when exceeded)"), 44),
+               (t("Bằng điểm tại ngưỡng", "Tied at the cut"), 20)]
+    w.table_header(ws, hr, headers)
+    r = hr
+    for u in res.units:
+        for q in u.quota:
+            r += 1
+            qr = q.result
+            put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
+            put(0, u.unit)
+            put(1, qr.scope or t("(chung)", "(all)"))
+            put(2, q.rules_id)
+            put(3, qr.grade, "center")
+            put(4, qr.count, "int")
+            put(5, qr.base, "int")
+            put(6, BASE_LABELS.get(qr.base_kind, (qr.base_kind, qr.base_kind))[1 if lang == "en" else 0])
+            put(7, qr.percent, "dec")
+            put(8, qr.cap_exact, "dec")
+            put(9, qr.cap, "int")
+            put(10, qr.rounding, "center")
+            put(11, STATUS_WORDS[qr.status][1 if lang == "en" else 0], "bad" if qr.status == "exceeded" else "center")
+            ranked = ""
+            if qr.status == "exceeded":
+                ranked = "\n".join(f"{k}. {c.name} ({c.id})" + (f" — {_dec(c.score)}" if c.score is not None else "")
+                                   for k, c in enumerate(qr.ranked, 1))
+            put(12, ranked, "wrap")
+            put(13, ", ".join(c.name or c.id for c in qr.tied), "wrap")
+    w.finish_table(ws, hr, r, len(headers))
+
+
+def _dec(x: Decimal | None) -> str:
+    if x is None:
+        return ""
+    s = format(x.normalize(), "f") if x == x.to_integral_value() else str(x)
+    return s.replace(".", ",")
+
+
+def _notice_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+    ws = w.wb.add_worksheet(SHEET_NOTICE)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    f = w.f
+    for c, width in enumerate((6, 32, 26, 30)):
+        ws.set_column(c, c, width)
+    ws.set_paper(9)
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.8, right=0.6, top=0.7, bottom=0.7)
+    r = 0
+    breaks = []
+    units = sorted({p.unit for p in res.people})
+    for n, unit in enumerate(units):
+        if n:
+            breaks.append(r)
+        members = [p for p in res.people if p.unit == unit]
+        ws.merge_range(r, 0, r, 1, (unit or t("TÊN ĐƠN VỊ", "UNIT")).upper(), f["n_center_bold"])
+        ws.merge_range(r, 2, r, 3, t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM"),
+                       f["n_center_bold"])
+        ws.merge_range(r + 1, 0, r + 1, 1, t("Số: ……/TB-……", "No.: ……/TB-……"), f["n_center"])
+        ws.merge_range(r + 1, 2, r + 1, 3, t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+                       f["n_center_ul"])
+        ws.merge_range(r + 2, 2, r + 2, 3, t("……, ngày …… tháng …… năm ……", "……, date ……"), f["n_center_italic"])
+        ws.merge_range(r + 4, 0, r + 4, 3, t("THÔNG BÁO", "NOTICE"), f["n_title"])
+        ws.merge_range(r + 5, 0, r + 5, 3, t(f"Kết quả đánh giá, xếp loại chất lượng năm {res.year}",
+                                             f"Results of the annual rating {res.year}"), f["n_center_bold"])
+        r += 7
+        rules = members[0].rules.rules if members and members[0].rules else None
+        sections: list[tuple[str, list[PersonResult]]] = []
+        for g in GRADES:
+            band = rules.level(g) if rules else None
+            label = (band.label_en if lang == "en" and band and band.label_en else band.label) if band else g
+            sections.append((f"{label} ({LEVEL_SHORT[g]})", [p for p in members if p.status == "classified" and p.final == g]))
+        sections.append((t("Không xếp loại", "Not classified"), [p for p in members if p.status == "not_classified"]))
+        pending = [p for p in members if p.status == "pending"]
+        if pending:
+            sections.append((t("Chưa xếp loại", "Not rated yet"), pending))
+        for k, (label, who) in enumerate(sections, 1):
+            ws.write_string(r, 0, f"{k}. {label}: {len(who)} " + t("người", "people"), f["bold"])
+            r += 1
+            if not who:
+                continue
+            for c, h in enumerate((t("STT", "No."), t("Họ và tên", "Name"), t("Chức vụ", "Position"),
+                                   t("Ghi chú", "Notes"))):
+                ws.write_string(r, c, h, f["n_head"])
+            r += 1
+            for i, p in enumerate(who, 1):
+                w.put(ws, r, 0, i, "int")
+                w.put(ws, r, 1, p.name)
+                w.put(ws, r, 2, p.position)
+                w.put(ws, r, 3, t("Tạm tính (thiếu tháng)", "Provisional (months missing)") if p.provisional else "")
+                r += 1
+        r += 1
+        ws.write_string(r, 0, t("Nơi nhận:", "To:"), f["bold"])
+        ws.merge_range(r, 2, r, 3, t("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF UNIT"), f["n_center_bold"])
+        ws.write_string(r + 1, 0, t("- Như trên;", "- As above;"), f["plain"])
+        ws.merge_range(r + 1, 2, r + 1, 3, t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"),
+                       f["n_center_italic"])
+        ws.write_string(r + 2, 0, t("- Lưu: VT.", "- Archive."), f["plain"])
+        r += 8
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+
+
+def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+    ws = w.wb.add_worksheet(SHEET_FINDINGS)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    ws.write_string(0, 0, t("CÁC LỖI VÀ CẢNH BÁO", "FINDINGS"), w.f["title"])
+    hr = 2
+    headers = [(t("Mã lỗi", "Code"), 22), (t("Mức độ", "Severity"), 9), (t("Tệp", "File"), 30),
+               (t("Trang", "Sheet"), 12), (t("Ô", "Cell"), 7), (t("Người", "Person"), 22),
+               (t("Mã số", "Id"), 10), (t("Nội dung", "Message"), 70)]
+    w.table_header(ws, hr, headers)
+    sev = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning"), "info": ("Thông tin", "Info")}
+    r = hr
+    for i, fd in enumerate(res.findings, 1):
+        r = hr + i
+        for c, v in enumerate((fd.code, sev[fd.severity][1 if lang == "en" else 0], fd.file, fd.sheet, fd.cell,
+                               fd.person, fd.person_id, fd.message(lang))):
+            w.put(ws, r, c, v, "wrap" if c == 7 else "cell")
+    w.finish_table(ws, hr, r, len(headers))
+
+
+def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime) -> None:
+    ws = w.wb.add_worksheet(SHEET_SOURCES)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 4, 14)
+    ws.set_column(4, 4, 68)
+    rows = [(t("Năm", "Year"), str(res.year)),
+            (t("Cách tính", "Strategy"), strategy_label(res.strategy, lang)),
+            (t("Phiên bản danhgia", "danhgia version"), __version__),
+            (t("Thời điểm tạo", "Generated"), generated.isoformat(sep=" "))]
+    for rs in res.rule_sets:
+        rows.append((t("Quy định áp dụng", "Rules applied"),
+                     f"{rs.id} — {rs.title_en if lang == 'en' else rs.title} (phiên bản {rs.version})"
+                     if lang != "en" else f"{rs.id} — {rs.title_en} (version {rs.version})"))
+    r = 0
+    for key, value in rows:
+        w.put(ws, r, 0, key, "key")
+        w.put(ws, r, 1, value)
+        r += 1
+    r += 1
+    hr = r
+    headers = [(t("Tệp", "File"), 26), (t("Loại", "Kind"), 60), (t("Tháng", "Month"), 14),
+               (t("Đơn vị", "Unit"), 14), ("SHA-256", 68)]
+    for c, (label, _width) in enumerate(headers):
+        ws.write_string(hr, c, label, w.f["header"])
+    kinds = {"monthly": ("Bảng tổng hợp tháng", "Monthly workbook"), "roster": ("Danh sách", "Roster"),
+             "events": ("Sự kiện năm", "Annual events"), "config": ("Cấu hình đơn vị", "Unit file"),
+             "rules": ("Quy định xếp loại năm", "Annual rules")}
+    for inp in res.inputs:
+        r += 1
+        for c, v in enumerate((inp.file, kinds.get(inp.kind, (inp.kind, inp.kind))[1 if lang == "en" else 0],
+                               inp.month, inp.unit, inp.sha256)):
+            w.put(ws, r, c, v)
+    ws.autofilter(hr, 0, max(hr, r), len(headers) - 1)
+    ws.freeze_panes(hr + 1, 0)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.repeat_rows(hr)
+    ws.fit_to_pages(1, 0)
+

@@ -127,3 +127,24 @@ def test_month_written_as_a_date_and_numeric_ids(tmp_path):
     wb.save(p)
     r = monthly_read.read(p)
     assert r.month == (2026, 10) and r.rows[0].id == "1001"
+
+
+def test_reads_what_tally_writes(tmp_path):
+    """Round trip with the real writer of ``tally`` (fixtures of the tally tests build the month)."""
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tally"))
+    import build  # noqa: E402
+
+    from danhgia import monthly
+    from danhgia.io import tally_writer
+
+    run, ctx = build.quota_month_2022()
+    res = monthly.decide(run, ctx, (2026, 10))
+    for lang in ("vi", "en"):
+        out = tmp_path / f"tally-{lang}.xlsx"
+        tally_writer.write(res, out, lang=lang)
+        wb = monthly_read.read(out, out.name)
+        assert wb.usable and wb.findings == [], wb.findings
+        assert (wb.month, wb.framework) == ((2026, 10), "hanoi-2022")
+        got = {r.id: (r.leader_total, r.grade, r.status, r.variant) for r in wb.rows}
+        want = {p.id: (p.leader_total, p.final_grade, p.status, p.variant) for p in res.people}
+        assert got == want and len(got) == 10

@@ -201,3 +201,25 @@ def test_bad_monthly_file_is_a_finding_others_still_rated(cli, tmp_path):
     assert d["people"][0]["final"] == "B"
     f = next(f for f in d["findings"] if f["code"] == "file-unreadable")
     assert f["file"].endswith("junk.xlsx")
+
+
+def test_other_workbooks_in_the_folder_are_noted_not_errors(cli, tmp_path):
+    folder, _ = _year(tmp_path, [(AN, B12)], roster=False)
+    ros = write_roster(folder / "danh-sach.xlsx", [AN])
+    from openpyxl import Workbook
+
+    Workbook().save(folder / "ghi-chu.xlsx")
+    out = folder / "nam-2026.xlsx"
+    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    notes = [(Path(f["file"]).name, f["severity"]) for f in d["findings"] if f["code"] == "not-a-tally"]
+    assert notes == [("ghi-chu.xlsx", "info")]
+    # run again over the same folder: last run's result is skipped the same way, nothing overwritten
+    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", folder / "lan-2.xlsx", "--format", "json")
+    assert r.exit_code == 0
+    assert sorted(Path(f["file"]).name for f in json.loads(r.stdout)["findings"] if f["code"] == "not-a-tally") == \
+        ["ghi-chu.xlsx", "nam-2026.xlsx"]
+    # named explicitly, a workbook that is not a tally is an error
+    r = _run(cli, folder / "2026-01.xlsx", folder / "ghi-chu.xlsx", "--year", 2026, "--out", tmp_path / "x.xlsx")
+    assert r.exit_code == 1 and "not-a-tally" in r.stdout

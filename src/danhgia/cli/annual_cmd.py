@@ -40,22 +40,24 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _expand(paths: list[Path], out: Path, lang: Lang) -> list[Path]:
-    files: list[Path] = []
-    out_resolved = out.resolve()
+def _expand(paths: list[Path], skip: list[Path], lang: Lang) -> list[tuple[Path, bool]]:
+    """(file, named explicitly) for each input; folders are searched for workbooks."""
+    files: dict[Path, bool] = {}
+    skipped = {p.resolve() for p in skip}
     for p in paths:
         if not p.exists():
             fail(tr(lang, f"Không tìm thấy: {p}", f"Not found: {p}"))
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not x.name.startswith(("~$", ".danhgia-tmp-")))
-            files.extend(found)
+            for x in sorted(p.rglob("*")):
+                if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES \
+                        and not x.name.startswith(("~$", ".danhgia-tmp-")):
+                    files.setdefault(x, False)
         else:
-            files.append(p)
-    files = [f for f in dict.fromkeys(files) if f.resolve() != out_resolved]
-    if not files:
+            files[p] = True
+    out = [(f, explicit) for f, explicit in files.items() if f.resolve() not in skipped]
+    if not out:
         fail(tr(lang, "Không có bảng tổng hợp tháng nào để đọc", "No monthly workbook to read"))
-    return files
+    return out
 
 
 def _sha(path: Path) -> str:
@@ -90,9 +92,9 @@ def annual_(
     if out.exists() and not force:
         fail(tr(lang, f"Tệp kết quả đã có: {out} (thêm --force để ghi đè)",
                 f"The output exists: {out} (add --force to replace it)"))
-    files = _expand(list(monthly), out, lang)
+    inputs = list(monthly)
     try:
-        cfg = config_mod.discover([str(f) for f in files], config_file)
+        cfg = config_mod.discover([str(f) for f in inputs], config_file)
     except config_mod.ConfigError as exc:
         fail(str(exc))
     roster_path = roster or (Path(cfg.resolve_path(cfg.roster)) if cfg.roster else None)
@@ -112,7 +114,14 @@ def annual_(
     except events_mod.EventsError as exc:
         fail(str(exc))
 
-    books = [monthly_read.read(f, _display(f), cfg.limits) for f in files]
+    files = _expand(inputs, [out] + [p for p in (roster_path, events_path) if p is not None], lang)
+    books = []
+    for f, explicit in files:
+        book = monthly_read.read(f, _display(f), cfg.limits)
+        if not explicit and any(x.code == "not-a-tally" for x in book.findings):
+            # another workbook lying in the folder (a roster, last year's result …): noted, not an error
+            book.findings = [x.with_(severity="info") for x in book.findings]
+        books.append(book)
     try:
         result = annual_mod.rate(year, books, roster=ros, events=ev_table, rules=rules,
                                  strategy=strategy.value if strategy else None, config=cfg)

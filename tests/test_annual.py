@@ -492,3 +492,25 @@ def test_json_shape():
     en = res.to_dict("en")
     assert en["people"][0]["final_label"] == "Did not complete tasks"
     assert en["people"][0]["overrides"][1]["rule"] == "Disciplined in the year"
+
+
+def test_several_units_missing_months_and_summary_per_unit():
+    x = person("X1", "Người X", unit="Phòng A")
+    y = person("Y1", "Người Y", unit="Phòng B", group="Viên chức")
+    bks = books(2026, [(x, B12)], unit="Phòng A") + books(2026, [(y, A12)], unit="Phòng B", skip=(3,))
+    res = annual.rate(2026, bks)
+    assert [f.value for f in res.findings if f.code == "month-missing"] == ["2026-03 — Phòng B"]
+    assert "person-month-missing" not in codes(res)
+    p = by_id(res)
+    assert [(m.month, m.reason) for m in p["Y1"].missing()] == [(3, "không có bảng tổng hợp tháng")]
+    assert p["X1"].missing() == [] and not p["X1"].provisional and p["Y1"].provisional
+    assert [u.unit for u in res.units] == ["Phòng A", "Phòng B"]
+    units = {(g.unit, g.group): g for g in res.groups}
+    assert len(res.groups) == 15                     # (2 units + all units) × (4 groups + total)
+    assert units[("", "total")].grades == {"A": 1, "B": 1, "C": 0, "D": 0}
+    assert units[("Phòng B", "vien_chuc")].grades["A"] == 1 and units[("Phòng A", "vien_chuc")].staff == 0
+
+
+def test_percent_is_exact_and_half_up():
+    assert annual.percent(1, 800) == D("0.13")      # 0.125 → 0.13 (half-even would give 0.12)
+    assert annual.percent(2, 3) == D("66.67") and annual.percent(0, 0) is None

@@ -514,3 +514,12 @@ def test_several_units_missing_months_and_summary_per_unit():
 def test_percent_is_exact_and_half_up():
     assert annual.percent(1, 800) == D("0.13")      # 0.125 → 0.13 (half-even would give 0.12)
     assert annual.percent(2, 3) == D("66.67") and annual.percent(0, 0) is None
+
+
+def test_leader_with_partial_unit_results_gets_a_note_not_a_warning():
+    row = {"% chỉ tiêu hoàn thành": 100, "% chỉ tiêu vượt": 60, "% đơn vị HTNV trở lên": 100,
+           "% đơn vị HTT trở lên": 80}                        # corruption not stated
+    res, p = rate_one(A12, row, base=LEADER)
+    assert p.final == "A" and "leader-results-missing" not in codes(res)
+    assert p.notes == [("Chưa có kết quả đơn vị: tham nhũng, lãng phí; điều kiện này chưa xét",
+                        "Unit results not given: corruption or waste; not checked")]

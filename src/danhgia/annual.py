@@ -879,8 +879,9 @@ def _leader(p: PersonResult, ev: AnnualEvents | None, r: AnnualRules, res: Annua
             level: str) -> tuple[str, str, str] | None:
     """(capped level, effect vi, effect en) when the unit's results cap ``level``, else None.
 
-    A level is kept only when the thresholds of that level and of every lower level hold; an input
-    that is absent is not held against the leader, but reported (``leader-results-missing``).
+    A level is kept only when the thresholds of that level and of every lower level hold. An input
+    that is absent is not held against the leader: no result at all is ``leader-results-missing``
+    (a warning), a partial one leaves a note naming what was not checked.
     """
     lr = ev.leader if ev is not None else None
     order = [lv.grade for lv in r.levels]            # best first
@@ -909,9 +910,13 @@ def _leader(p: PersonResult, ev: AnnualEvents | None, r: AnnualRules, res: Annua
             elif have_c:
                 fails.setdefault(t.level, []).append(("để xảy ra tham nhũng, lãng phí bị xử lý",
                                                       "corruption or waste handled"))
-    if unknown:
-        res.findings.append(Finding("leader-results-missing", person=p.name or p.id, person_id=p.id,
-                                    params={"fields": ", ".join(sorted(unknown))}))
+    if lr is None or not lr.given():
+        res.findings.append(Finding("leader-results-missing", person=p.name or p.id, person_id=p.id))
+    elif unknown:
+        vi = ", ".join(_LEADER_FIELDS[k][0] if k in _LEADER_FIELDS else "tham nhũng, lãng phí" for k in sorted(unknown))
+        en = ", ".join(_LEADER_FIELDS[k][1] if k in _LEADER_FIELDS else "corruption or waste" for k in sorted(unknown))
+        p.notes.append((f"Chưa có kết quả đơn vị: {vi}; điều kiện này chưa xét",
+                        f"Unit results not given: {en}; not checked"))
     allowed = order[-1]
     for i in range(start, len(order)):
         if not any(lv in fails for lv in order[i:]):

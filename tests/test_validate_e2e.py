@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("danhgia.io.read")
-
-from danhgia import pipeline  # noqa: E402
-from danhgia.model import ReadContext  # noqa: E402
-from danhgia.roster import load as load_roster  # noqa: E402
-from fixtures.validate.make import ROSTER_CSV, clean_set, filled  # noqa: E402
+from danhgia import pipeline
+from danhgia.model import ReadContext
+from danhgia.roster import load as load_roster
+from fixtures.validate.make import ROSTER_CSV, clean_set, filled
 
 MONTH = (2026, 10)
 LEADERS_BLANK = {c: None for c in ("I.1.1", "I.1.2", "I.1.3", "I.2.1", "I.2.2", "I.2.3", "I.2.4", "I.2.5",

@@ -31,7 +31,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from danhgia.framework import Framework, Variant
 from danhgia.io import legacy
-from danhgia.io.template import MARKER_PREFIX, parse_marker
+from danhgia.io.template import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS,
+                                 TAIL_INPUT_OFFSET, layout_for, parse_marker)
 from danhgia.io.text import fold, nfc
 from danhgia.io.values import parse_month_text
 from danhgia.model import Entry, CriterionRow, Scoresheet
@@ -275,7 +276,10 @@ def _blank(v: Any) -> bool:
 
 
 def _raw(v: Any) -> Any:
-    return nfc(v) if v.__class__ is str else v
+    """A cell value as stored in an Entry: text in NFC (ASCII and blank text are already)."""
+    if v.__class__ is str and v and not v.isascii():
+        return nfc(v)
+    return v
 
 
 TITLE_HINTS = ("bang diem", "phieu danh gia", "phieu cham diem", "phieu tu danh gia",
@@ -488,86 +492,206 @@ def locate(grid: Sequence[Sequence[Any]], sheet: str, frameworks: Any, *, file: 
         return None
 
 
-def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoresheet | None:
-    grid = grid if isinstance(grid, list) else list(grid)
-    cands = _candidates(frameworks)
-    texts = _Texts(grid)
-    found = _find_header(texts)
-    legacy_labels = False
-    if found is None:
-        # a form typed entirely in TCVN3 / VNI: try again on the decoded labels
-        if sum(1 for _r, _c, v, _f in texts.items[:400] if not v.isascii() and legacy.detect(v)) >= 3:
-            texts = _Texts(grid, decode="auto")
-            found = _find_header(texts)
-            legacy_labels = found is not None
-        if found is None:
-            return None
-    h0, h1, band = found
-    cols = _pick_columns(band)
-    folded = {(r, c): f for r, c, _v, f in texts.items}
-    rows, total_r = _table_rows(grid, h1 + 1, cols, folded)
+class _Found:
+    """What the structure search found on a sheet, before the Scoresheet is built."""
 
-    merge_end: dict[tuple[int, int], int] = {}
+    __slots__ = ("h0", "cols", "rows", "matched", "total_r", "fields", "title", "title_texts",
+                 "month_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month")
+
+    def __init__(self) -> None:
+        self.matched: dict[str, _Row] | None = None
+        self.chosen: tuple[Variant, Framework] | None = None
+        self.variant_id: str | None = None
+        self.source: str | None = None
+        self.legacy_first: tuple[int, int, str, str] | None = None
+        self.month_text: tuple[tuple[int, int], str] | None = None
+        self.title_texts: list[str] = []
+        self.title = ""
+        self.lazy_month = None
+
+
+def _merge_ends(merged: Iterable[Any] | None) -> dict[tuple[int, int], int]:
+    out: dict[tuple[int, int], int] = {}
     for rng in merged or ():
         try:
             (r0, c0), (_r1, c1) = rng
-            merge_end[(int(r0), int(c0))] = int(c1)
+            out[(int(r0), int(c0))] = int(c1)
         except (TypeError, ValueError):
             continue
+    return out
 
-    # --- header fields (first occurrence wins) ---------------------------------------------
-    label_keys: dict[tuple[int, int], tuple[str, int]] = {}
+
+def _field_value(grid, r: int, c: int, key: str, split: int, label_at: Any, merge_end: dict,
+                 merges_known: bool, on_template: bool) -> Entry:
+    """The value of the field labelled at (r, c): after the colon, else the next non-empty cell
+    to the right unless that is another label; blank → the input cell right of the label."""
+    row = grid[r]
+    if split >= 0:
+        value = row[c][split + 1:].strip() if row[c].__class__ is str else ""
+        if value and not _DOTS.match(value):
+            return Entry(a1(r, c), nfc(value))
+    end = merge_end.get((r, c), c)
+    for cc in range(end + 1, len(row)):
+        v = row[cc]
+        if _blank(v):
+            continue
+        if (r, cc) in label_at:
+            break
+        if v.__class__ is str and _DOTS.match(v):
+            continue
+        return Entry(a1(r, cc), _raw(v))
+    if not merges_known and on_template and end == c:
+        # merges unknown (ODS) on a danhgia template: its convention says where the input is
+        end = c + INPUT_OFFSET.get(key, TAIL_INPUT_OFFSET) - 1
+    return Entry(a1(r, end + 1), None)
+
+
+def _above_header(found: _Found, grid, h0: int, items: Iterable[tuple[int, int, str, str]],
+                  label_at: Any) -> None:
+    """Title texts and a "tháng … năm …" text in the rows above the table header."""
+    for r, c, v, f in items:
+        if r >= h0:
+            break
+        if not f:
+            continue
+        hint = any(h in f for h in TITLE_HINTS)
+        if hint or (v.isupper() and len(f) > 6 and (r, c) not in label_at):
+            found.title_texts.append(f)
+            if not found.title and hint:
+                found.title = nfc(" ".join(v.split()))
+        if found.month_text is None and "thang" in f and (r, c) not in label_at:
+            ym = parse_month_text(v)
+            if ym:
+                found.month_text = (ym, a1(r, c))
+
+
+# --- danhgia's own templates: a fast path, verified cell by cell --------------------------------
+
+_LAYOUTS: dict[int, tuple[Variant, Any, list[tuple[int, str]], list[tuple[str, int, int, str]]]] = {}
+
+
+def _template_layout(variant: Variant):
+    hit = _LAYOUTS.get(id(variant))
+    if hit is not None and hit[0] is variant:
+        return hit[1:]
+    lay = layout_for(variant)
+    codes = [(lay.rows[c.code] - 1, c.code) for c, _d in variant.walk()]
+    labels = []
+    for key, cell in lay.labels.items():
+        col = ord(cell[0]) - 65
+        labels.append((key, int(cell[1:]) - 1, col, FIELD_LABELS[key]))
+    if len(_LAYOUTS) > 256:
+        _LAYOUTS.clear()
+    _LAYOUTS[id(variant)] = (variant, lay, codes, labels)
+    return lay, codes, labels
+
+
+_TEMPLATE_COLS = {"code": 0, "label": 1, "max": 2, "self": 3, "leader": 4, "note": 5}
+
+
+def _from_template(grid, cands, merged) -> _Found | None:
+    """A sheet written by ``danhgia template`` and not re-arranged: the marker in G1, the table
+    header, every code and every field label exactly where the layout puts them. Anything
+    else (rows inserted, a unit's form) goes the general way."""
+    if not grid or len(grid[0]) <= 6:
+        return None
+    marker = parse_marker(grid[0][6])
+    if marker is None:
+        return None
+    pairs = [(v, fw) for v, fw in cands if v.id == marker["variant"]]
+    if not pairs:
+        return None
+    pairs.sort(key=lambda p: p[1].id != marker.get("framework"))
+    variant, _fw = pairs[0]
+    lay, codes, labels = _template_layout(variant)
+    n = len(grid)
+    h0 = lay.header_row - 1
+    if n <= max(r for _k, r, _c, _t in labels) or tuple(grid[h0][:6]) != TABLE_HEADERS:
+        return None
+    for r, code in codes:
+        row = grid[r]
+        if not row or row[0] != code:
+            return None
+    total = grid[lay.total_row - 1]
+    if not total or total[0] != "Tổng cộng":
+        return None
+    for _key, r, c, text in labels:
+        row = grid[r]
+        if len(row) <= c or row[c] != text:
+            return None
+    found = _Found()
+    found.h0 = h0
+    found.marker = marker
+    found.cols = dict(_TEMPLATE_COLS)
+    found.total_r = lay.total_row - 1
+    found.chosen = pairs[0]
+    found.variant_id, found.source = variant.id, "marker"
+    found.matched = {}
+    for r, code in codes:
+        label = grid[r][1]
+        found.matched[code] = _Row(r, code, _raw(label.strip()) if label.__class__ is str else "", "", 1)
+    label_at = {(r, c) for _k, r, c, _t in labels}
+    merge_end = _merge_ends(merged)
+    found.fields = {key: _field_value(grid, r, c, key, -1, label_at, merge_end, merged is not None, True)
+                    for key, r, c, _t in labels}
+    title = grid[3][0]
+    if title.__class__ is str and title:
+        found.title = nfc(" ".join(title.split()))
+
+    def month_text() -> None:                       # only needed when Tháng / Năm are not filled
+        items = ((r, c, v, _fold(v)) for r in range(h0) for c, v in enumerate(grid[r])
+                 if v.__class__ is str and v and (r, c) not in label_at and not v.startswith(MARKER_PREFIX)
+                 and len(v) <= MAX_LABEL_CHARS)
+        _above_header(found, grid, h0, items, label_at)
+
+    found.lazy_month = month_text
+    return found
+
+
+# --- any other layout ---------------------------------------------------------------------
+
+
+def _general(grid, cands, merged, roster_variants) -> _Found | None:
+    texts = _Texts(grid)
+    hit = _find_header(texts)
+    legacy_labels = False
+    if hit is None:
+        # a form typed entirely in TCVN3 / VNI: try again on the decoded labels
+        if sum(1 for _r, _c, v, _f in texts.items[:400] if not v.isascii() and legacy.detect(v)) >= 3:
+            texts = _Texts(grid, decode="auto")
+            hit = _find_header(texts)
+            legacy_labels = hit is not None
+        if hit is None:
+            return None
+    h0, h1, band = hit
+    found = _Found()
+    found.h0 = h0
+    found.cols = cols = _pick_columns(band)
+    folded = {(r, c): f for r, c, _v, f in texts.items}
+    rows, found.total_r = _table_rows(grid, h1 + 1, cols, folded)
+    found.rows = rows
+    if legacy_labels and texts.legacy:
+        found.legacy_first = texts.legacy[0]
+    found.marker = marker = parse_marker(texts.marker[2]) if texts.marker else None
+
+    # header fields (first occurrence wins)
+    label_at: dict[tuple[int, int], tuple[str, int]] = {}
     for r, c, v, f in texts.items:
         if h0 <= r <= h1 or not f:
             continue
         key, split = field_label(f)
         if key is not None:
-            label_keys[(r, c)] = (key, split)
+            label_at[(r, c)] = (key, split)
+    merge_end = _merge_ends(merged)
     fields: dict[str, Entry] = {}
-    for (r, c), (key, split) in sorted(label_keys.items()):
-        if key in fields:
-            continue
-        row = grid[r]
-        if split >= 0:
-            value = row[c][split + 1:].strip() if isinstance(row[c], str) else ""
-            if value and not _DOTS.match(value):
-                fields[key] = Entry(a1(r, c), nfc(value))
-                continue
-        entry = None
-        end = merge_end.get((r, c), c)
-        for cc in range(end + 1, len(row)):
-            v = row[cc]
-            if _blank(v):
-                continue
-            if (r, cc) in label_keys:
-                break
-            if v.__class__ is str and _DOTS.match(v):
-                continue
-            entry = Entry(a1(r, cc), _raw(v))
-            break
-        fields[key] = entry or Entry(a1(r, end + 1), None)
+    for (r, c), (key, split) in sorted(label_at.items()):
+        if key not in fields:
+            fields[key] = _field_value(grid, r, c, key, split, label_at, merge_end, merged is not None,
+                                       marker is not None)
+    found.fields = fields
+    _above_header(found, grid, h0, texts.items, label_at)
 
-    # --- title, marker, period from text above the table ---------------------------------
-    title_texts: list[str] = []
-    title = ""
-    month_text: tuple[tuple[int, int], str] | None = None
-    for r, c, v, f in texts.items:
-        if r >= h0:
-            break
-        if not f:
-            continue
-        if any(h in f for h in TITLE_HINTS) or (v.isupper() and len(f) > 6 and (r, c) not in label_keys):
-            title_texts.append(f)
-            if not title and any(h in f for h in TITLE_HINTS):
-                title = nfc(" ".join(v.split()))
-        if month_text is None and "thang" in f and (r, c) not in label_keys:
-            ym = parse_month_text(v)
-            if ym:
-                month_text = (ym, a1(r, c))
-
-    marker = parse_marker(texts.marker[2]) if texts.marker else None
-
-    # --- variant --------------------------------------------------------------------------
+    # the variant: marker, title, roster, then the structure
     by_id: dict[str, list[tuple[Variant, Framework]]] = {}
     for v, fw in cands:
         by_id.setdefault(v.id, []).append((v, fw))
@@ -576,7 +700,7 @@ def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoreshee
     if marker and marker.get("variant") in by_id:
         variant_id, source = marker["variant"], "marker"
     if variant_id is None:
-        vid = _title_variant(title_texts, cands)
+        vid = _title_variant(found.title_texts, cands)
         if vid:
             variant_id, source = vid, "title"
     person_id = _norm_id(fields["id"].raw) if "id" in fields else ""
@@ -594,7 +718,7 @@ def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoreshee
         chosen = pairs[0]
         matched = _match(rows, _index(chosen[0]), fuzzy=True)
     else:
-        # the structure: which variant the rows fit (codes and exact labels first)
+        # which variant the rows fit (codes and exact labels first)
         scores = []
         for v, fw in cands:
             m = _match(rows, _index(v), fuzzy=False)
@@ -605,9 +729,7 @@ def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoreshee
             chosen = scores[0][2]
             variant_id, source = chosen[0].id, "framework"
             matched = _match(rows, _index(chosen[0]), fuzzy=True)
-        elif scores and scores[0][0] > 0:
-            pass                                   # ambiguous: unknown variant
-        else:
+        elif not (scores and scores[0][0] > 0):
             # nothing matched exactly: maybe labels only match loosely
             for v, fw in cands:
                 m = _match(rows, _index(v), fuzzy=True)
@@ -619,37 +741,64 @@ def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoreshee
                     chosen = None                   # ambiguous
                 else:
                     variant_id, source = chosen[0].id, "framework"
-    if not matched and marker is None and variant_id is None:
-        if not any(r.code for r in rows):
-            return None                             # a table with score columns but no criteria
+    if not matched and marker is None and variant_id is None and not any(r.code for r in rows):
+        return None                                 # a table with score columns but no criteria
+    found.matched, found.chosen, found.variant_id, found.source = matched, chosen, variant_id, source
+    return found
 
-    # --- build -----------------------------------------------------------------------------
-    ss = Scoresheet(file=file, sheet=sheet, variant=variant_id, variant_source=source,
-                    title=title, fields=fields)
+
+def _locate(grid, sheet, frameworks, file, merged, roster_variants, fast: bool = True) -> Scoresheet | None:
+    grid = grid if isinstance(grid, list) else list(grid)
+    cands = _candidates(frameworks)
+    found = _from_template(grid, cands, merged) if fast else None
+    if found is None:
+        found = _general(grid, cands, merged, roster_variants)
+        if found is None:
+            return None
+    return _build(found, grid, sheet, file)
+
+
+def _build(found: _Found, grid, sheet: str, file: str) -> Scoresheet:
+    fields = found.fields
+    cols = found.cols
+    ss = Scoresheet(file=file, sheet=sheet, variant=found.variant_id, variant_source=found.source,
+                    title=found.title, fields=fields)
+    marker = found.marker
     if marker:
         ss.framework_id = marker.get("framework") or None
         ss.framework_version = marker.get("version") or None
     ss.columns = {k: col_letter(c) for k, c in cols.items() if k not in ("code", "label")}
 
-    def entry(r: int, key: str) -> Entry | None:
-        c = cols.get(key)
-        if c is None:
-            return None
-        row = grid[r]
-        return Entry(a1(r, c), _raw(row[c]) if c < len(row) else None)
+    # the cells of each criteria row, built without per-cell function calls where possible
+    spec = [(key, cols[key], col_letter(cols[key])) for key in ("max", "self", "leader", "note", "share")
+            if key in cols]
+    idx = _index(found.chosen[0]) if found.chosen else None
+    parents = idx.parents if idx is not None else ()
+    rows_out = ss.rows
+    for code, row in sorted(found.matched.items(), key=lambda kv: kv[1].r):
+        r = row.r
+        line = grid[r]
+        width = len(line)
+        num = str(r + 1)
+        got = {}
+        for key, c, letter in spec:
+            v = line[c] if c < width else None
+            if v.__class__ is str and v and not v.isascii():
+                v = nfc(v)
+            got[key] = Entry(letter + num, v)
+        scores = {"self": got["self"], "leader": got["leader"]}
+        rows_out[code] = CriterionRow(code=code, label=row.label, row=r + 1, max=got["max"], scores=scores,
+                                      note=got.get("note"), share=got.get("share"))
+        if code in parents:
+            ss.stored_totals[code] = dict(scores)
+    if found.total_r is not None:
+        line = grid[found.total_r]
+        num = str(found.total_r + 1)
+        ss.stored_totals[TOTAL_KEY] = {
+            key: Entry(col_letter(cols[key]) + num, _raw(line[cols[key]]) if cols[key] < len(line) else None)
+            for key in ("self", "leader")}
 
-    idx = _index(chosen[0]) if chosen else None
-    for code, row in sorted(matched.items(), key=lambda kv: kv[1].r):
-        cr = CriterionRow(code=code, label=row.label, row=row.r + 1, max=entry(row.r, "max"),
-                          scores={"self": entry(row.r, "self"), "leader": entry(row.r, "leader")},
-                          note=entry(row.r, "note"), share=entry(row.r, "share"))
-        ss.rows[code] = cr
-        if idx is not None and code in idx.parents:
-            ss.stored_totals[code] = dict(cr.scores)
-    if total_r is not None:
-        ss.stored_totals[TOTAL_KEY] = {"self": entry(total_r, "self"), "leader": entry(total_r, "leader")}
-
-    # --- period ------------------------------------------------------------------------------
+    # period: Tháng + Năm fields, else "tháng … năm …" above the table (the title)
     m_e, y_e = fields.get("month"), fields.get("year")
     month = _int(m_e.raw) if m_e else None
     year = _int(y_e.raw) if y_e else None
@@ -661,18 +810,20 @@ def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoreshee
         month = None
     if year is not None and not 1900 < year < 2200:
         year = None
+    if (month is None or year is None) and found.lazy_month is not None:
+        found.lazy_month()
     if month is not None and year is not None:
         ss.period, ss.period_cell = (year, month), m_e.cell
-    elif month_text is not None:
-        (ty, tm), cell = month_text
+    elif found.month_text is not None:
+        (ty, tm), cell = found.month_text
         if month is not None and year is None:
             ss.period, ss.period_cell = (ty, month), m_e.cell
         else:
             ss.period, ss.period_cell = (ty, tm), cell
 
-    # --- notes --------------------------------------------------------------------------------
-    if legacy_labels and texts.legacy:
-        r, c, v, enc = texts.legacy[0]
+    # notes: legacy encodings, unknown variant
+    if found.legacy_first is not None:
+        r, c, v, enc = found.legacy_first
         ss.notes.append(ss.finding("legacy-encoding", cell=a1(r, c), value=v,
                                    params={"encoding": enc, "value": v,
                                            "suggestion": legacy.decode(v, enc)}))
@@ -687,12 +838,10 @@ def _locate(grid, sheet, frameworks, file, merged, roster_variants) -> Scoreshee
                 ss.notes.append(ss.finding("legacy-encoding", cell=e.cell, value=e.raw,
                                            params={"encoding": enc, "value": e.raw,
                                                    "suggestion": legacy.decode(e.raw, enc)}))
-    if variant_id is None:
+    if found.variant_id is None:
         ss.notes.append(ss.finding("unknown-variant"))
     return ss
 
 
 def sheet_is_blank(grid: Sequence[Sequence[Any]]) -> bool:
     return all(_blank(v) for row in grid for v in row)
-
-

@@ -58,6 +58,9 @@ FIELD_LABELS = {
     "decided_grade": "Thủ trưởng quyết định xếp loại:", "head_date": "Ngày thủ trưởng quyết định:",
     "bonus_note": "Nội dung đề nghị cộng điểm thưởng:",
 }
+# columns from a field's label cell to its input cell (the labels below the table span A:B)
+INPUT_OFFSET = {"name": 1, "id": 1, "position": 1, "unit": 1, "month": 1, "year": 1}
+TAIL_INPUT_OFFSET = 2
 TABLE_HEADERS = ("TT", "Nội dung tiêu chí", "Điểm tối đa", "Tự chấm", "Lãnh đạo chấm", "Ghi chú")
 
 

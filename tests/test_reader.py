@@ -184,7 +184,8 @@ def test_libreoffice_live_roundtrip(tmp_path):
 def _unit_form(path: Path, nfd: bool = False, encode=None) -> dict:
     """A form laid out the unit's way: columns moved (note, leader, self, max), an extra «Ton tai»
     column, a merged two-line header, a numbering row, labels without diacritics and without
-    codes below block level, two inserted blank rows, scores typed as text."""
+    codes below block level, two inserted blank rows, a block subtotal row, scores typed as
+    text."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Phieu T10"
@@ -231,6 +232,9 @@ def _unit_form(path: Path, nfd: bool = False, encode=None) -> dict:
         r += 1
         if c.code == "I.2.3":
             r += 2                                             # two blank rows inserted
+        if c.code == "I.2.6":
+            ws[f"B{r}"], ws[f"E{r}"] = t("Tong diem muc I"), 19  # a block subtotal row
+            r += 1
     ws[f"B{r}"], ws[f"E{r}"], ws[f"D{r}"] = t("Tong cong"), 86.5, 84
     total_row = r
     ws[f"A{r + 2}"] = t("Tu xep loai: B")

@@ -195,8 +195,14 @@ def split_code(text: str) -> tuple[str | None, str]:
     return re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
 
 
+_SUBTOTAL = re.compile(r"\bmuc\b|\bphan\b|^\S+(?: \S+)* (?:i|ii|iii|iv|v)$")
+
+
 def _is_total(n: str) -> bool:
-    return n in ("tong", "cong") or n.startswith(_TOTAL_PREFIXES)
+    """The grand total row ("Tổng cộng", "Tổng điểm"), not a block's subtotal ("Cộng mục I")."""
+    if not (n in ("tong", "cong") or n.startswith(_TOTAL_PREFIXES)):
+        return False
+    return "+" in n or not _SUBTOTAL.search(n)
 
 
 class _VariantIndex:
@@ -386,7 +392,7 @@ def _table_rows(grid: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
         code: str | None = None
         label, label_c = "", -1
         first_c, first = cells[0]
-        if first.__class__ is str and (code_col is None or first_c == code_col or first_c < (label_col or 99)):
+        if first.__class__ is str and (code_col is None or first_c == code_col or first_c < (label_col if label_col is not None else 99)):
             code, rest = split_code(first.strip())
             if code is not None and rest:
                 label, label_c = rest, first_c

@@ -282,6 +282,20 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+_FRAMEWORKS: dict[tuple[int, str | None, str | None], tuple[Any, Any]] = {}
+
+
+def _framework(ctx, variant: str | None, group: str | None):
+    """``ctx.framework_for`` remembered per worker (it is asked once per sheet)."""
+    key = (id(ctx), variant, group)
+    hit = _FRAMEWORKS.get(key)
+    if hit is None or hit[0] is not ctx:
+        if len(_FRAMEWORKS) > 64:
+            _FRAMEWORKS.clear()
+        hit = _FRAMEWORKS[key] = (ctx, ctx.framework_for(variant, group))
+    return hit[1]
+
+
 def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
     """Run every sheet check on one Scoresheet and keep only what later stages need."""
     from danhgia import checks
@@ -290,7 +304,7 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
     idx = roster_checks.index_of(ctx.roster)
     person = idx.find(sheet.person_id, sheet.person) if idx is not None else None
     variant_id = sheet.variant or (person.variant if person is not None else None)
-    fw = ctx.framework_for(variant_id, person.group if person is not None else None)
+    fw = _framework(ctx, variant_id, person.group if person is not None else None)
     variant = fw.variant(variant_id) if variant_id else None
     env = checks.Env(framework=fw, variant=variant, month=month, person=person,
                      roster=ctx.roster, sheet=sheet)
@@ -397,6 +411,19 @@ def _isolated(task: Task, ctx, month) -> FileOutcome:
                            findings=[crash_finding(task.display, exc)])
 
 
+def _warm_up(ctx) -> None:
+    """Import the reader and the checks and load the default framework once, before the
+    workers are forked, so that each worker inherits them instead of doing it again."""
+    from danhgia import checks
+
+    _reader()
+    checks.sheet_checks()
+    try:
+        ctx.framework_for()
+    except Exception:   # a broken framework is reported per sheet by the workers
+        pass
+
+
 def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs: int = 1,
         progress=None) -> RunResult:
     """Read and check every input. ``ctx`` is a ``danhgia.model.ReadContext``; ``progress`` an
@@ -416,6 +443,7 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
     if progress is not None:
         progress(0, total)
     if jobs > 1 and total > 1:
+        _warm_up(ctx)
         files = _run_parallel(tasks, ctx, month, min(jobs, total), tick)
     else:
         files = []

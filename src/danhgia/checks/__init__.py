@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator
 
 from danhgia import messages
 from danhgia.findings import Finding
+from danhgia.io.values import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_number
 
 # family → codes it emits (the reader's and the pipeline's codes are under "files")
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -36,24 +37,96 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+class Plan:
+    """What the checks need from a variant's tree, computed once per variant (not per sheet)."""
+
+    def __init__(self, variant) -> None:
+        self.variant = variant
+        self.nodes = [c for c, _ in variant.walk()]
+        self.leaves = [c for c in self.nodes if c.is_leaf]
+        self.blocks = list(variant.criteria)
+        self.completion = [c for c in self.leaves if c.completion_bands]
+        self.note_required: list = []
+
+        def visit(c, inherited: bool) -> None:
+            required = inherited or c.note_required
+            if c.is_leaf:
+                if c.kind == "bonus" and required:
+                    self.note_required.append(c)
+                return
+            for ch in c.children:
+                visit(ch, required)
+
+        for block in variant.criteria:
+            visit(block, False)
+
+
+_PLANS: dict[int, Plan] = {}
+
+
+def plan_of(variant) -> Plan:
+    plan = _PLANS.get(id(variant))
+    if plan is None or plan.variant is not variant:
+        plan = _PLANS[id(variant)] = Plan(variant)
+    return plan
+
+
+_BLANK = Parsed(BLANK)
+
+
+@lru_cache(maxsize=8192)
+def _parse_hashable(kind: type, raw: Any) -> Parsed:
+    return parse_number(raw)
+
+
+def parse_score(raw: Any) -> Parsed:
+    """``parse_number`` with a cache: a month of sheets holds few distinct score values."""
+    if raw is None:
+        return _BLANK
+    kind = type(raw)
+    if kind in (int, float, str):
+        return _parse_hashable(kind, raw)
+    return parse_number(raw)
+
+
 @dataclass
 class Env:
-    """Everything a sheet check needs besides the sheet."""
+    """Everything a sheet check needs besides the sheet; values are parsed once per sheet."""
 
     framework: Any                       # danhgia.framework.Framework
     variant: Any = None                  # danhgia.framework.Variant | None
     month: tuple[int, int] | None = None  # --month
     person: Any = None                   # danhgia.roster.Person | None
     roster: Any = None                   # danhgia.roster.Roster | None
-    sheet: Any = None                    # the Scoresheet (for the cached totals)
+    sheet: Any = None                    # the Scoresheet
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def plan(self) -> Plan:
+        return plan_of(self.variant)
+
+    @cached_property
+    def _parsed(self) -> dict[str, dict[str, tuple[Any, Parsed]]]:
+        out: dict[str, dict[str, tuple[Any, Parsed]]] = {"self": {}, "leader": {}}
+        rows = self.sheet.rows
+        for c in self.plan.leaves:
+            row = rows.get(c.code)
+            for col in ("self", "leader"):
+                e = row.scores.get(col) if row is not None else None
+                out[col][c.code] = (e, _BLANK if e is None else parse_score(e.raw))
+        return out
+
+    def parsed(self, column: str) -> dict[str, tuple[Any, Parsed]]:
+        """Leaf code → (Entry or None, Parsed) of one score column."""
+        return self._parsed[column]
 
     def leaves(self, column: str) -> dict[str, Decimal | None]:
         return self._leaves[column]
 
     @cached_property
     def _leaves(self) -> dict[str, dict[str, Decimal | None]]:
-        return {col: self.sheet.leaf_values(col) for col in ("self", "leader")}
+        return {col: {code: (p.value if p.kind in (NUMBER, TEXT_NUMBER) else None)
+                      for code, (_e, p) in self._parsed[col].items()} for col in ("self", "leader")}
 
     def totals(self, column: str):
         """``danhgia.scoring.Totals`` of one score column (computed once per sheet)."""
@@ -70,12 +143,7 @@ class Env:
         """No leader score at all on the sheet: it is still at the self-assessment stage."""
         if self.variant is None:
             return True
-        for c in self.variant.leaves():
-            row = self.sheet.rows.get(c.code)
-            e = row.scores.get("leader") if row else None
-            if e is not None and not e.blank:
-                return False
-        return True
+        return all(p.kind == BLANK for _e, p in self._parsed["leader"].values())
 
 
 def all_codes() -> set[str]:

@@ -13,29 +13,12 @@ from danhgia.findings import Finding
 COLUMNS = ("self", "leader")
 
 
-def _needs_note(variant) -> list:
-    out = []
-
-    def visit(c, inherited: bool) -> None:
-        required = inherited or c.note_required
-        if c.is_leaf:
-            if c.kind == "bonus" and required:
-                out.append(c)
-            return
-        for ch in c.children:
-            visit(ch, required)
-
-    for block in variant.criteria:
-        visit(block, False)
-    return out
-
-
 def check(sheet, env: Env) -> Iterator[Finding]:
     if env.variant is None:
         return
     note = sheet.fields.get("bonus_note")
     has_general_note = note is not None and not note.blank
-    for c in _needs_note(env.variant):
+    for c in env.plan.note_required:
         row = sheet.rows.get(c.code)
         if row is None or has_general_note or (row.note is not None and not row.note.blank):
             continue

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from danhgia.checks import Env, fmt, number
+from danhgia.checks import Env, fmt, number, parse_score
 from danhgia.findings import Finding
-from danhgia.io.values import NOT_NUMBER, NUMBER, TEXT_NUMBER
+from danhgia.io.values import BLANK, NOT_NUMBER, NUMBER, TEXT_NUMBER
 
 COLUMNS = ("self", "leader")
 
@@ -22,32 +22,32 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     if variant is None:
         return
     fw = env.framework
-    for c, _depth in variant.walk():
-        row = sheet.rows.get(c.code)
-        if row is not None and row.max is not None and not row.max.blank:
-            written = row.max.number()
+    rows = sheet.rows
+    for c in env.plan.nodes:
+        row = rows.get(c.code)
+        if row is not None and row.max is not None:
+            written = parse_score(row.max.raw)
             if written.kind in (NUMBER, TEXT_NUMBER) and written.value != c.max:
                 yield sheet.finding("max-mismatch", cell=row.max.cell, criterion=c.code,
                                     value=written.value, expected=c.max)
-        if not c.is_leaf:
+    for column in COLUMNS:
+        if column == "leader" and env.leader_blank:
             continue
-        for column in COLUMNS:
-            if column == "leader" and env.leader_blank:
-                continue
-            entry = row.scores.get(column) if row is not None else None
-            params = {"column": column}
-            if entry is None or entry.blank:
+        params = {"column": column}
+        parsed = env.parsed(column)
+        for c in env.plan.leaves:
+            entry, p = parsed[c.code]
+            if p.kind == BLANK:
                 if c.kind == "score":
                     yield sheet.finding("missing-score", cell=entry.cell if entry else None,
                                         criterion=c.code, params=params)
                 continue
-            parsed = entry.number()
-            if parsed.kind == NOT_NUMBER:
+            if p.kind == NOT_NUMBER:
                 yield sheet.finding("score-not-number", cell=entry.cell, criterion=c.code,
                                     value=entry.raw, params=params)
                 continue
-            value = parsed.value
-            if parsed.kind == TEXT_NUMBER:
+            value = p.value
+            if p.kind == TEXT_NUMBER:
                 yield sheet.finding("text-as-number", cell=entry.cell, criterion=c.code,
                                     value=value, params={**params, "raw": entry.raw})
             if value > c.max:

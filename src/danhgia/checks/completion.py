@@ -40,9 +40,7 @@ def share_percent(entry) -> Decimal | None:
 def check(sheet, env: Env) -> Iterator[Finding]:
     if env.variant is None:
         return
-    for c, _ in env.variant.walk():
-        if not c.completion_bands or not c.is_leaf:
-            continue
+    for c in env.plan.completion:
         row = sheet.rows.get(c.code)
         if row is None:
             continue

@@ -15,6 +15,20 @@ from danhgia.findings import Finding
 from danhgia.io.values import NOT_NUMBER
 
 
+_DEADLINES: dict[tuple[int, int, int], tuple] = {}
+
+
+def deadlines_of(cal, year: int, month: int):
+    """``calendar.deadlines`` once per calendar and month (not once per sheet)."""
+    key = (id(cal), year, month)
+    hit = _DEADLINES.get(key)
+    if hit is None or hit[0] is not cal:
+        if len(_DEADLINES) > 256:
+            _DEADLINES.clear()
+        hit = _DEADLINES[key] = (cal, deadlines(cal, year, month))
+    return hit[1]
+
+
 def _date(sheet, key: str):
     entry = sheet.fields.get(key)
     if entry is None or entry.blank:
@@ -37,7 +51,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                             params={"field": "leader_date"})
     if cal is None or period is None:
         return
-    d = deadlines(cal, period[0], period[1])
+    d = deadlines_of(cal, period[0], period[1])
     if self_date is not None:
         if self_date < d.self_start:
             yield sheet.finding("self-assessment-early", cell=self_entry.cell, value=self_date,

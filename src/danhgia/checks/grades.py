@@ -25,13 +25,8 @@ def _grade(sheet, key: str):
     return entry, parsed.value, None
 
 
-def first_leader_cell(sheet, env: Env) -> str | None:
-    for c in env.variant.leaves():
-        row = sheet.rows.get(c.code)
-        e = row.scores.get("leader") if row else None
-        if e is not None:
-            return e.cell
-    return None
+def first_leader_cell(env: Env) -> str | None:
+    return next((e.cell for e, _p in env.parsed("leader").values() if e is not None), None)
 
 
 def check(sheet, env: Env) -> Iterator[Finding]:
@@ -51,7 +46,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
             yield sheet.finding("grade-mismatch", cell=self_entry.cell, value=self_grade,
                                 expected=band, params={"total": fmt(self_total)})
     if env.leader_blank:
-        yield sheet.finding("missing-leader-score", cell=first_leader_cell(sheet, env))
+        yield sheet.finding("missing-leader-score", cell=first_leader_cell(env))
         return
     leader_total = env.totals("leader").total
     if decided is not None and leader_total is not None:

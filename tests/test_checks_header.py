@@ -41,3 +41,11 @@ def test_invalid_date():
     assert got(make_sheet(fields={"self_date": "hôm qua"})) == [
         ("invalid-date", footer_cell("self_date"), "self_date")]
     assert got(make_sheet(fields={"self_date": "22/10/2026"})) == []
+
+
+def test_unknown_variant_when_neither_sheet_nor_roster_names_it():
+    sheet = make_sheet()
+    sheet.variant = None
+    o = check_sheet(sheet, CTX, (2026, 10))
+    assert [(f.code, f.cell) for f in o.findings] == [("unknown-variant", None)]
+    assert o.self_total is None

@@ -30,6 +30,7 @@ CASES: dict[str, tuple[dict, str, tuple | None]] = {
     "score-not-on-step": ({"self_scores": {"II.1.8": 2.25}}, "score-not-on-step", ("score", "II.1.8", "self")),
     "block-over-max": ({"self_scores": {"I.2.1": 4}}, "block-over-max", ("score", "I", "self")),
     "total-mismatch": ({"cells": {"D40": 95}}, "total-mismatch", ("cell", "D40")),
+    "max-mismatch": ({"cells": {"C18": 4}}, "max-mismatch", ("cell", "C18")),
     "bonus-without-note": ({"self_scores": {"III.2": 2}}, "bonus-without-note", ("score", "III.2", "self")),
     "completion-mismatch": ({"fields": {"completion_share": 85}}, "completion-mismatch", ("score", "II.2", "self")),
     "grade-mismatch": ({"fields": {"self_grade": "B"}}, "grade-mismatch", ("field", "self_grade")),

@@ -116,6 +116,17 @@ def test_crash_in_one_file_is_a_finding_and_the_others_are_processed(tmp_path):
         assert len(result.sheets()) == 3
 
 
+def test_a_worker_that_dies_costs_only_its_file(tmp_path):
+    root = tree(tmp_path)
+    for i in range(5):
+        write_book(root / "more" / f"p{i}.xlsx", {"Bảng điểm": {"fields": {"id": f"P{i}"}}})
+    write_book(root / "die.xlsx")
+    result = pipeline.run([root], ReadContext(), month=(2026, 10), jobs=2)
+    dead = [f for f in result.files if f.file.endswith("die.xlsx")][0]
+    assert [x.code for x in dead.findings] == ["file-unreadable"]
+    assert len(result.sheets()) == 8 and len(result.files) == 9
+
+
 def test_sha256_of_each_input(tmp_path):
     root = tree(tmp_path)
     result = pipeline.run([root / "a.xlsx"], ReadContext())

@@ -4,6 +4,7 @@ links; inputs untouched; no overwrite without --force; .xls/.ods become an .xlsx
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def test_annotated_copy(cli, inputs):
     assert ["Bảng điểm", "D16", "I.2.1", "score-above-max"] == rows[[r[1] for r in rows].index("D16")][:4]
     link = errs.cell(row=2 + [r[1] for r in rows].index("D16"), column=2).hyperlink
     assert link.location == "'Bảng điểm'!D16"
+
+
+def test_copies_inside_the_input_folder_are_not_read_again(cli, inputs):
+    cli("validate", str(inputs), "--annotate", "in/danh-dau")
+    assert Path("in/danh-dau/in/bad.xlsx").exists()
+    r = cli("validate", str(inputs), "--annotate", "in/danh-dau", "--force", "--format", "json")
+    assert {f["file"] for f in json.loads(r.stdout)["findings"]} == {"in/bad.xlsx"}
 
 
 def test_no_overwrite_without_force(cli, inputs):

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
 
@@ -108,9 +108,10 @@ def _display(root_as_given: str, rel: str) -> str:
     return Path(joined).as_posix()
 
 
-def _walk(top: Path, display_root: str) -> Iterator[tuple[Path, str]]:
-    """Files under ``top`` in a stable order; symlinked folders are followed once (no loops)."""
-    seen: set[str] = set()
+def _walk(top: Path, display_root: str, skip: set[str]) -> Iterator[tuple[Path, str]]:
+    """Files under ``top`` in a stable order; symlinked folders are followed once (no loops);
+    folders in ``skip`` (real paths, e.g. the --annotate output) are left out."""
+    seen: set[str] = set(skip)
     for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
         real = os.path.realpath(dirpath)
         if real in seen:
@@ -165,13 +166,15 @@ def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
     return tasks
 
 
-def collect(paths: list[str | Path], limits) -> list[Task]:
-    """Files, folders (recursively) and .zip archives → tasks in a stable order, each file once."""
+def collect(paths: list[str | Path], limits, exclude: Iterable[str | Path] = ()) -> list[Task]:
+    """Files, folders (recursively) and .zip archives → tasks in a stable order, each file once.
+    Folders in ``exclude`` are not walked into."""
     tasks: list[Task] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[str] = set()
+    skip = {os.path.realpath(p) for p in exclude}
 
     def add_file(path: Path, display: str) -> None:
-        key = (os.path.realpath(path), None)
+        key = os.path.realpath(path)
         if key in seen:
             return
         seen.add(key)
@@ -184,7 +187,7 @@ def collect(paths: list[str | Path], limits) -> list[Task]:
         given = str(raw)
         path = Path(given)
         if path.is_dir():
-            for full, display in _walk(path, given):
+            for full, display in _walk(path, given, skip):
                 add_file(full, display)
         elif path.exists():
             if not is_temporary(path.name):
@@ -425,12 +428,13 @@ def _warm_up(ctx) -> None:
 
 
 def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs: int = 1,
-        progress=None) -> RunResult:
+        progress=None, exclude: Iterable[str | Path] = ()) -> RunResult:
     """Read and check every input. ``ctx`` is a ``danhgia.model.ReadContext``; ``progress`` an
-    optional callable(done, total). The result does not depend on ``jobs``."""
+    optional callable(done, total); ``exclude`` folders not to walk into (outputs). The result
+    does not depend on ``jobs``."""
     from danhgia.checks import roster as roster_checks
 
-    tasks = collect(paths, ctx.get_limits())
+    tasks = collect(paths, ctx.get_limits(), exclude)
     total = len(tasks)
     done = 0
 

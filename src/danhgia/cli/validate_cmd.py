@@ -72,11 +72,11 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
     return ym, keep, ctx
 
 
-def _run_with_progress(paths, ctx, ym, jobs: int, show: bool):
+def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
     from danhgia import pipeline
 
     if not show:
-        return pipeline.run(paths, ctx, month=ym, jobs=jobs)
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, exclude=exclude)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -86,7 +86,7 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool):
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress)
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude)
 
 
 @app.command("validate")
@@ -115,7 +115,8 @@ def validate(
         from danhgia.report import Report
 
         show_bar = fmt == Format.text and is_tty()
-        result = _run_with_progress(paths, ctx, ym, jobs, show_bar)
+        exclude = [annotate] if annotate is not None else []   # never re-read our own copies
+        result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude)
         report = Report.build(result, keep=keep, strict=strict)
         if fmt == Format.json:
             print_json(report.to_json(lg))

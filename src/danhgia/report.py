@@ -16,8 +16,6 @@ from danhgia.findings import Finding, jsonable
 CSV_FIELDS = ("code", "severity", "file", "sheet", "cell", "person", "person_id", "criterion",
               "message", "value", "expected")
 
-_SEVERITY_WORDS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("ghi chú", "note")}
-
 
 def _t(lang: str, vi: str, en: str) -> str:
     return en if lang == "en" else vi
@@ -193,7 +191,3 @@ def _csv_value(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False)
     return str(v)
 
-
-def severity_word(severity: str, lang: str = "vi") -> str:
-    vi, en = _SEVERITY_WORDS.get(severity, (severity, severity))
-    return en if lang == "en" else vi

@@ -10,7 +10,7 @@ take codes or family names (see :func:`expand_codes` and :func:`code_filter`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator
@@ -99,7 +99,6 @@ class Env:
     person: Any = None                   # danhgia.roster.Person | None
     roster: Any = None                   # danhgia.roster.Roster | None
     sheet: Any = None                    # the Scoresheet
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def plan(self) -> Plan:
@@ -187,17 +186,6 @@ def sheet_checks() -> list[Callable[[Any, Env], Iterator[Finding]]]:
 
     return [header.check, cells.check, totals.check, bonus.check, completion.check,
             grades.check, dates.check]
-
-
-def score_entry(sheet: Any, code: str, column: str):
-    """The Entry of ``column`` on the row ``code``, or None."""
-    row = sheet.rows.get(code)
-    return row.scores.get(column) if row is not None else None
-
-
-def score_cell(sheet: Any, code: str, column: str) -> str | None:
-    e = score_entry(sheet, code, column)
-    return e.cell if e is not None else None
 
 
 def number(d: Decimal | None) -> Any:

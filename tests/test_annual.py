@@ -427,6 +427,22 @@ def test_quota_breach_per_task_group():
     assert vp["ranked"] == [{"id": "VP1", "name": "Văn phòng 1", "score": 95}, {"id": "VP2", "name": "Văn phòng 2", "score": 92}]
 
 
+def test_quota_pools_rule_sets_that_cap_alike():
+    # 2026: cán bộ under NĐ 90/48, công chức under NĐ 335; both cap HTXS at 20% of HTT per task
+    # group, so five leaders form one group (cap 1), not groups of 2 and 3 (cap 0 each).
+    ld = [person("LD1", "Chủ tịch", group="Cán bộ", task_group="Lãnh đạo"),
+          person("LD2", "Phó Chủ tịch", group="Cán bộ", task_group="Lãnh đạo")] + \
+         [person(f"LD{i}", f"Trưởng phòng {i}", group="Công chức", task_group="Lãnh đạo") for i in range(3, 6)]
+    res = annual.rate(2026, books(2026, [(ld[0], A12)] + [(p, B12) for p in ld[1:]]))
+    (check,) = res.units[0].quota
+    assert (check.result.base, check.result.cap, check.result.status) == (5, 1, "ok")
+    assert check.rules_id == "nd335-2025+nd90-48"
+    # an outstanding unit: NĐ 90/48 allows 25%, NĐ 335 has no such cap → the pools separate
+    res = annual.rate(2026, books(2026, [(ld[0], A12)] + [(p, B12) for p in ld[1:]]),
+                      config=UnitConfig(exceptional=True))
+    assert sorted(c.rules_id for c in res.units[0].quota) == ["nd335-2025", "nd90-48"]
+
+
 def test_quota_outstanding_unit_cap_25():
     # NĐ 90/48 with QĐ 366: 25% for a unit with outstanding results (NĐ 335 has no such cap)
     vp = [person(f"VP{i}", f"Văn phòng {i}", group="Viên chức", task_group="Văn phòng") for i in range(1, 9)]

@@ -930,6 +930,14 @@ def _leader(p: PersonResult, ev: AnnualEvents | None, r: AnnualRules, res: Annua
             f"Results of the unit led: {'; '.join(w[1] for w in why)} → at most {allowed}")
 
 
+def _quota_terms(rule: fw_mod.QuotaRule, exceptional: bool) -> tuple:
+    """What makes two quota rules cap the same people the same way (not their wording)."""
+    percent, base = rule.cap, rule.base
+    if exceptional and rule.exceptional_cap is not None:
+        percent, base = rule.exceptional_cap, rule.exceptional_base or rule.base
+    return (rule.grade, percent, base, rule.pooling, rule.rounding, rule.min_allowed)
+
+
 def _quota(res: AnnualResult, exceptional_units: set[str], all_exceptional: bool) -> None:
     units: dict[str, list[PersonResult]] = {}
     for p in res.people:
@@ -946,15 +954,20 @@ def _quota(res: AnnualResult, exceptional_units: set[str], all_exceptional: bool
             else:
                 ur.pending += 1
             ur.provisional += p.provisional
-        # pool per identical quota rule (per task group inside it, as the rule says)
-        pools: dict[str, tuple[RuleSet, list[PersonResult]]] = {}
+        # Pool everyone whose rule sets cap the same way (same grade, percent, base, grouping,
+        # rounding), per task group inside the pool as the rule says: a ward's leaders under
+        # NĐ 90 (cán bộ) and NĐ 335 (công chức) form one similar-task group, not two tiny ones.
+        pools: dict[tuple, tuple[RuleSet, list[PersonResult], set[str]]] = {}
         for p in members:
             if p.rules is None or p.rules.rules.quota is None:
                 continue
-            key = p.rules.rules.quota.model_dump_json()
-            pools.setdefault(key, (p.rules, []))[1].append(p)
-        for _key, (rs, pool) in sorted(pools.items(), key=lambda kv: kv[1][0].id):
+            key = _quota_terms(p.rules.rules.quota, ur.exceptional)
+            entry = pools.setdefault(key, (p.rules, [], set()))
+            entry[1].append(p)
+            entry[2].add(p.rules.id)
+        for _key, (rs, pool, ids) in sorted(pools.items(), key=lambda kv: sorted(kv[1][2])):
             rule = rs.rules.quota
+            rules_id = "+".join(sorted(ids))
             cands = [quota_mod.Candidate(id=p.id, name=p.name, grade=p.final, score=p.mean_score,
                                          group=p.group, task_group=p.task_group,
                                          classified=p.status == "classified") for p in pool]
@@ -964,7 +977,7 @@ def _quota(res: AnnualResult, exceptional_units: set[str], all_exceptional: bool
                 staff_by_scope[scope] = staff_by_scope.get(scope, 0) + 1
             for qr in quota_mod.check(rule, cands, staff=len(pool), exceptional=ur.exceptional,
                                       staff_by_scope=staff_by_scope):
-                ur.quota.append(QuotaCheck(unit=unit, rules_id=rs.id, exceptional=ur.exceptional, result=qr))
+                ur.quota.append(QuotaCheck(unit=unit, rules_id=rules_id, exceptional=ur.exceptional, result=qr))
                 scope_name = f"{unit} › {qr.scope}" if qr.scope else unit
                 if qr.status == "exceeded":
                     res.findings.append(Finding(

@@ -47,10 +47,10 @@ PEOPLE = [
     ("HB001", "Nguyễn Văn Hùng", WARD, "Chủ tịch UBND", "Cán bộ", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
     ("HB002", "Trần Thị Mai", WARD, "Phó Chủ tịch UBND", "Cán bộ", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
     ("HB003", "Lê Quang Minh", WARD, "Phó Chủ tịch UBND", "Cán bộ", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
-    ("HB004", "Phạm Thị Hồng", WARD, "Chánh Văn phòng", "Công chức", "Lãnh đạo quản lý", "", "Văn phòng", None),
-    ("HB005", "Hoàng Văn Đức", WARD, "Trưởng phòng Kinh tế", "Công chức", "Lãnh đạo quản lý", "", "Kinh tế", None),
-    ("HB006", "Vũ Thị Lan", WARD, "Trưởng phòng Văn hóa - Xã hội", "Công chức", "Lãnh đạo quản lý", "", "Văn hóa - Xã hội", None),
-    ("HB007", "Đặng Văn Tùng", WARD, "Chỉ huy trưởng Quân sự", "Công chức", "Lãnh đạo quản lý", "", "Quân sự", None),
+    ("HB004", "Phạm Thị Hồng", WARD, "Chánh Văn phòng", "Công chức", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
+    ("HB005", "Hoàng Văn Đức", WARD, "Trưởng phòng Kinh tế", "Công chức", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
+    ("HB006", "Vũ Thị Lan", WARD, "Trưởng phòng Văn hóa - Xã hội", "Công chức", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
+    ("HB007", "Đặng Văn Tùng", WARD, "Chỉ huy trưởng Quân sự", "Công chức", "Lãnh đạo quản lý", "", "Lãnh đạo", None),
     ("HB008", "Bùi Thị Thu", WARD, "Chuyên viên Văn phòng", "Công chức", "Chuyên viên", "", "Văn phòng", None),
     ("HB009", "Đỗ Minh Tuấn", WARD, "Chuyên viên Văn phòng", "Công chức", "Chuyên viên", "", "Văn phòng", None),
     ("HB010", "Ngô Thị Hạnh", WARD, "Chuyên viên Tư pháp", "Công chức", "Chuyên viên", "", "Văn phòng", None),
@@ -88,7 +88,7 @@ PEOPLE = [
 # Months a person is not evaluated, recorded in the roster (besides the teachers' summer).
 NOT_EVALUATED = {
     "HB018": ("04/2026 - 08/2026", "Nghỉ thai sản"),
-    "HB013": ("02/2026 - 05/2026", "Nghỉ ốm dài ngày"),
+    "HB024": ("02/2026 - 05/2026", "Nghỉ ốm dài ngày"),
 }
 # Annual events (sheet "Sự kiện năm").
 EVENTS_HEADER = ["Mã", "Họ và tên", "Số tháng nghỉ (không kể thai sản)", "Số tháng nghỉ thai sản",
@@ -98,7 +98,7 @@ EVENTS_HEADER = ["Mã", "Họ và tên", "Số tháng nghỉ (không kể thai s
 EVENTS = [
     ("HB001", "Nguyễn Văn Hùng", None, None, None, None, None, None, 100, 60, 100, 80, "Kết quả của phường"),
     ("HB002", "Trần Thị Mai", None, None, None, None, None, None, 100, 40, 100, 75, ""),
-    ("HB013", "Trịnh Văn Sơn", 4, None, None, None, None, None, None, None, None, None, "Nghỉ ốm 4 tháng"),
+    ("HB024", "Quách Thị Loan", 4, None, None, None, None, None, None, None, None, None, "Nghỉ ốm 4 tháng"),
     ("HB018", "Hà Thị Thảo", None, 5, None, None, None, None, None, None, None, None, "Nghỉ thai sản tháng 4–8"),
     ("HB025", "Lã Văn Tiến", None, None, "Khiển trách", "15/05/2026", "có", "không", None, None, None, None,
      "Quyết định kỷ luật số 12/QĐ-UBND"),
@@ -228,7 +228,7 @@ def grade(total: Decimal) -> str:
 def month_plan(rng: random.Random, month: int) -> dict[str, tuple[Decimal, Decimal]]:
     """Person id → (base score without bonus, bonus): mostly B, a few A within the cap."""
     plan = {}
-    a_people = {"HB001", "HB004", "HB008"} if month % 2 else {"HB002", "HB005", "HB011"}
+    a_people = {"HB001", "HB004", "HB008"} if month % 2 else {"HB001", "HB002", "HB005"}
     if month == QUOTA_BREACH_MONTH:
         a_people = {"HB001", "HB002", "HB004", "HB005", "HB008", "HB011", "HB019"}
     school_a = {"MN002"} if month % 2 else {"MN005"}

@@ -45,10 +45,17 @@ class UnitConfig(BaseModel):
     source: str | None = None               # where the file was found (set on load)
 
     def resolve_path(self, value: str | None) -> str | None:
+        """A path written in the unit file is relative to that file; shown relative to the
+        working folder when it lies below it, so messages name ``examples/danh-sach.xlsx``."""
         if value is None or self.source is None:
             return value
         p = Path(value)
-        return str(p if p.is_absolute() else Path(self.source).parent / p)
+        if not p.is_absolute():
+            p = Path(self.source).parent / p
+        try:
+            return str(p.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(p)
 
 
 class ConfigError(Exception):

@@ -7,6 +7,7 @@ however many files a district sends.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -448,7 +449,11 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
         progress(0, total)
     if jobs > 1 and total > 1:
         _warm_up(ctx)
-        files = _run_parallel(tasks, ctx, month, min(jobs, total), tick)
+        gc.freeze()     # forked workers then share the parent's objects without copying pages
+        try:
+            files = _run_parallel(tasks, ctx, month, min(jobs, total), tick)
+        finally:
+            gc.unfreeze()
     else:
         files = []
         for t in tasks:

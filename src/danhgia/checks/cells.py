@@ -8,6 +8,8 @@ its leader (``missing-leader-score``, in the grades family).
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from danhgia.checks import Env, fmt, number, parse_score
@@ -30,12 +32,13 @@ def check(sheet, env: Env) -> Iterator[Finding]:
             if written.kind in (NUMBER, TEXT_NUMBER) and written.value != c.max:
                 yield sheet.finding("max-mismatch", cell=row.max.cell, criterion=c.code,
                                     value=written.value, expected=c.max)
+    steps = [(c, fw.step_of(c)) for c in env.plan.leaves]
     for column in COLUMNS:
         if column == "leader" and env.leader_blank:
             continue
         params = {"column": column}
         parsed = env.parsed(column)
-        for c in env.plan.leaves:
+        for c, step in steps:
             entry, p = parsed[c.code]
             if p.kind == BLANK:
                 if c.kind == "score":
@@ -58,8 +61,12 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                 yield sheet.finding("score-below-min", cell=entry.cell, criterion=c.code,
                                     value=value, expected=f">= {number(c.min)}",
                                     params={**params, "min": fmt(c.min)})
-            step = fw.step_of(c)
-            if step > 0 and value % step != 0:
+            if step > 0 and not _on_step(value, step):
                 yield sheet.finding("score-not-on-step", cell=entry.cell, criterion=c.code,
                                     value=value, expected=f"n × {number(step)}",
                                     params={**params, "step": fmt(step)})
+
+
+@lru_cache(maxsize=4096)
+def _on_step(value: Decimal, step: Decimal) -> bool:
+    return value % step == 0

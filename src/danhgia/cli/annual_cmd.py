@@ -177,6 +177,13 @@ def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
                             f"({annual_mod.fw_mod._n(q.result.percent)}% của {q.result.base})",
                       f"  HTXS quota exceeded: {scope}: {q.result.count} people, cap {q.result.cap} "
                       f"({annual_mod.fw_mod._n(q.result.percent)}% of {q.result.base})"))
+    adjusted = [p for p in d["people"] if p["overrides"]]
+    if adjusted:
+        pr(tr(lang, "Điều chỉnh theo quy định:", "Overrides applied:"))
+        for p in adjusted:
+            level = p["final"] or "—"
+            pr(f"  {p['name']} ({p['id']}): {level} {p['final_label']} — "
+               + "; ".join(o["effect"] for o in p["overrides"]))
     pr(tr(lang, f"Lỗi: {s['errors']} · Cảnh báo: {s['warnings']}", f"Errors: {s['errors']} · Warnings: {s['warnings']}"))
     sev = {"error": tr(lang, "LỖI", "ERROR"), "warning": tr(lang, "CẢNH BÁO", "WARNING"), "info": "INFO"}
     for f in res.findings:

@@ -37,3 +37,4 @@ def test_october_mistakes_point_at_cells(cli):
     assert cells["score-above-max"] == ("HB009-do-minh-tuan.xls", "D18")
     assert cells["bonus-without-note"][0] == "HB016-ta-thi-phuong.xlsx"
     assert cells["self-assessment-early"][0] == "HB010-ngo-thi-hanh.xlsx"
+    assert cells["missing-submission"] == ("danh-sach.xlsx", "B23")  # the roster row of HB020

@@ -123,3 +123,20 @@ def test_text_english_and_limit():
 
 def test_text_when_all_valid():
     assert "Không phát hiện lỗi nào." in render(Report.build(result_of(make_sheet())))
+
+
+def test_csv_text_never_becomes_a_formula():
+    import io
+
+    from danhgia.findings import Finding
+    from danhgia.pipeline import FileOutcome, RunResult
+    from danhgia.report import Report
+
+    f = Finding("not-in-roster", file="a.xlsx", sheet="S", cell="B7", person='=HYPERLINK("http://x","y")',
+                person_id="@X1", value="-1+1")
+    run = RunResult(files=[FileOutcome(file="a.xlsx", path="a.xlsx", findings=[f])])
+    out = io.StringIO()
+    Report.build(run).write_csv(out)
+    body = out.getvalue()
+    assert "'=HYPERLINK" in body and "'@X1" in body and "'-1+1" in body
+    assert ",=HYPERLINK" not in body

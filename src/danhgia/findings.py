@@ -41,8 +41,8 @@ class Finding:
 
     def message(self, lang: str = "vi") -> str:
         ctx = dict(self.params)
-        ctx.setdefault("value", _fmt(self.value))
-        ctx.setdefault("expected", _fmt(self.expected))
+        ctx.setdefault("value", _fmt(self.value, lang))
+        ctx.setdefault("expected", _fmt(self.expected, lang))
         ctx.setdefault("criterion", self.criterion or "")
         ctx.setdefault("cell", self.cell or "")
         ctx.setdefault("sheet", self.sheet or "")
@@ -102,13 +102,14 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, lang: str = "vi") -> str:
+    """Numbers with a decimal comma in Vietnamese (2,5) and a point in English (2.5)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         value = jsonable(value)
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return f"{value:g}".replace(".", ",") if lang != "en" else f"{value:g}"
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value)

@@ -180,6 +180,9 @@ class Report:
 
 
 def _csv_value(v: Any) -> str:
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # a spreadsheet opening the CSV must show this text, never run it as a formula
+        return "'" + v
     v = jsonable(v)
     if v is None:
         return ""

@@ -64,6 +64,7 @@ class Person:
     end: date | None = None
     not_evaluated: dict[tuple[int, int], str] = field(default_factory=dict)
     where: str = ""          # file › sheet › row, for messages
+    cell: str | None = None  # A1 cell of the person's id in the roster
 
     def employed_in(self, year: int, month: int) -> bool:
         first = date(year, month, 1)
@@ -218,7 +219,7 @@ def load(path: str | Path) -> Roster:
             problems.append(f"{cell('id')}: mã {pid} trùng với {seen[pid]} / duplicate id")
             continue
         seen[pid] = cell("id")
-        p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}")
+        p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}", cell=f"{_col_letter(cols['id'])}{r + 1}")
         p.unit = nfc(str(get("unit") or "")).strip()
         p.position = nfc(str(get("position") or "")).strip()
         if not is_blank(get("group")):

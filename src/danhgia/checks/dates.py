@@ -62,7 +62,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     leader_deadline = d.leader_deadline or d.head_deadline
     if leader_date is not None and leader_date > leader_deadline:
         yield sheet.finding("decision-late", cell=leader_entry.cell, value=leader_date,
-                            expected=leader_deadline)
+                            expected=leader_deadline, params={"field": "leader_date"})
     if head_date is not None and head_date > d.head_deadline:
         yield sheet.finding("decision-late", cell=head_entry.cell, value=head_date,
-                            expected=d.head_deadline)
+                            expected=d.head_deadline, params={"field": "head_date"})

@@ -148,6 +148,6 @@ def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
         if exempt_reason(p, framework_for(p.variant, p.group), *month):
             continue
         parts = p.where.split(" › ")
-        yield Finding("missing-submission", file=source,
+        yield Finding("missing-submission", file=source, cell=p.cell,
                       sheet=parts[1] if len(parts) == 3 else None,
                       person=p.name or None, person_id=p.id, value=p.id)

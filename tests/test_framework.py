@@ -80,6 +80,8 @@ def test_overrides_merge_into_preset():
     ("wrong-type.yaml", "quota.rounding"),
     ("not-yaml.yaml", "(yaml)"),
     ("unknown-parent.yaml", "unknown preset"),
+    ("unknown-key.yaml", "variants[chuyen-vien].criteria[III].note_requird"),
+    ("quota-base.yaml", "quota.base"),
 ])
 def test_broken_frameworks_report_yaml_path(name, needle):
     with pytest.raises(fw.FrameworkError) as exc:
@@ -112,7 +114,11 @@ def test_cli_framework_show_json(cli):
     data = json.loads(r.stdout)
     assert [v["id"] for v in data["variants"]] == ["lanh-dao-quan-ly", "chuyen-vien", "ldhd"]
     r = cli("framework", "list", "--format", "json")
-    assert {x["id"] for x in json.loads(r.stdout)} >= {"hanoi-2018", "hanoi-2022", "nd335-2025", "nd90-48"}
+    listed = {x["id"]: x for x in json.loads(r.stdout)}
+    assert set(listed) >= {"hanoi-2018", "hanoi-2022", "nd335-2025", "nd90-48"}
+    assert listed["hanoi-2018"]["effective_from"] == "2018-07-01"
+    assert "QĐ 3814-QĐ/TU 2018-05-16" in listed["hanoi-2018"]["sources"]
+    assert "cần xác minh" in listed["hanoi-2022"]["quota"]
 
 
 def test_cli_schema_is_json(cli):

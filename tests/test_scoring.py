@@ -43,3 +43,15 @@ def test_step_and_mean():
     assert on_step(D("2.5"), D("0.5")) and not on_step(D("2.3"), D("0.5"))
     assert mean([D(90), D("85.5"), D(86)]) == D("87.17")
     assert mean([]) is None
+
+
+
+def test_bonus_block_is_capped_at_its_max():
+    """QĐ 3814: bonus points (block III) count at most 10, even when items are over their own max
+    (which validate reports as score-above-max)."""
+    v = fw.load("hanoi-2022").variant("chuyen-vien")
+    leaves = {c.code: c.max for c in v.leaves()}
+    leaves["III.1"] = D(8)   # max 4
+    t = compute(v, leaves)
+    assert t.values["III"] == 10 and t.capped == ["III"]
+    assert t.total == 100

@@ -32,6 +32,45 @@ def _next_working_day(d: date, holidays: set[date]) -> date:
     return d
 
 
+def self_assessment_timing(d: date, dl: Deadlines) -> str:
+    """``early`` before the window opens (the Thanh Trì letter's complaint), ``late`` after it
+    closes, else ``on_time``."""
+    if d < dl.self_start:
+        return "early"
+    if d > dl.self_end:
+        return "late"
+    return "on_time"
+
+
+def is_late(d: date, deadline: date | None) -> bool:
+    """A leader's or head's date after its deadline (the day itself is still on time)."""
+    return deadline is not None and d > deadline
+
+
+def not_evaluated(person, framework, year: int, month: int):
+    """Why ``person`` (a roster Person) is not evaluated in (year, month), or None.
+
+    The roster's own reason for that month wins (maternity leave, long sick leave, training…);
+    else the framework's rules (teachers of public kindergartens, primary and lower-secondary
+    schools in June–August, Hà Đông 2355-CV/QU). Returns the matching
+    ``NotEvaluatedRule`` or a plain reason string from the roster.
+    """
+    if person is None:
+        return None
+    reason = person.not_evaluated.get((year, month))
+    if reason:
+        return reason
+    for rule in framework.not_evaluated:
+        if month not in rule.months:
+            continue
+        if rule.teacher is not None and rule.teacher != person.teacher:
+            continue
+        if rule.groups and person.group not in rule.groups:
+            continue
+        return rule
+    return None
+
+
 def deadlines(cal: Calendar, year: int, month: int) -> Deadlines:
     window, leader, head = cal.self_window, cal.leader_deadline_day, cal.head_deadline_day
     if month == 12 and cal.december is not None:

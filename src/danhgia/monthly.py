@@ -298,13 +298,14 @@ def number_text(x: Decimal | None, lang: str = "vi") -> str:
 def not_evaluated_reason(person: Person, month: tuple[int, int], fw: Framework) -> Note | None:
     """The roster's reason for this month, else the framework rule that applies (the same
     decision validate makes for ``exempt-month``), in both languages."""
-    from danhgia.checks.roster import exempt_reason
+    from danhgia.calendar import not_evaluated
 
-    reason = exempt_reason(person, fw, *month)
-    if not reason:
+    found = not_evaluated(person, fw, *month)
+    if found is None:
         return None
-    rule = next((r for r in fw.not_evaluated if r.reason == reason), None)
-    return _note(reason, rule.reason_en if rule is not None and rule.reason_en else reason)
+    if isinstance(found, str):
+        return _note(found, found)
+    return _note(found.reason, found.reason_en or found.reason)
 
 
 def _sheet_key(file: str | None, sheet: str | None) -> tuple[str, str]:

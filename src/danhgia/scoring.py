@@ -22,6 +22,7 @@ class Totals:
     total: Decimal | None
     missing: list[str] = field(default_factory=list)   # score leaves with no value
     clamped: list[str] = field(default_factory=list)   # blocks raised back to 0 after deductions
+    capped: list[str] = field(default_factory=list)    # bonus blocks cut back to their max
 
     @property
     def complete(self) -> bool:
@@ -33,6 +34,7 @@ def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
     values: dict[str, Decimal | None] = {}
     missing: list[str] = []
     clamped: list[str] = []
+    capped: list[str] = []
 
     def visit(c: Criterion) -> Decimal | None:
         if c.is_leaf:
@@ -56,6 +58,9 @@ def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
         if acc is not None and acc < 0:
             clamped.append(c.code)
             acc = ZERO
+        if acc is not None and c.kind == "bonus" and acc > c.max:
+            capped.append(c.code)   # bonus points never count beyond the block's max (10)
+            acc = c.max
         values[c.code] = acc
         return acc
 
@@ -68,7 +73,7 @@ def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
             total = total - part if block.kind == "deduction" else total + part
     if total is not None and total < 0:
         total = ZERO
-    return Totals(values=values, total=total, missing=missing, clamped=clamped)
+    return Totals(values=values, total=total, missing=missing, clamped=clamped, capped=capped)
 
 
 def grade_of(framework: Framework, score: Decimal | None) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from danhgia.calendar import deadlines
+from danhgia.calendar import deadlines, is_late, self_assessment_timing
 from danhgia.checks import Env
 from danhgia.findings import Finding
 from danhgia.io.values import NOT_NUMBER
@@ -52,17 +52,17 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     if cal is None or period is None:
         return
     d = deadlines_of(cal, period[0], period[1])
-    if self_date is not None:
-        if self_date < d.self_start:
-            yield sheet.finding("self-assessment-early", cell=self_entry.cell, value=self_date,
-                                expected=d.self_start)
-        elif self_date > d.self_end:
-            yield sheet.finding("self-assessment-late", cell=self_entry.cell, value=self_date,
-                                expected=d.self_end)
+    timing = self_assessment_timing(self_date, d) if self_date is not None else "on_time"
+    if timing == "early":
+        yield sheet.finding("self-assessment-early", cell=self_entry.cell, value=self_date,
+                            expected=d.self_start)
+    elif timing == "late":
+        yield sheet.finding("self-assessment-late", cell=self_entry.cell, value=self_date,
+                            expected=d.self_end)
     leader_deadline = d.leader_deadline or d.head_deadline
-    if leader_date is not None and leader_date > leader_deadline:
+    if leader_date is not None and is_late(leader_date, leader_deadline):
         yield sheet.finding("decision-late", cell=leader_entry.cell, value=leader_date,
                             expected=leader_deadline, params={"field": "leader_date"})
-    if head_date is not None and head_date > d.head_deadline:
+    if head_date is not None and is_late(head_date, d.head_deadline):
         yield sheet.finding("decision-late", cell=head_entry.cell, value=head_date,
                             expected=d.head_deadline, params={"field": "head_date"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
+from danhgia.calendar import not_evaluated
 from danhgia.checks import Env
 from danhgia.findings import Finding
 from danhgia.io.text import fold, nfc
@@ -54,21 +55,9 @@ def index_of(roster) -> RosterIndex | None:
 
 
 def exempt_reason(person, framework, year: int, month: int) -> str | None:
-    """Why ``person`` is not evaluated in (year, month), or None."""
-    if person is None:
-        return None
-    reason = person.not_evaluated.get((year, month))
-    if reason:
-        return reason
-    for rule in framework.not_evaluated:
-        if month not in rule.months:
-            continue
-        if rule.teacher is not None and rule.teacher != person.teacher:
-            continue
-        if rule.groups and person.group not in rule.groups:
-            continue
-        return rule.reason
-    return None
+    """Why ``person`` is not evaluated in (year, month), or None (see calendar.not_evaluated)."""
+    found = not_evaluated(person, framework, year, month)
+    return found if found is None or isinstance(found, str) else found.reason
 
 
 def _variant_title(framework, variant_id: str | None) -> str:

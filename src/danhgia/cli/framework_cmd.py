@@ -21,6 +21,42 @@ def _n(x) -> str:
     return fw._n(x)
 
 
+BASE_LABELS = {
+    "classified": ("số người được xếp loại", "those classified"),
+    "b_or_better": ("số xếp loại B trở lên", "those rated B or better"),
+    "exactly_b": ("số xếp loại B", "those rated exactly B"),
+    "all_staff": ("tổng số người", "all staff"),
+}
+POOLING_LABELS = {
+    "pooled": ("chung toàn đơn vị", "pooled over the unit"),
+    "per_group": ("theo nhóm đối tượng", "per staff group"),
+    "per_task_group": ("theo nhóm nhiệm vụ tương đồng", "per task group"),
+}
+ROUNDING_LABELS = {"floor": ("làm tròn xuống", "rounded down"), "round": ("làm tròn", "rounded"),
+                   "ceil": ("làm tròn lên", "rounded up")}
+
+
+def quota_text(q, lang) -> str:
+    en = 1 if lang == Lang.en else 0
+    text = (f"{q.grade} ≤ {_n(q.cap)}% {'of' if en else 'của'} {BASE_LABELS[q.base][en]}, "
+            f"{POOLING_LABELS[q.pooling][en]}, {ROUNDING_LABELS[q.rounding][en]}")
+    if q.exceptional_cap is not None:
+        base = BASE_LABELS[q.exceptional_base or q.base][en]
+        text += tr(lang, f"; đơn vị đặc biệt ≤ {_n(q.exceptional_cap)}% {base}",
+                   f"; exceptional unit ≤ {_n(q.exceptional_cap)}% of {base}")
+    if q.verify:
+        text += tr(lang, " (cần xác minh)", " (verify)")
+    return text
+
+
+def _vn_date(iso: str | None) -> str:
+    """``2022-01-01`` → ``01/01/2022`` (how dates are written in Vietnamese documents)."""
+    if not iso:
+        return ""
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
 @app.command("list")
 def list_(fmt: Format = typer.Option(Format.text, "--format", help="text | json"), lang: Lang = LangOpt) -> None:
     """Liệt kê các khung có sẵn / list the shipped presets."""
@@ -29,17 +65,22 @@ def list_(fmt: Format = typer.Option(Format.text, "--format", help="text | json"
         f = fw.load(pid)
         rows.append({"id": f.id, "title": f.title_en if lang == Lang.en and f.title_en else f.title,
                      "kind": f.kind, "version": f.version,
+                     "effective_from": f.effective_from.isoformat() if f.effective_from else None,
+                     "effective_to": f.effective_to.isoformat() if f.effective_to else None,
+                     "sources": [" ".join(x for x in (s.doc, s.date) if x) for s in f.sources],
                      "variants": [v.id for v in f.variants],
-                     "quota": None if f.quota is None else f"{f.quota.grade} ≤ {_n(f.quota.cap)}% ({f.quota.base})"})
+                     "quota": None if f.quota is None else quota_text(f.quota, lang)})
     if fmt == Format.json:
         print_json(rows)
         return
     t = Table(title=tr(lang, "Khung đánh giá có sẵn", "Shipped frameworks"))
-    for h in (tr(lang, "Mã", "Id"), tr(lang, "Tên", "Title"), tr(lang, "Loại", "Kind"),
-              tr(lang, "Bảng điểm", "Variants"), tr(lang, "Tỷ lệ", "Quota")):
+    for h in (tr(lang, "Mã", "Id"), tr(lang, "Tên", "Title"), tr(lang, "Hiệu lực", "Effective"),
+              tr(lang, "Bảng điểm", "Variants"), tr(lang, "Tỷ lệ", "Quota"), tr(lang, "Căn cứ", "Sources")):
         t.add_column(h)
     for r in rows:
-        t.add_row(r["id"], r["title"], r["kind"], ", ".join(r["variants"]) or "—", r["quota"] or "—")
+        period = f"{_vn_date(r['effective_from'])} – {_vn_date(r['effective_to'])}".strip(" –") or "—"
+        t.add_row(r["id"], r["title"], period, ", ".join(r["variants"]) or "—", r["quota"] or "—",
+                  "; ".join(r["sources"]))
     out_console.print(t)
 
 
@@ -64,9 +105,7 @@ def show(ref: str = typer.Argument(..., help="Mã khung hoặc tệp YAML / pres
         for b in f.grades:
             g.add(f"{b.grade} {b.short}: {b.label_en if en and b.label_en else b.label} ({b.describe()})")
     if f.quota:
-        q = f.quota
-        root.add(tr(lang, "Tỷ lệ", "Quota") + f": {q.grade} ≤ {_n(q.cap)}% · base={q.base} · {q.pooling} · {q.rounding}"
-                 + (" · (cần xác minh / verify)" if q.verify else ""))
+        root.add(tr(lang, "Tỷ lệ", "Quota") + ": " + quota_text(f.quota, lang))
     for v in f.variants:
         vt = root.add(f"[bold]{v.id}[/] — {v.title_en if en and v.title_en else v.title} ({_n(v.total_max)})")
         nodes = {None: vt}

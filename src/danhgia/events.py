@@ -38,9 +38,7 @@ the row is still used; a file that cannot be read, or has no header row with ``M
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +48,7 @@ from typing import Any
 
 from danhgia.findings import Finding
 from danhgia.framework import DISCIPLINE_FORMS
+from danhgia.io.table import col_letter, read_table
 from danhgia.io.text import fold, nfc
 from danhgia.io.values import BLANK, NOT_NUMBER, is_blank, parse_date, parse_grade, parse_number
 
@@ -173,37 +172,17 @@ class EventsError(Exception):
         super().__init__(f"{source}: {problem}")
 
 
-def _col_letter(idx: int) -> str:
-    s = ""
-    idx += 1
-    while idx:
-        idx, r = divmod(idx - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _read_table(path: Path, sheet_hint: str | None) -> tuple[str, list[list[Any]]] | None:
     """(sheet, rows) of the events table; ``None`` when a workbook has no sheet named like the hint
     and ``sheet_hint`` is required (roster workbooks)."""
-    if path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1258", errors="replace")
-        sample = text[:4096]
-        delim = ";" if sample.count(";") > sample.count(",") else ","
-        return "", [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
-    from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(str(path))
-    names = list(wb.sheet_names)
-    chosen = next((n for n in names if fold(n) == fold(EVENTS_SHEET) or fold(n) in ("events", "su kien")), None)
-    if chosen is None:
-        if sheet_hint == "required":
-            return None
-        chosen = names[0]
-    return chosen, wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    def choose(names: list[str]) -> str | None:
+        hit = next((n for n in names if fold(n) == fold(EVENTS_SHEET) or fold(n) in ("events", "su kien")), None)
+        if hit is None and sheet_hint != "required":
+            hit = names[0]
+        return hit
+
+    return read_table(path, choose)
 
 
 def load(path: str | Path, display: str | None = None) -> EventsTable:
@@ -328,7 +307,7 @@ def parse_rows(rows: list[list[Any]], source: str, sheet: str = "", sha256: str 
             return row[c] if c is not None and c < len(row) else None
 
         def cell(key: str) -> str:
-            return f"{_col_letter(cols[key])}{r + 1}"
+            return f"{col_letter(cols[key])}{r + 1}"
 
         rid, rname = raw("id"), raw("name")
         if all(is_blank(x) for x in row):

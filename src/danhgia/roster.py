@@ -6,14 +6,13 @@ Read from .xlsx/.xls/.ods (python-calamine) or .csv. A broken roster is a usage 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from danhgia.io.table import col_letter, read_table
 from danhgia.io.text import fold, nfc
 from danhgia.io.values import is_blank, parse_date, parse_month_text
 
@@ -100,15 +99,6 @@ def _norm_header(raw: Any) -> str:
     return s.strip(" :*.").strip()
 
 
-def _col_letter(idx: int) -> str:
-    s = ""
-    idx += 1
-    while idx:
-        idx, r = divmod(idx - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def find_header(rows: list[list[Any]], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
                 scan: int = 15) -> tuple[int, dict[str, int]] | None:
     """Find the header row (within the first ``scan`` rows) holding every required column."""
@@ -157,26 +147,17 @@ def parse_months(raw: Any) -> list[tuple[int, int]] | None:
 
 
 def read_rows(path: Path, sheet_hint: str | None = None) -> tuple[str, list[list[Any]]]:
-    """Return (sheet name, rows) of a table file; .csv is read as UTF-8 (BOM allowed)."""
-    if path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1258", errors="replace")
-        sample = text[:4096]
-        delim = ";" if sample.count(";") > sample.count(",") else ","
-        return "", [row for row in csv.reader(io.StringIO(text), delimiter=delim)]
-    from python_calamine import CalamineWorkbook
+    """Return (sheet name, rows) of the roster: the sheet named ``sheet_hint``, else one named
+    like a staff list, else the first; .csv as UTF-8 (BOM allowed)."""
 
-    wb = CalamineWorkbook.from_path(str(path))
-    names = wb.sheet_names
-    chosen = None
-    if sheet_hint:
-        chosen = next((n for n in names if fold(n) == fold(sheet_hint)), None)
-    if chosen is None:
-        chosen = next((n for n in names if fold(n) in ("danh sach", "roster", "nhan su")), names[0])
-    return chosen, wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    def choose(names: list[str]) -> str:
+        if sheet_hint:
+            hit = next((n for n in names if fold(n) == fold(sheet_hint)), None)
+            if hit:
+                return hit
+        return next((n for n in names if fold(n) in ("danh sach", "roster", "nhan su")), names[0])
+
+    return read_table(path, choose)  # type: ignore[return-value]
 
 
 def load(path: str | Path) -> Roster:
@@ -205,7 +186,7 @@ def load(path: str | Path) -> Roster:
             return row[c] if c is not None and c < len(row) else None
 
         def cell(key: str) -> str:
-            return f"{where0} › {_col_letter(cols[key])}{r + 1}"
+            return f"{where0} › {col_letter(cols[key])}{r + 1}"
 
         raw_id, raw_name = get("id"), get("name")
         if is_blank(raw_id) and is_blank(raw_name):
@@ -219,7 +200,7 @@ def load(path: str | Path) -> Roster:
             problems.append(f"{cell('id')}: mã {pid} trùng với {seen[pid]} / duplicate id")
             continue
         seen[pid] = cell("id")
-        p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}", cell=f"{_col_letter(cols['id'])}{r + 1}")
+        p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}", cell=f"{col_letter(cols['id'])}{r + 1}")
         p.unit = nfc(str(get("unit") or "")).strip()
         p.position = nfc(str(get("position") or "")).strip()
         if not is_blank(get("group")):

@@ -33,6 +33,7 @@ from danhgia.framework import Framework, Variant
 from danhgia.io import legacy
 from danhgia.io.template import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS,
                                  TAIL_INPUT_OFFSET, layout_for, parse_marker)
+from danhgia.io.table import col_letter
 from danhgia.io.text import fold, nfc
 from danhgia.io.values import parse_month_text
 from danhgia.model import Entry, CriterionRow, Scoresheet
@@ -259,18 +260,6 @@ def _label_code(n: str, idx: _VariantIndex, taken: set[str], fuzzy: bool) -> str
 # ---------------------------------------------------------------------------------------------
 # The grid
 
-_LETTERS: list[str] = []
-
-
-def col_letter(c: int) -> str:
-    while len(_LETTERS) <= c:
-        i = len(_LETTERS) + 1
-        s = ""
-        while i:
-            i, rem = divmod(i - 1, 26)
-            s = chr(65 + rem) + s
-        _LETTERS.append(s)
-    return _LETTERS[c]
 
 
 def a1(r: int, c: int) -> str:

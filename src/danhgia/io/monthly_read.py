@@ -32,6 +32,7 @@ from danhgia.findings import Finding
 from danhgia.io.text import fold, nfc
 from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
+from danhgia.io.table import col_letter
 
 HEADER_SCAN = 10
 FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
@@ -43,14 +44,6 @@ _NUMBER_KEYS = ("block_I", "block_II", "block_III", "self_total", "leader_total"
 _LABEL_VI = {key: vi for key, vi, _en in layout.DETAIL_COLUMNS}
 
 
-def col_letter(idx: int) -> str:
-    """0-based column index → ``A``, ``B`` … ``AA``."""
-    s = ""
-    idx += 1
-    while idx:
-        idx, r = divmod(idx - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def month_text(ym: tuple[int, int] | None) -> str:

@@ -1,0 +1,53 @@
+"""Plain tables (rosters, annual events): read a .csv or one sheet of a workbook as rows.
+
+Shared by ``danhgia.roster`` and ``danhgia.events``; also the A1 column letters every module
+uses to name a cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, Callable
+
+_LETTERS: list[str] = []
+
+
+def col_letter(c: int) -> str:
+    """0 → ``A``, 25 → ``Z``, 26 → ``AA`` (cached: called for every cell the reader names)."""
+    while len(_LETTERS) <= c:
+        i = len(_LETTERS) + 1
+        s = ""
+        while i:
+            i, rem = divmod(i - 1, 26)
+            s = chr(65 + rem) + s
+        _LETTERS.append(s)
+    return _LETTERS[c]
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    """Rows of a CSV as Excel users save it: UTF-8 with or without BOM (else the Vietnamese
+    Windows code page), separated by commas or, in Vietnamese locales, semicolons."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1258", errors="replace")
+    sample = text[:4096]
+    delim = ";" if sample.count(";") > sample.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delim))
+
+
+def read_table(path: Path, choose: Callable[[list[str]], str | None]) -> tuple[str, list[list[Any]]] | None:
+    """(sheet name, rows) of a .csv (sheet name "") or of the workbook sheet ``choose`` picks
+    from the sheet names; ``None`` when ``choose`` returns None. Rows keep empty cells so
+    column indexes match the file's columns."""
+    if path.suffix.lower() == ".csv":
+        return "", csv_rows(path.read_bytes())
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    chosen = choose(list(wb.sheet_names))
+    if chosen is None:
+        return None
+    return chosen, wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)

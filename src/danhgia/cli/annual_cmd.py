@@ -20,7 +20,7 @@ from danhgia import events as events_mod
 from danhgia import roster as roster_mod
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
-                                RosterOpt, fail, out_console, print_json, tr)
+                                RosterOpt, fail, out_console, print_json, tr, xlsx_out_or_fail)
 from danhgia.io import monthly_read
 from danhgia.io.safe_write import OutputExists
 
@@ -87,11 +87,7 @@ def annual_(
     lg = lang.value
     if fmt == Format.csv:
         fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
-    if out.suffix.lower() != ".xlsx":
-        fail(tr(lang, f"Tệp kết quả phải là .xlsx: {out}", f"The output must be an .xlsx file: {out}"))
-    if out.exists() and not force:
-        fail(tr(lang, f"Tệp kết quả đã có: {out} (thêm --force để ghi đè)",
-                f"The output exists: {out} (add --force to replace it)"))
+    xlsx_out_or_fail(out, force, lang)
     inputs = list(monthly)
     try:
         cfg = config_mod.discover([str(f) for f in inputs], config_file)

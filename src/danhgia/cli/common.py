@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -51,6 +52,27 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a usage / input-file problem to stderr and exit (2 by default)."""
     err_console.print(message, markup=False)
     raise typer.Exit(code)
+
+
+def month_or_fail(month: str, lang: Lang | str) -> tuple[int, int]:
+    """Parse a ``--month YYYY-MM`` value or stop with exit 2 and an example of the right form."""
+    from danhgia.io.values import parse_year_month
+
+    try:
+        return parse_year_month(month)
+    except ValueError:
+        fail(tr(lang, f"--month «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
+                f"--month «{month}» is not a month in the form YYYY-MM (e.g. 2026-10)"))
+
+
+def xlsx_out_or_fail(out: Path, force: bool, lang: Lang | str) -> None:
+    """An ``--out`` workbook: must end in .xlsx, not be a folder, and not exist unless --force."""
+    if out.suffix.lower() != ".xlsx":
+        fail(tr(lang, f"--out {out}: tệp kết quả phải có đuôi .xlsx", f"--out {out}: the output must end in .xlsx"))
+    if out.is_dir():
+        fail(tr(lang, f"{out}: là một thư mục", f"{out}: is a folder"))
+    if out.exists() and not force:
+        fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
 
 
 def print_json(data: Any) -> None:

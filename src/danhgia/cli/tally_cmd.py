@@ -22,9 +22,9 @@ from danhgia import monthly
 from danhgia import roster as roster_mod
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
-                                LangOpt, RosterOpt, err_console, fail, is_tty, out_console, print_json, tr)
+                                LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
+                                print_json, tr, xlsx_out_or_fail)
 from danhgia.io.safe_write import OutputExists, atomic_path
-from danhgia.io.values import parse_year_month
 from danhgia.model import ReadContext
 
 
@@ -94,17 +94,8 @@ def tally(
     lg = lang.value
     if fmt == Format.csv:
         fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
-    try:
-        ym = parse_year_month(month)
-    except ValueError:
-        fail(tr(lang, f"--month «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
-                f"--month «{month}» is not a month in the form YYYY-MM (e.g. 2026-10)"))
-    if out.suffix.lower() != ".xlsx":
-        fail(tr(lang, f"--out {out}: tệp kết quả phải có đuôi .xlsx", f"--out {out}: the output must end in .xlsx"))
-    if out.exists() and not force:
-        fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
-    if out.is_dir():
-        fail(tr(lang, f"{out}: là một thư mục", f"{out}: is a folder"))
+    ym = month_or_fail(month, lang)
+    xlsx_out_or_fail(out, force, lang)
     missing = [p for p in paths if not p.exists()]
     if missing:
         fail(tr(lang, "Không tìm thấy: ", "Not found: ") + ", ".join(str(p) for p in missing))

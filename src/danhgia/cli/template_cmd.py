@@ -16,10 +16,9 @@ from danhgia import framework as fw_mod
 from danhgia import roster as roster_mod
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, fail,
-                                out_console, tr)
+                                month_or_fail, out_console, tr)
 from danhgia.io import template as tpl
 from danhgia.io.safe_write import OutputExists
-from danhgia.io.values import parse_year_month
 from danhgia.model import ReadContext
 
 
@@ -71,11 +70,7 @@ def template_(
 
     if not month:
         fail(tr(lang, "Cần --month YYYY-MM khi dùng --roster", "--month YYYY-MM is required with --roster"))
-    try:
-        period = parse_year_month(month)
-    except ValueError:
-        fail(tr(lang, f"Tháng «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
-                f"Month '{month}' is not in the form YYYY-MM (e.g. 2026-10)"))
+    period = month_or_fail(month, lang)
     try:
         staff = roster_mod.load(roster)
     except roster_mod.RosterError as exc:

@@ -17,7 +17,7 @@ from rich.console import Console
 from danhgia.cli import app
 from danhgia.cli.common import (
     EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt,
-    JobsOpt, Lang, LangOpt, RosterOpt, err_console, fail, is_tty, out_console, print_json, tr,
+    JobsOpt, Lang, LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console, print_json, tr,
 )
 
 
@@ -29,16 +29,11 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
              roster_file: Path | None, select: list[str], ignore: list[str], lang: str):
     """Parse and load everything the run needs; any problem is a usage error (exit 2)."""
     from danhgia import checks, config as cfg_mod, framework as fw_mod, roster as roster_mod
-    from danhgia.io.values import parse_year_month
     from danhgia.model import ReadContext
 
     ym = None
     if month:
-        try:
-            ym = parse_year_month(month)
-        except ValueError:
-            fail(tr(lang, f"--month «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
-                    f"--month «{month}» is not in the form YYYY-MM (e.g. 2026-10)"))
+        ym = month_or_fail(month, lang)
     try:
         keep = checks.code_filter(select, ignore)
     except ValueError as exc:

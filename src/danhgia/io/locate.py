@@ -261,7 +261,6 @@ def _label_code(n: str, idx: _VariantIndex, taken: set[str], fuzzy: bool) -> str
 # The grid
 
 
-
 def a1(r: int, c: int) -> str:
     return f"{col_letter(c)}{r + 1}"
 

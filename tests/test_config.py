@@ -28,3 +28,4 @@ def test_bad_unit_file_names_the_key(tmp_path):
     p.write_text("unit: X\nexceptionnal: true\n", encoding="utf-8")
     with pytest.raises(config.ConfigError, match="exceptionnal"):
         config.load(p)
+

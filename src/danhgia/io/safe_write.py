@@ -31,6 +31,11 @@ def atomic_path(target: str | Path, force: bool = False) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=".danhgia-tmp-", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); an output is an ordinary file others in the office
+    # may open, so give it the permissions the user's umask gives any new file.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:

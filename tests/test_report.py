@@ -108,7 +108,8 @@ def test_text_summary_first_then_a_table_per_file():
     assert "Tệp có lỗi: 2026-10/b.xlsx" in text
     assert "score-above-max" in text and "Điểm tự chấm 4 vượt điểm tối đa 3" in text
     titles = [line.strip() for line in text.splitlines() if line.strip().startswith("2026-10/")]
-    assert titles == ["2026-10/b.xlsx", "2026-10/c.xlsx"]          # one table per file with problems
+    # one table per file with problems, titled with whose file it is
+    assert titles == ["2026-10/b.xlsx — Nguyễn Văn A (HN001)", "2026-10/c.xlsx — Nguyễn Văn A (HN001)"]
     assert text.index("Tệp có lỗi") < text.index("┏")             # summary first
 
 

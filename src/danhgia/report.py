@@ -137,8 +137,14 @@ class Report:
         for file in sorted(by_file, key=self._file_rank):
             rows = by_file[file]
             console.print()
-            table = Table(title=Text(file or _t(lang, "(chung)", "(general)")), title_justify="left",
-                          show_lines=False, expand=False)
+            # whom to call: the person in the title when the file is one person's, else a column
+            people = list(dict.fromkeys(_who(f) for f in rows if _who(f)))
+            title = file or _t(lang, "(chung)", "(general)")
+            if len(people) == 1:
+                title += f" — {people[0]}"
+            table = Table(title=Text(title), title_justify="left", show_lines=False, expand=False)
+            if len(people) > 1:
+                table.add_column(_t(lang, "Họ và tên", "Name"))
             table.add_column(_t(lang, "Trang tính", "Sheet"))
             table.add_column(_t(lang, "Ô", "Cell"), no_wrap=True)
             table.add_column(_t(lang, "Tiêu chí", "Criterion"), no_wrap=True)
@@ -147,7 +153,8 @@ class Report:
             cap = len(rows) if limit is None or limit <= 0 else min(limit, len(rows))
             for f in rows[:cap]:
                 style = "red" if f.severity == "error" else "yellow"
-                table.add_row(Text(f.sheet or ""), Text(f.cell or ""), Text(f.criterion or ""),
+                cells = [Text(_who(f))] if len(people) > 1 else []
+                table.add_row(*cells, Text(f.sheet or ""), Text(f.cell or ""), Text(f.criterion or ""),
                               Text(f.code, style=style), Text(f.message(lang)))
             console.print(table)
             if cap < len(rows):
@@ -177,6 +184,13 @@ class Report:
             return (self.file_order.index(file), file)
         except ValueError:
             return (len(self.file_order), file)
+
+
+def _who(f: Finding) -> str:
+    """``Nguyễn Văn A (HN001)``, as much of it as the finding knows."""
+    if f.person and f.person_id:
+        return f"{f.person} ({f.person_id})"
+    return f.person or f.person_id or ""
 
 
 def _csv_value(v: Any) -> str:

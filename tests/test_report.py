@@ -141,3 +141,15 @@ def test_csv_text_never_becomes_a_formula():
     body = out.getvalue()
     assert "'=HYPERLINK" in body and "'@X1" in body and "'-1+1" in body
     assert ",=HYPERLINK" not in body
+
+
+def test_text_names_each_person_of_a_multi_person_workbook():
+    run = result_of(
+        make_sheet(file="truong/bang-diem.xlsx", sheet="GV1", self_scores={"I.2.1": 4},
+                   fields={"name": "Trần Thị Hương", "id": "MN002"}),
+        make_sheet(file="truong/bang-diem.xlsx", sheet="GV2", fields={"self_date": None, "name": "Lê Thị Nga", "id": "MN003"}),
+    )
+    text = render(Report.build(run))
+    assert "Họ và tên" in text
+    assert "Trần Thị Hương (MN002)" in text and "Lê Thị Nga (MN003)" in text
+    assert "truong/bang-diem.xlsx —" not in text

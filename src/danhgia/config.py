@@ -28,6 +28,7 @@ class Limits(BaseModel):
     max_columns: int = 200
     max_sheets: int = 400
     max_cell_chars: int = 32767
+    max_zip_entries: int = 10000       # entries inside one .xlsx / .ods
 
 
 class UnitConfig(BaseModel):

@@ -1,19 +1,835 @@
-"""Pre-flight checks on an input file before any parser sees it (owned by the hostile-input work).
+"""Pre-flight checks on an input file before any parser sees it.
 
-``preflight`` looks at the bytes only (size, magic, zip directory, XML prologues) and returns
-one Finding when the file must not be parsed (encrypted, too large, a zip or entity bomb, not a
-workbook), else None. It must run in bounded time and memory whatever the file holds.
+Scoresheets arrive by email, USB stick and chat apps; a few are broken and a few are hostile.
+This module looks at the *bytes only* — size, magic number, the zip central directory, the
+OLE2/CFB directory, the XML text of the parts — and decides, in time and memory bounded by
+``Limits`` whatever the file holds, whether a parser may open it and in which format.
+
+API
+---
+``inspect(path, display, limits) -> Inspection``
+    ``Inspection.format`` is the REAL format found in the bytes, whatever the extension says:
+    ``"xlsx"`` (also .xlsm), ``"xlsb"``, ``"xls"``, ``"ods"`` or ``None``;
+    ``Inspection.finding`` is the one Finding that stops the file (``None`` when it may be read);
+    ``Inspection.sheets`` is the number of sheets when known. A reader should open a file whose
+    ``format`` disagrees with its extension by content (python-calamine's ``from_filelike``
+    sniffs the bytes), e.g. a .xls renamed .xlsx.
+``preflight(path, display, limits) -> Finding | None``
+    ``inspect(...).finding`` (the signature the reader and the monthly reader call).
+``sniff(path) -> "xlsx" | "xlsb" | "xls" | "ods" | None``
+    the format by magic number and zip directory only (cheap; no limit checks).
+
+What stops a file (each gives exactly one Finding, never an exception):
+- ``file-unreadable``: missing / unreadable path (permissions, a symbolic-link loop), an empty
+  file, bytes that are no workbook (CSV or other text, HTML, PDF, a Word file …), a damaged or
+  truncated archive, a CRC error, and XML holding a ``<!DOCTYPE`` or ``<!ENTITY`` declaration
+  (entity-expansion "billion laughs" bombs and external entities, XXE). Nothing is ever
+  expanded or fetched: those parts are refused before any parser runs.
+- ``file-encrypted``: an OLE2 container with ``EncryptionInfo``/``EncryptedPackage`` (a
+  password-protected .xlsx), a .xls whose globals hold a FILEPASS record, an .ods whose manifest
+  has ``encryption-data``, zip entries with the encryption flag.
+- ``file-too-large``: the file over ``max_file_bytes``; a zip whose central directory declares
+  more than ``max_uncompressed_bytes`` in all, a part compressed more than
+  ``max_compression_ratio`` (zip bombs), more than ``max_zip_entries`` entries; more than
+  ``max_sheets`` sheets; a worksheet with more than ``max_rows`` rows (counted while streaming).
+
+Decompression is streamed in chunks and never produces more than the sizes the central
+directory declares (a part that inflates past its declared size, or whose CRC is wrong, is
+refused), so a lying header cannot make us inflate more than ``max_uncompressed_bytes``.
+Small parts are only read as far as the end of their XML prolog (where a DTD must stand);
+worksheets larger than 1 MB, or whose ``<dimension>`` claims more than ``max_rows`` rows, are
+streamed whole and their rows counted. The cost is a fraction of a millisecond per scoresheet.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import zlib
+import re
+import struct
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from danhgia.findings import Finding
 
+_CHUNK = 256 * 1024
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
-def preflight(path: Path, display: str, limits) -> Finding | None:  # noqa: ARG001 - filled in by issue 8
-    if path.stat().st_size > limits.max_file_bytes:
-        return Finding("file-too-large", file=display,
-                       params={"reason": f"{path.stat().st_size} bytes", "limit": f"{limits.max_file_bytes} bytes"})
+# Byte patterns. XML is scanned as bytes, never handed to an XML parser here: a parser is what
+# expands entities or fetches external ones, and a DOCTYPE must be refused before any parser
+# (calamine's, openpyxl's) sees the part. (defusedxml would refuse DTDs too, but costs a parse
+# per part; the byte scan is bounded, cheap and cannot be talked into expanding anything.)
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_XLSX_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_ODS_ROW_OR_TABLE = re.compile(rb"<table:table(?:-row)?[\s/>]")
+_CARRY = 64          # bytes kept between chunks so a tag cut in two is still found
+_HEAD = 4096         # bytes read from a small part to check its prolog
+_PROLOG_MAX = 64 * 1024   # a prolog longer than this (comments, PIs) is refused
+_FULL_SCAN = 1024 * 1024  # a part larger than this is streamed whole (DTD anywhere, rows counted)
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*[\"']([A-Za-z$]*)\$?(\d*)(?::[A-Za-z$]*\$?(\d+))?")
+
+
+def _why(vi: str, en: str) -> str:
+    """Reasons are shown inside both the Vietnamese and the English message: give both."""
+    return f"{vi} / {en}"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    format: str | None = None
+    finding: Finding | None = None
+    sheets: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
+
+
+class _Stop(Exception):
+    """Raised inside the checks to end the inspection with one finding."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = {k: v for k, v in params.items() if v is not None}
+
+
+def _unreadable(vi: str, en: str) -> _Stop:
+    return _Stop("file-unreadable", reason=_why(vi, en))
+
+
+def _too_large(vi: str, en: str, limit_vi: str, limit_en: str) -> _Stop:
+    return _Stop("file-too-large", reason=_why(vi, en), limit=_why(limit_vi, limit_en)
+                 if limit_vi != limit_en else limit_vi)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+def preflight(path: Path, display: str, limits) -> Finding | None:
+    """The Finding that stops ``path`` from being parsed, or ``None`` (see ``inspect``)."""
+    return inspect(path, display, limits).finding
+
+
+def inspect(path: str | Path, display: str, limits) -> Inspection:
+    """Look at the bytes of ``path`` and say whether and how it may be read; never raises."""
+    path = Path(path)
+    state: dict = {"format": None, "sheets": None}
+    try:
+        _inspect(path, limits, state)
+    except _Stop as stop:
+        sheet = stop.params.pop("sheet", None)
+        return Inspection(state["format"], Finding(stop.code, file=display, sheet=sheet,
+                                                   params=stop.params), state["sheets"])
+    except RecursionError:   # pragma: no cover - nothing here recurses; belt and braces
+        return Inspection(None, Finding("file-unreadable", file=display,
+                                        params={"reason": "RecursionError"}), None)
+    except Exception as exc:  # noqa: BLE001 - a file nobody foresaw must not end the run
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        return Inspection(state["format"], Finding("file-unreadable", file=display,
+                                                   params={"reason": reason}), state["sheets"])
+    return Inspection(state["format"], None, state["sheets"])
+
+
+def sniff(path: str | Path) -> str | None:
+    """The workbook format by magic number (and zip directory), or ``None``. Cheap; no limits."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if head.startswith(_OLE_MAGIC[:8]):
+                return "xls"
+            if head[:4] in _ZIP_MAGIC:
+                fh.seek(0)
+                z = _Zip(fh, os.fstat(fh.fileno()).st_size, 10 ** 6)
+
+                def mimetype() -> bytes:
+                    e = z.by_name["mimetype"]
+                    return b"".join(z.stream(e, 200, check=False))[:200] if e.usize <= 1024 else b""
+
+                return _zip_format(z.by_name, mimetype)
+    except Exception:  # noqa: BLE001
+        return None
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch
+
+
+def _inspect(path: Path, limits, state: dict) -> None:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise _os_error(exc) from None
+    if not path.is_file():
+        raise _unreadable("không phải là tệp", "not a regular file")
+    size = st.st_size
+    if size > limits.max_file_bytes:
+        raise _too_large(f"{size} byte", f"{size} bytes",
+                         f"{limits.max_file_bytes} byte", f"{limits.max_file_bytes} bytes")
+    if size == 0:
+        raise _unreadable("tệp rỗng (0 byte)", "the file is empty (0 bytes)")
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise _os_error(exc) from None
+    with fh:
+        head = fh.read(512)
+        fh.seek(0)
+        if head.startswith(_OLE_MAGIC):
+            _inspect_ole(fh, size, limits, state)
+        elif head[:4] in _ZIP_MAGIC:
+            _inspect_zip(fh, size, limits, state)
+        else:
+            kind_vi, kind_en = _describe(head)
+            raise _unreadable(f"không phải bảng tính Excel/ODS ({kind_vi})",
+                              f"not an Excel/ODS workbook ({kind_en})")
+
+
+def _os_error(exc: OSError) -> _Stop:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return _unreadable("vòng lặp liên kết tượng trưng", "a symbolic-link loop")
+    if exc.errno == errno.ENOENT:
+        return _unreadable("không tìm thấy tệp", "file not found")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return _unreadable("không có quyền đọc", "permission denied")
+    return _unreadable(f"lỗi hệ thống: {exc.strerror}", f"system error: {exc.strerror}")
+
+
+def _describe(head: bytes) -> tuple[str, str]:
+    """What the first bytes look like, for the reason of a file that is no workbook."""
+    h = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    low = h[:200].lower()
+    if h.startswith(b"%PDF"):
+        return "tệp PDF", "a PDF file"
+    if h.startswith(b"{\\rtf"):
+        return "tệp RTF", "an RTF file"
+    if h.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
+        return "tệp nén không phải .xlsx", "a compressed archive, not .xlsx"
+    if h.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "tệp ảnh", "an image"
+    if b"<html" in low or b"<!doctype html" in low or b"<table" in low:
+        return "trang HTML đổi đuôi thành bảng tính", "an HTML page renamed as a workbook"
+    if low.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
+        return "định dạng Excel 2003 XML, hãy lưu lại thành .xlsx", "Excel 2003 XML; save it as .xlsx"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = head.decode("utf-16") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        except UnicodeDecodeError:
+            text = ""
+    if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
+        if any(sep in text for sep in (",", ";", "\t")):
+            return "văn bản CSV đổi đuôi thành bảng tính", "CSV text renamed as a workbook"
+        return "tệp văn bản", "a text file"
+    return "dữ liệu không rõ định dạng", "bytes of no known format"
+
+
+# ---------------------------------------------------------------------------------------------
+# Zip containers: .xlsx / .xlsm / .xlsb / .ods
+#
+# A small reader of our own rather than ``zipfile``: every read is bounded by what the central
+# directory declares (which the limits have already accepted), and checking a 20 KB scoresheet
+# must cost far less than reading it (``zipfile`` builds objects and opens each part at a cost
+# comparable to calamine's whole read).
+
+
+@dataclass
+class _Entry:
+    name: str
+    flags: int
+    method: int
+    crc: int
+    csize: int
+    usize: int
+    offset: int
+
+
+class _Zip:
+    def __init__(self, fh: BinaryIO, size: int, max_entries: int):
+        self.fh, self.size = fh, size
+        # small files are read at once (one system call); larger ones by seeking
+        self.data = fh.read() if size <= 4 * 1024 * 1024 else None
+        tail_len = min(size, 65535 + 22)
+        tail = self._read(size - tail_len, tail_len)
+        pos = tail.rfind(b"PK\x05\x06")
+        if pos < 0 or pos + 22 > len(tail):
+            raise _truncated("no end of central directory")
+        _d, _d2, _n1, count, cd_size, cd_off = struct.unpack("<HHHHII", tail[pos + 4:pos + 20])
+        eocd = size - tail_len + pos
+        if 0xFFFF in (count,) or 0xFFFFFFFF in (cd_size, cd_off):
+            loc = eocd - 20
+            rec = self._read(loc, 20) if loc >= 0 else b""
+            if rec[:4] != b"PK\x06\x07":
+                raise _truncated("bad zip64 locator")
+            z64 = struct.unpack("<Q", rec[8:16])[0]
+            rec = self._read(z64, 56) if 0 <= z64 < size else b""
+            if rec[:4] != b"PK\x06\x06" or len(rec) < 56:
+                raise _truncated("bad zip64 end of central directory")
+            count, cd_size, cd_off = struct.unpack("<QQQ", rec[32:56])
+        if count > max_entries:
+            raise _too_large(f"{count} mục trong tệp nén", f"{count} archive entries",
+                             f"{max_entries} mục", f"{max_entries} entries")
+        # data prepended to the archive (a self-extractor) shifts every offset
+        self.shift = max(0, eocd - cd_size - cd_off)
+        if cd_off + self.shift + cd_size > size:
+            raise _truncated("central directory outside the file")
+        cd = self._read(cd_off + self.shift, cd_size)
+        self.entries: list[_Entry] = []
+        i = 0
+        while i + 46 <= len(cd) and cd[i:i + 4] == b"PK\x01\x02":
+            (flags, method, _t, _dt, crc, csize, usize, nlen, xlen, clen, _disk, _ia, _ea,
+             off) = struct.unpack("<HHHHIIIHHHHHII", cd[i + 8:i + 46])
+            raw = cd[i + 46:i + 46 + nlen]
+            name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+            extra = cd[i + 46 + nlen:i + 46 + nlen + xlen]
+            if 0xFFFFFFFF in (usize, csize, off):
+                usize, csize, off = self._zip64(extra, usize, csize, off)
+            self.entries.append(_Entry(name, flags, method, crc, csize, usize, off + self.shift))
+            i += 46 + nlen + xlen + clen
+            if len(self.entries) > max_entries:
+                raise _too_large(f"hơn {max_entries} mục trong tệp nén", f"more than {max_entries} archive entries",
+                                 f"{max_entries} mục", f"{max_entries} entries")
+        if not self.entries and count:
+            raise _truncated("empty central directory")
+        self.by_name = {e.name: e for e in self.entries}
+
+    @staticmethod
+    def _zip64(extra: bytes, usize: int, csize: int, off: int) -> tuple[int, int, int]:
+        j = 0
+        while j + 4 <= len(extra):
+            hid, hlen = struct.unpack("<HH", extra[j:j + 4])
+            if hid == 1:
+                body = extra[j + 4:j + 4 + hlen]
+                k = 0
+                vals = []
+                for v in (usize, csize, off):
+                    if v == 0xFFFFFFFF and k + 8 <= len(body):
+                        vals.append(struct.unpack("<Q", body[k:k + 8])[0])
+                        k += 8
+                    else:
+                        vals.append(v)
+                return vals[0], vals[1], vals[2]
+            j += 4 + hlen
+        return usize, csize, off
+
+    def _read(self, off: int, n: int) -> bytes:
+        if off < 0 or n < 0:
+            return b""
+        if self.data is not None:
+            return self.data[off:off + n]
+        self.fh.seek(off)
+        return self.fh.read(n)
+
+    def _data_start(self, e: _Entry) -> int:
+        hdr = self._read(e.offset, 30)
+        if len(hdr) < 30 or hdr[:4] != b"PK\x03\x04":
+            raise _truncated(f"bad local header for {e.name}")
+        nlen, xlen = struct.unpack("<HH", hdr[26:30])
+        start = e.offset + 30 + nlen + xlen
+        if start + e.csize > self.size:
+            raise _truncated(f"{e.name} runs past the end of the file")
+        return start
+
+    def stream(self, e: _Entry, first: int = _CHUNK, check: bool = True) -> Iterator[bytes]:
+        """The part's bytes, ``first`` bytes in the first block then ``_CHUNK`` at a time. Never
+        more than the declared size: more data than declared (a lying header) is an error, as is
+        a CRC mismatch when the part is read to its end with ``check``."""
+        if e.method not in (0, 8):
+            raise _unreadable(f"phần {e.name} dùng kiểu nén không hỗ trợ ({e.method})",
+                              f"part {e.name} uses an unsupported compression method ({e.method})")
+        pos = self._data_start(e)
+        left = e.csize
+        produced = 0
+        crc = 0
+        want = first
+        if e.method == 0:
+            while left > 0:
+                block = self._read(pos, min(want, left))
+                if not block:
+                    break
+                pos += len(block)
+                left -= len(block)
+                produced += len(block)
+                crc = zlib.crc32(block, crc)
+                yield block
+                want = _CHUNK
+        else:
+            d = zlib.decompressobj(-15)
+            pending = b""
+            while True:
+                if not pending:
+                    if left <= 0:
+                        break
+                    pending = self._read(pos, min(64 * 1024, left))
+                    if not pending:
+                        break
+                    pos += len(pending)
+                    left -= len(pending)
+                try:
+                    out = d.decompress(pending, want)
+                except zlib.error as exc:
+                    raise _unreadable(f"tệp hỏng (phần {e.name} không giải nén được)",
+                                      f"damaged file (part {e.name} cannot be decompressed: {exc})") from None
+                pending = d.unconsumed_tail
+                if out:
+                    produced += len(out)
+                    if produced > e.usize:
+                        raise _unreadable(f"phần {e.name} giải nén ra nhiều hơn kích thước khai báo",
+                                          f"part {e.name} expands beyond its declared size (a lying header)")
+                    crc = zlib.crc32(out, crc)
+                    yield out
+                    want = _CHUNK
+                if d.eof:
+                    break
+        if check and (produced != e.usize or crc != e.crc):
+            raise _unreadable(f"tệp hỏng hoặc bị cắt cụt (phần {e.name} sai kích thước hoặc CRC)",
+                              f"damaged or truncated file (part {e.name}: wrong size or CRC)")
+
+
+def _truncated(detail: str) -> _Stop:
+    return _unreadable("tệp hỏng hoặc bị cắt cụt (cấu trúc nén không đọc được)",
+                       f"damaged or truncated file (the zip structure cannot be read: {detail})")
+
+
+def _zip_format(names, read_mimetype=None) -> str | None:
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "mimetype" in names and read_mimetype is not None:
+        return "ods" if read_mimetype().strip().startswith(_ODS_MIME) else None
+    if "content.xml" in names:
+        return "ods"
+    return None
+
+
+def _inspect_zip(fh: BinaryIO, size: int, limits, state: dict) -> None:
+    z = _Zip(fh, size, getattr(limits, "max_zip_entries", 10000))
+    names = z.by_name
+
+    def mimetype() -> bytes:
+        e = names["mimetype"]
+        return b"".join(z.stream(e, 200, check=False))[:200] if e.usize <= 1024 else b""
+
+    fmt = _zip_format(names, mimetype)
+    state["format"] = fmt
+    if fmt is None:
+        if any(n.startswith("word/") for n in names):
+            kind = ("tệp Word (.docx)", "a Word document (.docx)")
+        elif any(n.startswith("ppt/") for n in names):
+            kind = ("tệp PowerPoint (.pptx)", "a PowerPoint file (.pptx)")
+        else:
+            kind = ("tệp nén .zip không chứa bảng tính", "a .zip archive holding no workbook")
+        raise _unreadable(f"không phải bảng tính Excel/ODS ({kind[0]})",
+                          f"not an Excel/ODS workbook ({kind[1]})")
+    # zip-level encryption (the "traditional PKWARE" or AES flag)
+    if any(e.flags & 0x1 for e in z.entries):
+        raise _Stop("file-encrypted")
+    # zip bombs: what the central directory declares, before inflating anything
+    total = 0
+    for e in z.entries:
+        total += e.usize
+        if total > limits.max_uncompressed_bytes:
+            raise _too_large(
+                f"giải nén ra hơn {limits.max_uncompressed_bytes} byte",
+                f"expands to more than {limits.max_uncompressed_bytes} bytes",
+                f"{limits.max_uncompressed_bytes} byte", f"{limits.max_uncompressed_bytes} bytes")
+        ratio = e.usize / max(e.csize, 1)
+        if e.usize > 1024 * 1024 and ratio > limits.max_compression_ratio:
+            raise _too_large(
+                f"{e.name} nén {ratio:.0f}:1 (dấu hiệu bom nén)",
+                f"{e.name} compressed {ratio:.0f}:1 (a zip bomb)",
+                f"{limits.max_compression_ratio}:1", f"{limits.max_compression_ratio}:1")
+    if fmt == "ods":
+        _inspect_ods(z, limits, state)
+    else:
+        _inspect_ooxml(z, limits, state)
+
+
+def _decoder_for(first: bytes):
+    """An incremental decoder to UTF-8 for a part written in UTF-16/32 (so that the byte
+    patterns apply), or ``None`` for UTF-8 (and anything ASCII-compatible)."""
+    if first[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00"):
+        enc = "utf-32"
+    elif first[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        enc = "utf-16"
+    elif first[:2] == b"<\x00":
+        enc = "utf-16-le"
+    elif first[:2] == b"\x00<":
+        enc = "utf-16-be"
+    else:
+        return None
+    return codecs.getincrementaldecoder(enc)(errors="replace")
+
+
+def _prolog(buf: bytes) -> bool | None:
+    """Walk the XML prolog: ``False`` at a ``<!DOCTYPE`` (or any other ``<!`` declaration),
+    ``True`` at the root element, ``None`` when ``buf`` ends first. A DTD may only stand in the
+    prolog, so a part whose prolog is clean holds no entity declarations a parser would use."""
+    i, n = 0, len(buf)
+    if buf.startswith(b"\xef\xbb\xbf"):
+        i = 3
+    while True:
+        while i < n and buf[i] in b" \t\r\n":
+            i += 1
+        if i >= n:
+            return None
+        if buf[i:i + 1] != b"<":
+            return True             # text before the root: malformed; the parser will say so
+        if buf.startswith(b"<?", i):
+            j = buf.find(b"?>", i + 2)
+            if j < 0:
+                return None
+            i = j + 2
+        elif buf.startswith(b"<!--", i):
+            j = buf.find(b"-->", i + 4)
+            if j < 0:
+                return None
+            i = j + 3
+        elif buf.startswith(b"<!", i) or n - i < 2:
+            return False if buf.startswith(b"<!", i) else None
+        else:
+            return True
+
+
+def _unsafe(name: str) -> _Stop:
+    return _unreadable(
+        f"phần {name} chứa khai báo DOCTYPE/ENTITY (có thể là tấn công XML); không mở",
+        f"part {name} holds a DOCTYPE/ENTITY declaration (a possible XML attack); not opened")
+
+
+def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, row_pattern: re.Pattern | None = None,
+               max_rows: int = 0, on_table=None, keep: list[bytes] | None = None,
+               dimension: list | None = None) -> int:
+    """Check one XML part. Always: its prolog holds no DTD (looking at no more than
+    ``_PROLOG_MAX`` bytes). With ``full``: the whole part is streamed, a ``<!DOCTYPE`` or
+    ``<!ENTITY`` anywhere is refused, and rows are counted with ``row_pattern`` (per table when
+    ``on_table`` is given), stopping past ``max_rows``. ``dimension`` receives the rows a
+    ``<dimension ref>`` in the first block claims. Returns the rows counted."""
+    carry = b""
+    rows = 0
+    seen = 0
+    state: bool | None = None
+    decoder = None
+    whole = full or keep is not None
+    for i, block in enumerate(z.stream(e, _CHUNK if whole else _HEAD, check=whole)):
+        if i == 0:
+            decoder = _decoder_for(block)
+        if decoder is not None:
+            block = decoder.decode(block).encode("utf-8")
+        if keep is not None:
+            keep.append(block)
+        buf = carry + block
+        if state is None:
+            state = _prolog(buf)
+            if state is False:
+                raise _unsafe(e.name)
+        if _DTD.search(buf):
+            raise _unsafe(e.name)
+        if i == 0 and dimension is not None:
+            m = _DIMENSION.search(buf)
+            if m:
+                top = int(m.group(2) or 1)
+                dimension.append(int(m.group(3) or top) - top + 1)
+        if row_pattern is not None:
+            for m in row_pattern.finditer(buf):
+                if m.end() <= len(carry):
+                    continue          # counted with the previous chunk
+                if on_table is not None and m.group(0)[12:13] != b"-":
+                    on_table()        # <table:table …>: a new sheet starts
+                    rows = 0
+                    continue
+                rows += 1
+                if rows > max_rows:
+                    raise _Stop("__rows__", rows=rows)
+        seen += len(block)
+        if not whole and state is True:
+            break                     # the prolog is clean: enough for this part
+        if state is None and seen > _PROLOG_MAX:
+            raise _unreadable(f"phần {e.name} có phần mở đầu XML quá dài",
+                              f"part {e.name} has an over-long XML prolog")
+        carry = buf[-_CARRY:] if state is not None else buf
+    return rows
+
+
+_SHEET_EL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s([^>]*)>")
+_REL_EL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s([^>]*)>")
+_ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SMALL = 8 * 1024 * 1024          # workbook.xml and its rels are kept in memory up to this size
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    out = {}
+    for m in _ATTR.finditer(raw):
+        key = m.group(1).decode("utf-8", "replace").rsplit(":", 1)[-1]
+        val = (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace")
+        out.setdefault(key, _unescape(val))
+    return out
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text) if "&" in text else text
+
+
+def _sheet_names(workbook: bytes | None, rels: bytes | None) -> tuple[int | None, dict[str, str]]:
+    """Sheet count from xl/workbook.xml and part name → sheet name (via the workbook rels).
+
+    Read with byte patterns, not an XML parser: both parts have already been scanned and hold
+    no DTD, and a pattern cannot be made to expand or fetch anything."""
+    if workbook is None:
+        return None, {}
+    sheets = [_attrs(m.group(1)) for m in _SHEET_EL.finditer(workbook)]
+    targets: dict[str, str] = {}
+    for m in _REL_EL.finditer(rels or b""):
+        a = _attrs(m.group(1))
+        if a.get("Id") and a.get("Target"):
+            t = a["Target"]
+            t = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            targets[a["Id"]] = os.path.normpath(t).replace("\\", "/")
+    by_part = {targets[a["id"]]: a["name"] for a in sheets if a.get("id") in targets and a.get("name")}
+    return len(sheets), by_part
+
+
+def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
+    xml_parts = [e for e in z.entries if e.name.lower().endswith(_XML_SUFFIXES)]
+    sheet_parts = [e for e in xml_parts if e.name.startswith("xl/worksheets/") and e.name.count("/") == 2]
+    keep: dict[str, bytes | None] = {"xl/workbook.xml": None, "xl/_rels/workbook.xml.rels": None}
+    # 1. every other XML part: no DTD (in the prolog; anywhere in a large part); keep the
+    #    workbook and its rels, which name the sheets
+    for e in xml_parts:
+        if e in sheet_parts:
+            continue
+        if e.name in keep and e.usize <= _SMALL:
+            chunks: list[bytes] = []
+            _scan_part(z, e, keep=chunks)
+            keep[e.name] = b"".join(chunks)
+        else:
+            _scan_part(z, e, full=e.usize > _FULL_SCAN)
+    # 2. sheets: how many
+    wb_xml = keep["xl/workbook.xml"]
+    count = len(_SHEET_EL.findall(wb_xml)) if wb_xml is not None else len(sheet_parts)
+    state["sheets"] = count
+    if count > limits.max_sheets:
+        raise _too_large(f"{count} trang tính", f"{count} sheets",
+                         f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
+    # 3. each worksheet: no DTD; rows counted while streaming, stopped past the limit. A small
+    #    part whose <dimension> is within the limit is not streamed whole: even if the
+    #    dimension lies, _FULL_SCAN bytes of XML cannot hold enough cells to hurt.
+    for e in sheet_parts:
+        try:
+            full = e.usize > _FULL_SCAN
+            if not full:
+                claimed: list[int] = []
+                _scan_part(z, e, dimension=claimed)
+                full = not claimed or claimed[0] > limits.max_rows
+            if full:
+                _scan_part(z, e, full=True, row_pattern=_XLSX_ROW, max_rows=limits.max_rows)
+        except _Stop as stop:
+            if stop.code != "__rows__":
+                raise
+            sheet = _sheet_names(wb_xml, keep["xl/_rels/workbook.xml.rels"])[1].get(e.name, e.name)
+            raise _too_large(f"trang «{sheet}» có hơn {limits.max_rows} dòng",
+                             f"sheet «{sheet}» has more than {limits.max_rows} rows",
+                             f"{limits.max_rows} dòng", f"{limits.max_rows} rows") from None
+
+
+def _inspect_ods(z: _Zip, limits, state: dict) -> None:
+    names = z.by_name
+    # an encrypted .ods lists its encrypted parts in the manifest (its content.xml is cipher text)
+    manifest = names.get("META-INF/manifest.xml")
+    if manifest is not None and manifest.usize <= _SMALL:
+        chunks: list[bytes] = []
+        _scan_part(z, manifest, keep=chunks)
+        if b"encryption-data" in b"".join(chunks):
+            raise _Stop("file-encrypted")
+    for e in z.entries:
+        if e.name.lower().endswith(_XML_SUFFIXES) and e.name not in ("content.xml", "META-INF/manifest.xml"):
+            _scan_part(z, e, full=e.usize > _FULL_SCAN)
+    content = names.get("content.xml")
+    if content is None:
+        raise _unreadable("tệp ODS thiếu content.xml", "ODS file without content.xml")
+    tables = 0
+
+    def on_table() -> None:
+        nonlocal tables
+        tables += 1
+        if tables > limits.max_sheets:
+            raise _too_large(f"hơn {limits.max_sheets} trang tính", f"more than {limits.max_sheets} sheets",
+                             f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
+
+    # content.xml holds every sheet: streamed whole (tables and rows counted; a row repeated by
+    # table:number-rows-repeated counts once, as LibreOffice writes its trailing blank rows so)
+    try:
+        _scan_part(z, content, full=True, row_pattern=_ODS_ROW_OR_TABLE,
+                   max_rows=limits.max_rows, on_table=on_table)
+    except _Stop as stop:
+        if stop.code != "__rows__":
+            raise
+        raise _too_large(f"trang thứ {tables} có hơn {limits.max_rows} dòng",
+                         f"sheet {tables} has more than {limits.max_rows} rows",
+                         f"{limits.max_rows} dòng", f"{limits.max_rows} rows") from None
+    state["sheets"] = tables
+
+
+# ---------------------------------------------------------------------------------------------
+# OLE2 / Compound File Binary: .xls, and password-protected .xlsx (EncryptedPackage)
+
+_FREESECT, _ENDOFCHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+
+
+class _Cfb:
+    """A minimal, bounded reader of a Compound File: the directory and the start of a stream.
+    Every chain walk is capped by the number of sectors in the file, so a looping FAT ends."""
+
+    def __init__(self, fh: BinaryIO, size: int):
+        self.fh, self.size = fh, size
+        fh.seek(0)
+        hdr = fh.read(512)
+        if len(hdr) < 512:
+            raise _unreadable("tệp .xls bị cắt cụt", "truncated .xls file")
+        shift = struct.unpack("<H", hdr[0x1E:0x20])[0]
+        mshift = struct.unpack("<H", hdr[0x20:0x22])[0]
+        if shift not in (9, 12) or mshift != 6:
+            raise _unreadable("cấu trúc tệp .xls không hợp lệ", "invalid .xls (compound file) header")
+        self.ssize = 1 << shift
+        self.msize = 1 << mshift
+        self.nsect = max(0, (size - self.ssize) // self.ssize + 1)
+        n_fat, dir_start, self.cutoff, mfat_start, n_mfat, difat_start, n_difat = struct.unpack(
+            "<I I 4x I I I I I", hdr[0x2C:0x4C])
+        fat_sectors = [s for s in struct.unpack("<109I", hdr[0x4C:0x200]) if s < 0xFFFFFFFA]
+        s, hops = difat_start, 0
+        per = self.ssize // 4
+        while s < 0xFFFFFFFA and hops < min(n_difat, self.nsect) + 1:
+            block = self._sector(s)
+            vals = struct.unpack(f"<{per}I", block)
+            fat_sectors += [v for v in vals[:-1] if v < 0xFFFFFFFA]
+            s, hops = vals[-1], hops + 1
+        fat_sectors = fat_sectors[:max(n_fat, 0) or len(fat_sectors)][: self.nsect + 1]
+        self.fat: list[int] = []
+        for fs in fat_sectors:
+            self.fat.extend(struct.unpack(f"<{per}I", self._sector(fs)))
+        self.entries = self._directory(dir_start)
+        self.mfat_start, self.n_mfat = mfat_start, n_mfat
+
+    def _sector(self, n: int) -> bytes:
+        off = (n + 1) * self.ssize
+        if n >= 0xFFFFFFFA or off + self.ssize > self.size + self.ssize:  # last sector may be short
+            raise _unreadable("tệp .xls hỏng (chỉ số vùng ngoài tệp)", "damaged .xls (sector outside the file)")
+        self.fh.seek(off)
+        data = self.fh.read(self.ssize)
+        return data.ljust(self.ssize, b"\x00")
+
+    def chain(self, start: int, fat: list[int], limit: int) -> Iterator[int]:
+        s, hops = start, 0
+        while s < 0xFFFFFFFA:
+            if hops > limit or s >= len(fat):
+                raise _unreadable("tệp .xls hỏng (chuỗi vùng lặp hoặc sai)", "damaged .xls (looping or broken sector chain)")
+            yield s
+            hops += 1
+            s = fat[s] if s < len(fat) else _ENDOFCHAIN
+
+    def _directory(self, start: int) -> list[dict]:
+        out = []
+        for s in self.chain(start, self.fat, self.nsect):
+            block = self._sector(s)
+            for i in range(0, self.ssize, 128):
+                e = block[i:i + 128]
+                nlen = struct.unpack("<H", e[0x40:0x42])[0]
+                typ = e[0x42]
+                if typ == 0 or nlen < 2 or nlen > 64:
+                    continue
+                name = e[:nlen - 2].decode("utf-16-le", errors="replace")
+                start_s, size_lo, size_hi = struct.unpack("<I I I", e[0x74:0x80])
+                size = size_lo if self.ssize == 512 else (size_hi << 32 | size_lo)
+                out.append({"name": name, "type": typ, "start": start_s, "size": size})
+            if len(out) > 100000:
+                break
+        return out
+
+    def names(self) -> set[str]:
+        return {e["name"] for e in self.entries}
+
+    def read_stream(self, name_options: tuple[str, ...], cap: int) -> bytes:
+        """The first ``cap`` bytes of the first stream named in ``name_options``."""
+        entry = next((e for e in self.entries if e["type"] == 2 and e["name"] in name_options), None)
+        if entry is None:
+            return b""
+        want = min(entry["size"], cap)
+        parts: list[bytes] = []
+        got = 0
+        if entry["size"] < self.cutoff:
+            root = next((e for e in self.entries if e["type"] == 5), None)
+            if root is None:
+                return b""
+            mfat: list[int] = []
+            for s in self.chain(self.mfat_start, self.fat, self.nsect):
+                mfat.extend(struct.unpack(f"<{self.ssize // 4}I", self._sector(s)))
+            ministream = list(self.chain(root["start"], self.fat, self.nsect))
+            per = self.ssize // self.msize
+            for ms in self.chain(entry["start"], mfat, len(mfat)):
+                big = ms // per
+                if big >= len(ministream):
+                    break
+                block = self._sector(ministream[big])
+                off = (ms % per) * self.msize
+                parts.append(block[off:off + self.msize])
+                got += self.msize
+                if got >= want:
+                    break
+        else:
+            for s in self.chain(entry["start"], self.fat, self.nsect):
+                parts.append(self._sector(s))
+                got += self.ssize
+                if got >= want:
+                    break
+        return b"".join(parts)[:want]
+
+
+def _inspect_ole(fh: BinaryIO, size: int, limits, state: dict) -> None:
+    cfb = _Cfb(fh, size)
+    names = cfb.names()
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        state["format"] = "xlsx"
+        raise _Stop("file-encrypted")
+    book = next((n for n in ("Workbook", "Book", "WORKBOOK", "BOOK") if n in names), None)
+    if book is None:
+        kind = ("tệp Word .doc", "a Word .doc file") if "WordDocument" in names else (
+            "tệp Office không phải Excel", "an Office file that is not Excel")
+        raise _unreadable(f"không phải bảng tính Excel/ODS ({kind[0]})", f"not an Excel/ODS workbook ({kind[1]})")
+    state["format"] = "xls"
+    # the globals substream: BOF, then (if encrypted) FILEPASS, then BOUNDSHEET records, … EOF.
+    for cap in (64 * 1024, 4 * 1024 * 1024):
+        sheets, done = _globals(cfb.read_stream((book,), cap), limits)
+        if done:
+            break
+    state["sheets"] = sheets
+
+
+def _globals(data: bytes, limits) -> tuple[int, bool]:
+    """Walk the BIFF records of the globals substream; (sheets, reached its EOF)."""
+    pos, sheets = 0, 0
+    while pos + 4 <= len(data):
+        rtype, rlen = struct.unpack("<HH", data[pos:pos + 4])
+        if rtype == 0x002F:                       # FILEPASS: the workbook is encrypted
+            raise _Stop("file-encrypted")
+        if rtype == 0x0085:                       # BOUNDSHEET: one sheet
+            sheets += 1
+            if sheets > limits.max_sheets:
+                raise _too_large(f"hơn {limits.max_sheets} trang tính", f"more than {limits.max_sheets} sheets",
+                                 f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
+        if rtype == 0x000A and pos > 0:            # EOF of the globals substream
+            return sheets, True
+        pos += 4 + rlen
+    return sheets, False

@@ -220,13 +220,15 @@ def _describe(head: bytes) -> tuple[str, str]:
         return "trang HTML đổi đuôi thành bảng tính", "an HTML page renamed as a workbook"
     if low.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
         return "định dạng Excel 2003 XML, hãy lưu lại thành .xlsx", "Excel 2003 XML; save it as .xlsx"
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = head.decode("utf-16") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = codecs.getincrementaldecoder("utf-16")(errors="replace").decode(head)
+    else:
+        try:   # incremental: a character cut at the end of the block is not an error
+            text = codecs.getincrementaldecoder("utf-8")().decode(head)
         except UnicodeDecodeError:
-            text = ""
+            # 8-bit text (Windows-1252/1258, TCVN3, VNI …): no NUL, hardly any control bytes
+            controls = sum(b < 32 and b not in (9, 10, 13) for b in head)
+            text = head.decode("latin-1") if b"\x00" not in head and controls <= len(head) // 50 else ""
     if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
         if any(sep in text for sep in (",", ";", "\t")):
             return "văn bản CSV đổi đuôi thành bảng tính", "CSV text renamed as a workbook"
@@ -294,6 +296,11 @@ class _Zip:
             extra = cd[i + 46 + nlen:i + 46 + nlen + xlen]
             if 0xFFFFFFFF in (usize, csize, off):
                 usize, csize, off = self._zip64(extra, usize, csize, off)
+            # deflate never grows data by more than a few bytes per 64 KB block, and a stored
+            # part is as long as it says: anything else is a damaged or lying header
+            if not flags & 0x1 and ((method == 8 and csize > usize + usize // 1000 + 64)
+                                    or (method == 0 and csize != usize)):
+                raise _truncated(f"sizes of {name} do not agree")
             self.entries.append(_Entry(name, flags, method, crc, csize, usize, off + self.shift))
             i += 46 + nlen + xlen + clen
             if len(self.entries) > max_entries:
@@ -436,14 +443,12 @@ def _inspect_zip(fh: BinaryIO, size: int, limits, state: dict) -> None:
     if any(e.flags & 0x1 for e in z.entries):
         raise _Stop("file-encrypted")
     # zip bombs: what the central directory declares, before inflating anything
-    total = 0
+    total = sum(e.usize for e in z.entries)
+    if total > limits.max_uncompressed_bytes:
+        raise _too_large(
+            f"giải nén ra {total} byte (dấu hiệu bom nén)", f"expands to {total} bytes (a zip bomb)",
+            f"{limits.max_uncompressed_bytes} byte", f"{limits.max_uncompressed_bytes} bytes")
     for e in z.entries:
-        total += e.usize
-        if total > limits.max_uncompressed_bytes:
-            raise _too_large(
-                f"giải nén ra hơn {limits.max_uncompressed_bytes} byte",
-                f"expands to more than {limits.max_uncompressed_bytes} bytes",
-                f"{limits.max_uncompressed_bytes} byte", f"{limits.max_uncompressed_bytes} bytes")
         ratio = e.usize / max(e.csize, 1)
         if e.usize > 1024 * 1024 and ratio > limits.max_compression_ratio:
             raise _too_large(

@@ -207,7 +207,8 @@ def test_limits_apply_and_can_be_changed():
     # the million rows: with the ratio allowed, the rows are counted and the sheet named
     got = guard.inspect(HOSTILE / "million-rows.xlsx", "m", L(max_compression_ratio=10 ** 6))
     assert got.finding.code == "file-too-large"
-    assert "sheet «Trang 1» has more than 5000 rows" in got.finding.message("en")
+    assert (got.finding.sheet, got.finding.cell) == ("Trang 1", "A5001")
+    assert "sheet «Trang 1» has data in cell A5001, past 5000 rows" in got.finding.message("en")
     assert "5000 dòng" in got.finding.message("vi")
 
 
@@ -233,6 +234,94 @@ def _sheet_xlsx(path: Path, rows: int, dim: str | None, pad: int = 0) -> Path:
         z.writestr("xl/_rels/workbook.xml.rels", rels)
         z.writestr("xl/worksheets/sheet1.xml", head + body + "</sheetData></worksheet>")
     return path
+
+
+def _cells_xlsx(path: Path, sheet_data: str) -> Path:
+    wb, rels = make_hostile._workbook(1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", make_hostile._CT)
+        z.writestr("_rels/.rels", make_hostile._RELS)
+        z.writestr("xl/workbook.xml", wb)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/worksheets/sheet1.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                   f'2006/main" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/>'
+                   f"<sheetData>{sheet_data}</sheetData></worksheet>")
+    return path
+
+
+A1 = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
+
+
+@pytest.mark.parametrize("data, cell", [
+    # python-calamine builds a dense grid from A1 to the last cell: XFD5000 would be 82 million
+    # cells (3 GB), XFD1048576 aborts the process. Each of these is a file of ~1 KB.
+    (A1 + '<row r="5000"><c r="XFD5000"><v>1</v></c></row>', "XFD5000"),
+    (A1 + '<row r="2"><c r="XFD1048576"><v>1</v></c></row>', "XFD1048576"),
+    (A1 + '<row r="2"><c r="$A$9999" t="inlineStr"><is><t></t></is></c></row>', "A9999"),
+    (A1 + '<row r="2"><c\tr="IV2"><v>1</v></c></row>', "IV2"),                      # odd spacing
+    (A1 + "<row r='2'><c r='ZZ2'><v>1</v></c></row>", "ZZ2"),                        # single quotes
+    (A1 + '<row r="2"><x:c r="AAA2"><x:v>1</x:v></x:c></row>', "AAA2"),              # prefixed
+    (A1 + '<row r="2">' + "<c/>" * 300 + "<c><v>1</v></c></row>", "KO2"),             # no references
+    (A1 + '<row r="6000"><c><v>1</v></c></row>', "A6000"),                            # row r only
+    (A1 + "<row><c><v>1</v></c></row>" * 5000, "A5001"),
+])
+def test_cells_out_of_bounds_are_refused(tmp_path, data, cell):
+    p = _cells_xlsx(tmp_path / "far.xlsx", data)
+    got = guard.inspect(p, "far.xlsx", Limits())
+    assert got.finding is not None and got.finding.code == "file-too-large", got
+    assert got.finding.cell == cell and got.finding.sheet == "Trang 1"
+
+
+@pytest.mark.parametrize("data", [
+    A1 + '<row r="5000"><c r="XFD5000" s="1"/></row>',          # a styled empty cell holds nothing
+    A1 + '<row r="1048576" ht="15" customHeight="1"/>',           # an empty row with a height
+    A1 + '<row r="2"><c r="GR5000"><v>1</v></c></row>',           # the last allowed cell
+    A1 + "<row><c><v>1</v></c></row>" * 4999,
+])
+def test_cells_within_bounds_pass(tmp_path, data):
+    assert guard.inspect(_cells_xlsx(tmp_path / "ok.xlsx", data), "ok", Limits()).ok
+
+
+def test_xls_cells_out_of_bounds_are_refused(tmp_path):
+    """A cell record of a real .xls moved to IV60000 (patched in place): calamine would build
+    a 60,000 × 256 grid; the guard names the sheet and the cell."""
+    data = bytearray((HOSTILE / "xls-renamed.xlsx").read_bytes())
+    at = next(i for i in range(512, len(data) - 14)
+              if data[i:i + 4] == b"\xfd\x00\x0a\x00" and i % 512 + 14 <= 512)     # a LABELSST record
+    struct.pack_into("<HH", data, at + 4, 59999, 255)
+    p = tmp_path / "far.xls"
+    p.write_bytes(bytes(data))
+    got = guard.inspect(p, "far.xls", Limits())
+    assert got.finding.code == "file-too-large", got
+    assert (got.finding.sheet, got.finding.cell) == ("Bảng điểm", "IV60000")
+    assert guard.inspect(p, "far.xls", Limits(max_rows=60000, max_columns=256)).ok
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+           'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+           f'<table:table table:name="Bảng điểm">{rows_xml}</table:table></office:spreadsheet></office:body>'
+           "</office:document-content>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", xml, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_ods_repeated_cells_with_content_are_bounded(tmp_path):
+    first = '<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>'
+    blank_tail = ('<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+                  'table:number-columns-repeated="1024"/></table:table-row>')           # as LibreOffice writes
+    assert guard.inspect(_ods(tmp_path / "a.ods", first + blank_tail), "a", Limits()).ok
+    wide = ('<table:table-row table:number-rows-repeated="100"><table:table-cell table:number-columns-repeated='
+            '"16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+    got = guard.inspect(_ods(tmp_path / "b.ods", first + wide), "b", Limits())
+    assert got.finding.code == "file-too-large" and got.finding.cell == "XFD101"
+    tall = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" '
+            'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+    got = guard.inspect(_ods(tmp_path / "c.ods", first + tall), "c", Limits())
+    assert got.finding.cell == "A1000001" and got.finding.sheet == "Bảng điểm"
 
 
 def test_rows_limit_boundary_and_lying_dimension(tmp_path):

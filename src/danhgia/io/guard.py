@@ -31,14 +31,17 @@ What stops a file (each gives exactly one Finding, never an exception):
 - ``file-too-large``: the file over ``max_file_bytes``; a zip whose central directory declares
   more than ``max_uncompressed_bytes`` in all, a part compressed more than
   ``max_compression_ratio`` (zip bombs), more than ``max_zip_entries`` entries; more than
-  ``max_sheets`` sheets; a worksheet with more than ``max_rows`` rows (counted while streaming).
+  ``max_sheets`` sheets; a cell holding something beyond row ``max_rows`` or column
+  ``max_columns`` (python-calamine allocates the dense grid up to the last cell: a 1 KB file
+  with cells at A1 and XFD1048576 aborts the process). The Finding then names the sheet and cell.
 
 Decompression is streamed in chunks and never produces more than the sizes the central
 directory declares (a part that inflates past its declared size, or whose CRC is wrong, is
 refused), so a lying header cannot make us inflate more than ``max_uncompressed_bytes``.
 Small parts are only read as far as the end of their XML prolog (where a DTD must stand);
-worksheets larger than 1 MB, or whose ``<dimension>`` claims more than ``max_rows`` rows, are
-streamed whole and their rows counted. The cost is a fraction of a millisecond per scoresheet.
+worksheets (and .ods content.xml) are streamed whole and the position of every cell with
+content is checked (repeat counts included in .ods). The cost is about that of one
+python-calamine read of the file: a few tenths of a millisecond per scoresheet.
 """
 
 from __future__ import annotations
@@ -65,13 +68,10 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # (calamine's, openpyxl's) sees the part. (defusedxml would refuse DTDs too, but costs a parse
 # per part; the byte scan is bounded, cheap and cannot be talked into expanding anything.)
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_XLSX_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_ODS_ROW_OR_TABLE = re.compile(rb"<table:table(?:-row)?[\s/>]")
-_CARRY = 64          # bytes kept between chunks so a tag cut in two is still found
+_CARRY = 512        # bytes kept between chunks so a tag cut in two is still found
 _HEAD = 4096         # bytes read from a small part to check its prolog
 _PROLOG_MAX = 64 * 1024   # a prolog longer than this (comments, PIs) is refused
-_FULL_SCAN = 1024 * 1024  # a part larger than this is streamed whole (DTD anywhere, rows counted)
-_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*[\"']([A-Za-z$]*)\$?(\d*)(?::[A-Za-z$]*\$?(\d+))?")
+_FULL_SCAN = 1024 * 1024  # other parts larger than this are streamed whole (a DTD anywhere)
 
 
 def _why(vi: str, en: str) -> str:
@@ -125,7 +125,8 @@ def inspect(path: str | Path, display: str, limits) -> Inspection:
         _inspect(path, limits, state)
     except _Stop as stop:
         sheet = stop.params.pop("sheet", None)
-        return Inspection(state["format"], Finding(stop.code, file=display, sheet=sheet,
+        cell = stop.params.pop("cell", None)
+        return Inspection(state["format"], Finding(stop.code, file=display, sheet=sheet, cell=cell,
                                                    params=stop.params), state["sheets"])
     except RecursionError:   # pragma: no cover - nothing here recurses; belt and braces
         return Inspection(None, Finding("file-unreadable", file=display,
@@ -513,16 +514,15 @@ def _unsafe(name: str) -> _Stop:
         f"part {name} holds a DOCTYPE/ENTITY declaration (a possible XML attack); not opened")
 
 
-def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, row_pattern: re.Pattern | None = None,
-               max_rows: int = 0, on_table=None, keep: list[bytes] | None = None,
-               dimension: list | None = None) -> int:
+def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, keep: list[bytes] | None = None,
+               on_buffer=None) -> None:
     """Check one XML part. Always: its prolog holds no DTD (looking at no more than
-    ``_PROLOG_MAX`` bytes). With ``full``: the whole part is streamed, a ``<!DOCTYPE`` or
-    ``<!ENTITY`` anywhere is refused, and rows are counted with ``row_pattern`` (per table when
-    ``on_table`` is given), stopping past ``max_rows``. ``dimension`` receives the rows a
-    ``<dimension ref>`` in the first block claims. Returns the rows counted."""
+    ``_PROLOG_MAX`` bytes). With ``full`` (or ``keep``): the whole part is streamed, a
+    ``<!DOCTYPE`` or ``<!ENTITY`` anywhere is refused, and ``on_buffer(buf, n)`` sees each
+    window: the previous chunk's last bytes (``n`` of them, already seen) + the new chunk. A
+    match that ends within the first ``n`` bytes was seen in the previous window. ``keep``
+    collects the bytes."""
     carry = b""
-    rows = 0
     seen = 0
     state: bool | None = None
     decoder = None
@@ -541,22 +541,8 @@ def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, row_pattern: re.Patter
                 raise _unsafe(e.name)
         if _DTD.search(buf):
             raise _unsafe(e.name)
-        if i == 0 and dimension is not None:
-            m = _DIMENSION.search(buf)
-            if m:
-                top = int(m.group(2) or 1)
-                dimension.append(int(m.group(3) or top) - top + 1)
-        if row_pattern is not None:
-            for m in row_pattern.finditer(buf):
-                if m.end() <= len(carry):
-                    continue          # counted with the previous chunk
-                if on_table is not None and m.group(0)[12:13] != b"-":
-                    on_table()        # <table:table …>: a new sheet starts
-                    rows = 0
-                    continue
-                rows += 1
-                if rows > max_rows:
-                    raise _Stop("__rows__", rows=rows)
+        if on_buffer is not None:
+            on_buffer(buf, len(carry))
         seen += len(block)
         if not whole and state is True:
             break                     # the prolog is clean: enough for this part
@@ -564,7 +550,109 @@ def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, row_pattern: re.Patter
             raise _unreadable(f"phần {e.name} có phần mở đầu XML quá dài",
                               f"part {e.name} has an over-long XML prolog")
         carry = buf[-_CARRY:] if state is not None else buf
-    return rows
+
+
+# --- where the cells are -----------------------------------------------------------------------
+#
+# python-calamine builds a dense grid from the first to the last cell holding something: two
+# cells, at A1 and XFD5000, cost it 82 million cells (3 GB, 10 s) and one at XFD1048576 aborts the
+# whole process. So the position of every cell with content must stay within ``max_rows`` and
+# ``max_columns``. Writers (Excel, LibreOffice, openpyxl, XlsxWriter) give every cell its
+# reference: byte patterns then find the few references that could be out of bounds, at C speed.
+# A part with cells that have no reference is walked cell by cell (rare; stops at the limit).
+
+_PFX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+# a cell tag not written ``<c r="…`` (no reference, another spacing or quote, a namespace prefix)
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n\f\v]| (?!r="))|<[A-Za-z_][\w.-]*:c[\s>/]')
+_WALK = re.compile(_PFX + rb"(row|c)(?=[\s>/])([^>]*?)(/?)>")
+_ROW_ATTR = re.compile(rb"""\br\s*=\s*["'](\d+)""")
+_CELL_ATTR = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)""")
+_SUSPECT: dict[tuple[int, int], re.Pattern] = {}
+
+
+def _col_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out or "A"
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _suspect(limits) -> re.Pattern:
+    """``<c r="…"`` references that may lie past the limits: as many column letters as the last
+    allowed column, or as many row digits as ``max_rows`` (each is then checked exactly)."""
+    key = (len(_col_letters(limits.max_columns)), len(str(limits.max_rows)))
+    if key not in _SUSPECT:
+        _SUSPECT[key] = re.compile(
+            rb'<c r="\$?(?:([A-Za-z]{%d,3})\$?([0-9]+)|([A-Za-z]{1,3})\$?([0-9]{%d,}))"[^>]*>' % key)
+    return _SUSPECT[key]
+
+
+class _OutOfBounds(Exception):
+    def __init__(self, row: int, col: int):
+        super().__init__(row, col)
+        self.row, self.col = row, col
+        self.sheet = -1                           # .xls: the index of the sheet
+
+
+def _check_cell(row: int, col: int, limits) -> None:
+    if row > limits.max_rows or col > limits.max_columns:
+        raise _OutOfBounds(row, col)
+
+
+def _walk_cells(z: _Zip, e: _Entry, limits) -> None:
+    """Follow the rows and cells of a worksheet the way a reader does (a cell without a
+    reference is the one after the previous) and stop at the first one out of bounds."""
+    row = 0
+    col = 0
+
+    def on_buffer(buf: bytes, seen: int) -> None:
+        nonlocal row, col
+        for m in _WALK.finditer(buf):
+            if m.end() <= seen:
+                continue
+            kind, attrs, closed = m.group(1), m.group(2), m.group(3)
+            if kind == b"row":
+                r = _ROW_ATTR.search(attrs)
+                row = int(r.group(1)) if r else row + 1
+                col = 0
+            else:
+                ref = _CELL_ATTR.search(attrs)
+                if ref:
+                    col, row = _col_index(ref.group(1)), int(ref.group(2))
+                else:
+                    col += 1
+                if not closed:                 # <c …/> holds nothing: no reader keeps it
+                    _check_cell(row, col, limits)
+
+    _scan_part(z, e, full=True, on_buffer=on_buffer)
+
+
+def _check_sheet_xml(z: _Zip, e: _Entry, limits) -> None:
+    """Stream a worksheet: no DTD; cells with content within bounds. When every cell tag is
+    written ``<c r="…"`` (as all writers do), byte patterns find the suspects; otherwise the
+    cells are walked one by one."""
+    suspect = _suspect(limits)
+    odd = False
+
+    def on_buffer(buf: bytes, seen: int) -> None:
+        nonlocal odd
+        for m in suspect.finditer(buf):
+            if not m.group(0).endswith(b"/>"):
+                _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
+        if not odd:
+            odd = _ODD_CELL.search(buf) is not None
+
+    _scan_part(z, e, full=True, on_buffer=on_buffer)
+    if odd:
+        _walk_cells(z, e, limits)
 
 
 _SHEET_EL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s([^>]*)>")
@@ -607,6 +695,20 @@ def _sheet_names(workbook: bytes | None, rels: bytes | None) -> tuple[int | None
     return len(sheets), by_part
 
 
+def _out_of_bounds(sheet: str, exc: _OutOfBounds, limits) -> _Stop:
+    where = f"{_col_letters(exc.col)}{exc.row}"
+    if exc.row > limits.max_rows:
+        stop = _too_large(f"trang «{sheet}» có dữ liệu ở ô {where}, quá {limits.max_rows} dòng",
+                          f"sheet «{sheet}» has data in cell {where}, past {limits.max_rows} rows",
+                          f"{limits.max_rows} dòng", f"{limits.max_rows} rows")
+    else:
+        stop = _too_large(f"trang «{sheet}» có dữ liệu ở ô {where}, quá {limits.max_columns} cột",
+                          f"sheet «{sheet}» has data in cell {where}, past {limits.max_columns} columns",
+                          f"{limits.max_columns} cột", f"{limits.max_columns} columns")
+    stop.params.update(sheet=sheet, cell=where)
+    return stop
+
+
 def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     xml_parts = [e for e in z.entries if e.name.lower().endswith(_XML_SUFFIXES)]
     sheet_parts = [e for e in xml_parts if e.name.startswith("xl/worksheets/") and e.name.count("/") == 2]
@@ -629,25 +731,20 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     if count > limits.max_sheets:
         raise _too_large(f"{count} trang tính", f"{count} sheets",
                          f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
-    # 3. each worksheet: no DTD; rows counted while streaming, stopped past the limit. A small
-    #    part whose <dimension> is within the limit is not streamed whole: even if the
-    #    dimension lies, _FULL_SCAN bytes of XML cannot hold enough cells to hurt.
+    # 3. each worksheet, streamed whole: no DTD anywhere, every cell with content in bounds
     for e in sheet_parts:
         try:
-            full = e.usize > _FULL_SCAN
-            if not full:
-                claimed: list[int] = []
-                _scan_part(z, e, dimension=claimed)
-                full = not claimed or claimed[0] > limits.max_rows
-            if full:
-                _scan_part(z, e, full=True, row_pattern=_XLSX_ROW, max_rows=limits.max_rows)
-        except _Stop as stop:
-            if stop.code != "__rows__":
-                raise
+            _check_sheet_xml(z, e, limits)
+        except _OutOfBounds as exc:
             sheet = _sheet_names(wb_xml, keep["xl/_rels/workbook.xml.rels"])[1].get(e.name, e.name)
-            raise _too_large(f"trang «{sheet}» có hơn {limits.max_rows} dòng",
-                             f"sheet «{sheet}» has more than {limits.max_rows} rows",
-                             f"{limits.max_rows} dòng", f"{limits.max_rows} rows") from None
+            raise _out_of_bounds(sheet, exc, limits) from None
+
+
+_ODS_TOKEN = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s>/])([^>]*?)(/?)>"
+                        rb"|</table:(table|table-row)>")
+_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
+_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+_TABLE_NAME = re.compile(rb"""table:name\s*=\s*["']([^"']*)""")
 
 
 def _inspect_ods(z: _Zip, limits, state: dict) -> None:
@@ -665,27 +762,42 @@ def _inspect_ods(z: _Zip, limits, state: dict) -> None:
     content = names.get("content.xml")
     if content is None:
         raise _unreadable("tệp ODS thiếu content.xml", "ODS file without content.xml")
-    tables = 0
+    # content.xml holds every sheet: walk its tables, rows and cells with their repeat counts
+    # (LibreOffice writes its trailing blank rows as one row repeated a million times: harmless
+    # while the repeated cells are empty; a repeated cell WITH content is a dense grid bomb)
+    st = {"tables": 0, "name": "", "before": 0, "rrep": 0, "col": 0}
 
-    def on_table() -> None:
-        nonlocal tables
-        tables += 1
-        if tables > limits.max_sheets:
-            raise _too_large(f"hơn {limits.max_sheets} trang tính", f"more than {limits.max_sheets} sheets",
-                             f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
+    def on_buffer(buf: bytes, seen: int) -> None:
+        for m in _ODS_TOKEN.finditer(buf):
+            if m.end() <= seen:
+                continue              # seen in the previous window
+            kind, attrs, closed = m.group(1), m.group(2) or b"", m.group(3)
+            if kind is None:          # a closing tag
+                continue
+            if kind == b"table":
+                st["tables"] += 1
+                if st["tables"] > limits.max_sheets:
+                    raise _too_large(f"hơn {limits.max_sheets} trang tính", f"more than {limits.max_sheets} sheets",
+                                     f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
+                nm = _TABLE_NAME.search(attrs)
+                st.update(name=nm.group(1).decode("utf-8", "replace") if nm else str(st["tables"]),
+                          before=0, rrep=0, col=0)
+            elif kind == b"table-row":
+                rep = _ROWS_REPEATED.search(attrs)
+                st["before"] += st["rrep"]        # rows above this one
+                st.update(rrep=int(rep.group(1)) if rep else 1, col=0)
+            else:
+                rep = _COLS_REPEATED.search(attrs)
+                n = int(rep.group(1)) if rep else 1
+                if not closed or b"value-type" in attrs:   # a cell with content, maybe repeated
+                    _check_cell(st["before"] + st["rrep"], st["col"] + n, limits)
+                st["col"] += n
 
-    # content.xml holds every sheet: streamed whole (tables and rows counted; a row repeated by
-    # table:number-rows-repeated counts once, as LibreOffice writes its trailing blank rows so)
     try:
-        _scan_part(z, content, full=True, row_pattern=_ODS_ROW_OR_TABLE,
-                   max_rows=limits.max_rows, on_table=on_table)
-    except _Stop as stop:
-        if stop.code != "__rows__":
-            raise
-        raise _too_large(f"trang thứ {tables} có hơn {limits.max_rows} dòng",
-                         f"sheet {tables} has more than {limits.max_rows} rows",
-                         f"{limits.max_rows} dòng", f"{limits.max_rows} rows") from None
-    state["sheets"] = tables
+        _scan_part(z, content, full=True, on_buffer=on_buffer)
+    except _OutOfBounds as exc:
+        raise _out_of_bounds(st["name"], exc, limits) from None
+    state["sheets"] = st["tables"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -814,27 +926,74 @@ def _inspect_ole(fh: BinaryIO, size: int, limits, state: dict) -> None:
             "tệp Office không phải Excel", "an Office file that is not Excel")
         raise _unreadable(f"không phải bảng tính Excel/ODS ({kind[0]})", f"not an Excel/ODS workbook ({kind[1]})")
     state["format"] = "xls"
-    # the globals substream: BOF, then (if encrypted) FILEPASS, then BOUNDSHEET records, … EOF.
-    for cap in (64 * 1024, 4 * 1024 * 1024):
-        sheets, done = _globals(cfb.read_stream((book,), cap), limits)
-        if done:
-            break
-    state["sheets"] = sheets
+    # the globals substream (BOF, then FILEPASS if encrypted, BOUNDSHEET records … EOF), then one
+    # substream per sheet whose cell records say where each cell is
+    data = cfb.read_stream((book,), size)
+    names: list[str] = []
+    pos = _globals(data, limits, names)
+    state["sheets"] = len(names)
+    try:
+        _xls_cells(data, pos, limits)
+    except _OutOfBounds as exc:
+        sheet = names[exc.sheet] if 0 <= exc.sheet < len(names) else str(exc.sheet + 1)
+        raise _out_of_bounds(sheet, exc, limits) from None
 
 
-def _globals(data: bytes, limits) -> tuple[int, bool]:
-    """Walk the BIFF records of the globals substream; (sheets, reached its EOF)."""
-    pos, sheets = 0, 0
+def _globals(data: bytes, limits, names: list[str]) -> int:
+    """Walk the BIFF records of the globals substream, collecting the sheet names; return
+    where it ends."""
+    pos = 0
     while pos + 4 <= len(data):
-        rtype, rlen = struct.unpack("<HH", data[pos:pos + 4])
+        rtype, rlen = struct.unpack_from("<HH", data, pos)
         if rtype == 0x002F:                       # FILEPASS: the workbook is encrypted
             raise _Stop("file-encrypted")
         if rtype == 0x0085:                       # BOUNDSHEET: one sheet
-            sheets += 1
-            if sheets > limits.max_sheets:
+            names.append(_boundsheet_name(data[pos + 4:pos + 4 + rlen]))
+            if len(names) > limits.max_sheets:
                 raise _too_large(f"hơn {limits.max_sheets} trang tính", f"more than {limits.max_sheets} sheets",
                                  f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
-        if rtype == 0x000A and pos > 0:            # EOF of the globals substream
-            return sheets, True
         pos += 4 + rlen
-    return sheets, False
+        if rtype == 0x000A:                       # EOF of the globals substream
+            break
+    return pos
+
+
+def _boundsheet_name(body: bytes) -> str:
+    try:
+        cch, flags = body[6], body[7]
+        raw = body[8:8 + (2 * cch if flags & 1 else cch)]
+        return raw.decode("utf-16-le" if flags & 1 else "latin-1", errors="replace")
+    except IndexError:
+        return "?"
+
+
+# BIFF cell records holding a value, with (row, column) first: NUMBER, LABELSST, RK, FORMULA,
+# BOOLERR, LABEL, RSTRING; MULRK holds several (row, first column, …, last column).
+_XLS_CELLS = frozenset((0x0203, 0x00FD, 0x027E, 0x0006, 0x0205, 0x0204, 0x00D6))
+
+
+def _xls_cells(data: bytes, pos: int, limits) -> None:
+    """python-calamine sizes each sheet's grid by its farthest cell, as for .xlsx (a .xls
+    allows 65,536 × 256): stop at the first cell with a value beyond the limits."""
+    sheet = -1
+    n = len(data)
+    unpack = struct.unpack_from
+    max_row, max_col = limits.max_rows, limits.max_columns
+    while pos + 4 <= n:
+        rtype, rlen = unpack("<HH", data, pos)
+        if rtype == 0x0809:                       # BOF: the next sheet's substream
+            sheet += 1
+        elif rtype in _XLS_CELLS and rlen >= 4 and pos + 8 <= n:
+            row, col = unpack("<HH", data, pos + 4)
+            if row >= max_row or col >= max_col:
+                exc = _OutOfBounds(row + 1, col + 1)
+                exc.sheet = sheet
+                raise exc
+        elif rtype == 0x00BD and rlen >= 6 and pos + 4 + rlen <= n:     # MULRK
+            row, = unpack("<H", data, pos + 4)
+            last, = unpack("<H", data, pos + 4 + rlen - 2)
+            if row >= max_row or last >= max_col:
+                exc = _OutOfBounds(row + 1, last + 1)
+                exc.sheet = sheet
+                raise exc
+        pos += 4 + rlen

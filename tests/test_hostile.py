@@ -560,3 +560,19 @@ def test_xxe_is_never_followed(tmp_path):
                     for n in z.namelist():
                         assert b"CANARY-7f3a9" not in z.read(n), (p, n)
     assert "file-unreadable" in outputs[0]
+
+
+@pytest.mark.xfail(strict=True, reason="danhgia.io.table.read_table opens the roster without guard.preflight")
+def test_a_hostile_roster_is_a_usage_error_not_a_crash(tmp_path):
+    """The roster (and the annual events file) are read by danhgia.io.table.read_table, which
+    opens them with python-calamine without the guard: a 1 KB roster with a cell at
+    XFD1048576 aborts the whole process (SIGABRT, no message). Expected: exit 2 and a clear
+    message, like any other unreadable roster."""
+    roster = _cells_xlsx(tmp_path / "danh-sach.xlsx",
+                         '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c>'
+                         '<c r="B1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
+                         '<row r="2"><c r="XFD1048576"><v>1</v></c></row>')
+    shutil.copy(HOSTILE / "good.xlsx", tmp_path / "good.xlsx")
+    res, _ = _run(["validate", str(tmp_path / "good.xlsx"), "--roster", str(roster)], tmp_path)
+    assert res.returncode == 2, (res.returncode, res.stderr[-500:])
+    assert "Traceback" not in res.stderr and "danh-sach.xlsx" in res.stderr

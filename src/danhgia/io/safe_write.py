@@ -52,9 +52,24 @@ def atomic_path(target: str | Path, force: bool = False) -> Iterator[Path]:
                 if target.exists():
                     raise OutputExists(target) from None
                 os.replace(tmp, target)
+        _sync_dir(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the rename itself durable (a power cut right after it keeps the new name)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:   # some file systems (and Windows) cannot sync a folder: best effort
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_bytes(target: str | Path, data: bytes, force: bool = False) -> Path:

@@ -430,8 +430,14 @@ def test_other_documents_and_containers(tmp_path):
         z.writestr("xl/workbook.xml", "<workbook/>")
         for k in range(60):
             z.writestr(f"x/{k}", "")
+    xlsb = tmp_path / "binary.xlsx"
+    with zipfile.ZipFile(xlsb, "w") as z:
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("[Content_Types].xml", "<Types/>")
+    assert guard.sniff(xlsb) == "xlsb"
+    assert guard.zip_entry_count(many) == 61 and guard.zip_entry_count(tmp_path / "report.xlsx") is None
     want = {"report.xlsx": "PDF", "export.xls": "HTML", "vni.xlsx": "CSV", "utf8-cut.xlsx": "CSV",
-            "letter.xlsx": "Word"}
+            "letter.xlsx": "Word", "binary.xlsx": ".xlsb"}
     for name, word in want.items():
         got = guard.inspect(tmp_path / name, name, Limits())
         assert got.finding.code == "file-unreadable" and word in got.finding.message("en"), (name, got)

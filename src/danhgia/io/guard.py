@@ -17,7 +17,14 @@ API
 ``preflight(path, display, limits) -> Finding | None``
     ``inspect(...).finding`` (the signature the reader and the monthly reader call).
 ``sniff(path) -> "xlsx" | "xlsb" | "xls" | "ods" | None``
-    the format by magic number and zip directory only (cheap; no limit checks).
+    the format by magic number and zip directory only (cheap; no limit checks; an encrypted
+    .xlsx, being an OLE2 file, sniffs as "xls").
+``zip_entry_count(path) -> int | None``
+    the entries a .zip declares in its end record, read without building the directory (for
+    archives of scoresheets: check it against ``max_zip_entries`` before ``zipfile``).
+
+An .xlsb (binary workbook) is refused (``file-unreadable``): its cells cannot be checked here
+and the formats accepted are .xlsx, .xlsm, .xls and .ods.
 
 What stops a file (each gives exactly one Finding, never an exception):
 - ``file-unreadable``: missing / unreadable path (permissions, a symbolic-link loop), an empty
@@ -159,6 +166,18 @@ def sniff(path: str | Path) -> str | None:
     return None
 
 
+def zip_entry_count(path: str | Path) -> int | None:
+    """Entries declared by a zip's end-of-central-directory record (``None`` if not a zip)."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            z = _Zip.__new__(_Zip)
+            z.fh, z.size, z.data = fh, size, None
+            return z.declared_count()
+    except (OSError, _Stop):
+        return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Dispatch
 
@@ -262,6 +281,17 @@ class _Zip:
         self.fh, self.size = fh, size
         # small files are read at once (one system call); larger ones by seeking
         self.data = fh.read() if size <= 4 * 1024 * 1024 else None
+        count, cd_size, cd_off, eocd = self._end_record()
+        if count > max_entries:
+            raise _too_large(f"{count} mục trong tệp nén", f"{count} archive entries",
+                             f"{max_entries} mục", f"{max_entries} entries")
+        self._directory(count, cd_size, cd_off, eocd, max_entries)
+
+    def declared_count(self) -> int:
+        return self._end_record()[0]
+
+    def _end_record(self) -> tuple[int, int, int, int]:
+        size = self.size
         tail_len = min(size, 65535 + 22)
         tail = self._read(size - tail_len, tail_len)
         pos = tail.rfind(b"PK\x05\x06")
@@ -279,9 +309,10 @@ class _Zip:
             if rec[:4] != b"PK\x06\x06" or len(rec) < 56:
                 raise _truncated("bad zip64 end of central directory")
             count, cd_size, cd_off = struct.unpack("<QQQ", rec[32:56])
-        if count > max_entries:
-            raise _too_large(f"{count} mục trong tệp nén", f"{count} archive entries",
-                             f"{max_entries} mục", f"{max_entries} entries")
+        return count, cd_size, cd_off, eocd
+
+    def _directory(self, count: int, cd_size: int, cd_off: int, eocd: int, max_entries: int) -> None:
+        size = self.size
         # data prepended to the archive (a self-extractor) shifts every offset
         self.shift = max(0, eocd - cd_size - cd_off)
         if cd_off + self.shift + cd_size > size:
@@ -456,6 +487,10 @@ def _inspect_zip(fh: BinaryIO, size: int, limits, state: dict) -> None:
                 f"{e.name} nén {ratio:.0f}:1 (dấu hiệu bom nén)",
                 f"{e.name} compressed {ratio:.0f}:1 (a zip bomb)",
                 f"{limits.max_compression_ratio}:1", f"{limits.max_compression_ratio}:1")
+    if fmt == "xlsb":
+        # binary parts: no cell positions to check, and not a format we accept (design §3)
+        raise _unreadable("định dạng .xlsb (bảng tính nhị phân) không được hỗ trợ; hãy lưu lại thành .xlsx",
+                          "the .xlsb (binary workbook) format is not supported; save it as .xlsx")
     if fmt == "ods":
         _inspect_ods(z, limits, state)
     else:

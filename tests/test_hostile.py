@@ -582,12 +582,10 @@ def test_xxe_is_never_followed(tmp_path):
     assert "file-unreadable" in outputs[0]
 
 
-@pytest.mark.xfail(strict=True, reason="danhgia.io.table.read_table opens the roster without guard.preflight")
 def test_a_hostile_roster_is_a_usage_error_not_a_crash(tmp_path):
-    """The roster (and the annual events file) are read by danhgia.io.table.read_table, which
-    opens them with python-calamine without the guard: a 1 KB roster with a cell at
-    XFD1048576 aborts the whole process (SIGABRT, no message). Expected: exit 2 and a clear
-    message, like any other unreadable roster."""
+    """The roster (and the annual events file) pass the guard in danhgia.io.table.read_table:
+    unguarded, python-calamine aborts the whole process (SIGABRT, no message) on a 1 KB roster
+    with a cell at XFD1048576. Expected: exit 2 and a clear message, like any unreadable roster."""
     roster = _cells_xlsx(tmp_path / "danh-sach.xlsx",
                          '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c>'
                          '<c r="B1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
@@ -596,3 +594,21 @@ def test_a_hostile_roster_is_a_usage_error_not_a_crash(tmp_path):
     res, _ = _run(["validate", str(tmp_path / "good.xlsx"), "--roster", str(roster)], tmp_path)
     assert res.returncode == 2, (res.returncode, res.stderr[-500:])
     assert "Traceback" not in res.stderr and "danh-sach.xlsx" in res.stderr
+
+
+
+def test_an_archive_declaring_too_many_entries_is_refused_before_listing(tmp_path):
+    """zipfile builds one object per entry before anything can be checked: the entry count the
+    archive declares is checked first (Limits.max_zip_entries)."""
+    import zipfile as zf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "danhgia.yaml").write_text("limits:\n  max_zip_entries: 5\n", encoding="utf-8")
+    with zf.ZipFile(folder / "nhieu-tep.zip", "w") as z:
+        for i in range(6):
+            z.writestr(f"x{i}.txt", "x")
+    res, _ = _run(["validate", str(folder), "--format", "json"], tmp_path)
+    report = json.loads(res.stdout)
+    assert [(f["code"], f["file"].endswith("nhieu-tep.zip")) for f in report["findings"]] == [("file-too-large", True)]
+    assert res.returncode == 1

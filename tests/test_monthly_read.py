@@ -148,3 +148,17 @@ def test_reads_what_tally_writes(tmp_path):
         got = {r.id: (r.leader_total, r.grade, r.status, r.variant) for r in wb.rows}
         want = {p.id: (p.leader_total, p.final_grade, p.status, p.variant) for p in res.people}
         assert got == want and len(got) == 10
+
+
+def test_a_district_sized_workbook_is_not_refused_as_too_many_rows(tmp_path):
+    """Limits.max_rows bounds a scoresheet; a consolidated workbook of a district has far more
+    rows and is bounded by Limits.max_table_rows instead."""
+    from danhgia.config import Limits
+    from danhgia.io import monthly_read
+
+    people = [{"id": f"P{i:05d}", "name": f"Người {i}", "group": "Công chức", "variant": "Chuyên viên",
+               "leader_total": 80, "self_total": 80, "final_grade": "B", "decided_grade": "B",
+               "status": "Đã xếp loại"} for i in range(6000)]
+    path = write_monthly(tmp_path / "quan.xlsx", "2026-10", people)
+    wb = monthly_read.read(path, limits=Limits(max_rows=5000))
+    assert wb.usable and len(wb.rows) == 6000

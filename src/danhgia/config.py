@@ -20,11 +20,17 @@ DEFAULT_FRAMEWORK = "hanoi-2022"
 class Limits(BaseModel):
     """Bounds that keep a hostile file from exhausting the machine; a unit may change them."""
 
+    def for_tables(self) -> "Limits":
+        """The same bounds for a table of people (roster, consolidated workbook), where many
+        more rows than on a scoresheet are normal."""
+        return self.model_copy(update={"max_rows": max(self.max_rows, self.max_table_rows)})
+
     model_config = ConfigDict(extra="forbid")
     max_file_bytes: int = 50 * 1024 * 1024
     max_uncompressed_bytes: int = 300 * 1024 * 1024
     max_compression_ratio: int = 200
-    max_rows: int = 5000
+    max_rows: int = 5000                # rows of a scoresheet
+    max_table_rows: int = 200_000       # rows of a roster or a consolidated workbook (a district's)
     max_columns: int = 200
     max_sheets: int = 400
     max_cell_chars: int = 32767

@@ -682,19 +682,9 @@ def is_tally_workbook(path: str | Path) -> bool:
     return bool(names) and all(n in names for n in _TALLY_SHEETS)
 
 
-def _exceptional_flag(path: str | Path) -> bool:
-    """The "Đơn vị có thành tích đặc biệt" row of "Nguồn" (not read by ``monthly_read``)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        name = next(n for n in wb.sheet_names if nfc(n) == layout.SOURCES_SHEET)
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception:  # already reported by the reader, or no such sheet: not exceptional
-        return False
-    labels = {fold(x) for x in EXCEPTIONAL_LABEL}
-    return any(len(r) > 1 and fold(r[0]) in labels and fold(r[1]) in ("co", "yes", "x", "1", "true")
-               for r in rows[:40])
+def _exceptional_flag(wb) -> bool:
+    """The "Đơn vị có thành tích đặc biệt" row of "Nguồn" (kept by ``monthly_read``)."""
+    return any(fold(wb.source(label)) in ("co", "yes", "x", "1", "true") for label in EXCEPTIONAL_LABEL)
 
 
 def read_tally(path: str | Path, display: str | None = None,
@@ -710,7 +700,7 @@ def read_tally(path: str | Path, display: str | None = None,
     if not wb.usable:
         return None, wb.findings
     t = TallyInput(file=wb.file, sha256=wb.sha256, month=wb.month, unit=wb.unit,
-                   framework=wb.framework or "", exceptional=_exceptional_flag(path))
+                   framework=wb.framework or "", exceptional=_exceptional_flag(wb))
     for row in wb.rows:
         p = PersonMonth(id=row.id, name=row.name, unit=row.unit or wb.unit, group=row.group,
                         task_group=row.task_group, position=row.position, variant=row.variant,

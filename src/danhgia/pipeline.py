@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
+from danhgia.io import guard
 
 
 @dataclass
@@ -135,6 +136,11 @@ def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
         return [Task(display, str(path), finding=Finding(
             "file-too-large", file=display,
             params={"reason": f"{size} bytes", "limit": f"{limits.max_uncompressed_bytes} bytes"}))]
+    entries = guard.zip_entry_count(path)   # zipfile would build an object per entry first
+    if entries is not None and entries > limits.max_zip_entries:
+        return [Task(display, str(path), finding=Finding(
+            "file-too-large", file=display,
+            params={"reason": f"{entries} entries", "limit": f"{limits.max_zip_entries} entries"}))]
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()

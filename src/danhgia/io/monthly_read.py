@@ -98,8 +98,13 @@ class MonthlyWorkbook:
     detail_sheet: str | None = None
     header_row: int | None = None               # 1-based
     columns: dict[str, str] = field(default_factory=dict)   # key → column letter
+    sources: dict[str, Any] = field(default_factory=dict)   # every "Nguồn" label (folded) → value
     rows: list[MonthlyRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    def source(self, label: str) -> Any:
+        """The value of a "Nguồn" row by its label (compared folded), or None."""
+        return self.sources.get(_norm(label))
 
     @property
     def usable(self) -> bool:
@@ -166,7 +171,7 @@ def read(path: str | Path, display: str | None = None, limits: Any = None) -> Mo
         from danhgia.config import Limits
         from danhgia.io.guard import preflight
 
-        stop = preflight(path, shown, limits or Limits())
+        stop = preflight(path, shown, (limits or Limits()).for_tables())
         if stop is not None:
             wb.findings.append(stop)
             return wb
@@ -198,6 +203,8 @@ def _read_sources(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
     for row in rows:
         if len(row) < 2:
             continue
+        if not is_blank(row[0]) and not is_blank(row[1]):
+            wb.sources.setdefault(_norm(row[0]), row[1])
         key = by_label.get(_norm(row[0]))
         if key is None or is_blank(row[1]):
             continue

@@ -38,12 +38,27 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delim))
 
 
-def read_table(path: Path, choose: Callable[[list[str]], str | None]) -> tuple[str, list[list[Any]]] | None:
+def read_table(path: Path, choose: Callable[[list[str]], str | None],
+               limits: Any = None) -> tuple[str, list[list[Any]]] | None:
     """(sheet name, rows) of a .csv (sheet name "") or of the workbook sheet ``choose`` picks
     from the sheet names; ``None`` when ``choose`` returns None. Rows keep empty cells so
-    column indexes match the file's columns."""
+    column indexes match the file's columns.
+
+    The file passes the guard first (a roster can be as hostile as a scoresheet); a refusal
+    raises ValueError with the guard's message, which roster and events report as exit 2.
+    """
+    from danhgia.config import Limits
+    from danhgia.io.guard import preflight
+
+    limits = (limits or Limits()).for_tables()
     if path.suffix.lower() == ".csv":
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise ValueError(f"{size} bytes > {limits.max_file_bytes} bytes")
         return "", csv_rows(path.read_bytes())
+    stop = preflight(path, str(path), limits)
+    if stop is not None:
+        raise ValueError(f"{stop.message('vi')} / {stop.message('en')}")
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))

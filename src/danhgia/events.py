@@ -38,7 +38,6 @@ the row is still used; a file that cannot be read, or has no header row with ``M
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +47,7 @@ from typing import Any
 
 from danhgia.findings import Finding
 from danhgia.framework import DISCIPLINE_FORMS
+from danhgia.io.files import sha256_of
 from danhgia.io.table import col_letter, read_table
 from danhgia.io.text import fold, nfc
 from danhgia.io.values import BLANK, NOT_NUMBER, is_blank, parse_date, parse_grade, parse_number
@@ -204,7 +204,7 @@ def _load(path: Path, display: str | None, required: bool) -> EventsTable | None
         raise EventsError(src, "không tìm thấy tệp / file not found")
     try:
         table = _read_table(path, "required" if required else None)
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        sha = sha256_of(path)
     except Exception as exc:  # calamine raises several types for broken files
         raise EventsError(src, f"không đọc được / cannot read: {type(exc).__name__}: {exc}"[:300]) from None
     if table is None:

@@ -11,7 +11,7 @@ from danhgia import messages
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem with a stable kebab-case ``code`` (see ``danhgia.messages.CODES``).
 

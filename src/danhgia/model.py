@@ -24,7 +24,7 @@ FIELD_KEYS = (
 SCORE_COLUMNS = ("self", "leader")
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One cell's value as read: ``raw`` is what calamine returned (str, float, int, bool,
     date/datetime or None); ``cell`` is its A1 reference on ``Scoresheet.sheet``."""
@@ -49,7 +49,7 @@ class Entry:
         return "" if self.raw is None else str(self.raw).strip()
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionRow:
     """A row of the criteria table: its code, the cells of each score column."""
 

@@ -21,9 +21,10 @@ from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
 from danhgia.io import guard
+from danhgia.io.files import sha256_of
 
 
-@dataclass
+@dataclass(slots=True)
 class SheetOutcome:
     """What later stages need to know about one scoresheet (one person, one month)."""
 
@@ -210,14 +211,6 @@ def collect(paths: list[str | Path], limits, exclude: Iterable[str | Path] = ())
 # Reading and checking one file (in a worker)
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _extract(task: Task, limits, target_dir: str) -> tuple[Path, str]:
     """Copy a zip member to a temporary file (bounded by the limits); return it and its SHA-256."""
     h = hashlib.sha256()
@@ -266,7 +259,7 @@ def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
                 sheets, found = _reader()(tmp, task.display, ctx)
         else:
             path = Path(task.path)
-            out.sha256 = _sha256_file(path)
+            out.sha256 = sha256_of(path)
             sheets, found = _reader()(path, task.display, ctx)
         out.findings.extend(found)
         for sheet in sheets:

@@ -7,7 +7,6 @@ exists without --force; 3 a bug.
 
 from __future__ import annotations
 
-import hashlib
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -23,6 +22,7 @@ from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, For
                                 RosterOpt, fail, out_console, print_json, tr, xlsx_out_or_fail)
 from danhgia.io import monthly_read
 from danhgia.io.safe_write import OutputExists
+from danhgia.io.files import sha256_of
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -61,7 +61,7 @@ def _expand(paths: list[Path], skip: list[Path], lang: Lang) -> list[tuple[Path,
 
 
 def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256_of(path)
 
 
 @app.command("annual")

@@ -21,7 +21,6 @@ Used by ``annual`` and by the roll-up of sub-units in ``tally``.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +32,7 @@ from danhgia.io.text import fold, nfc
 from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
 from danhgia.io.table import col_letter
+from danhgia.io.files import sha256_of  # noqa: F401  (re-exported for callers)
 
 HEADER_SCAN = 10
 FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
@@ -114,14 +114,6 @@ class MonthlyWorkbook:
     @property
     def month_text(self) -> str:
         return month_text(self.month)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _text(raw: Any) -> str:

@@ -133,3 +133,4 @@ def test_internal_error_is_exit_3_without_traceback(cli, month_dir, monkeypatch)
     monkeypatch.setattr(report.Report, "build", broken)
     r = cli("validate", str(month_dir))
     assert r.exit_code == 3 and "Lỗi nội bộ" in r.stderr and "Traceback" not in r.stderr
+

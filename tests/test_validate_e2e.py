@@ -136,3 +136,16 @@ def test_jobs_identical_on_real_files(month):
     one = Report.build(run([root], roster, jobs=1)).to_json()
     two = Report.build(run([root], roster, jobs=2)).to_json()
     assert json.dumps(one) == json.dumps(two)
+
+
+def test_a_consolidated_monthly_workbook_is_noted_not_failed(cli, tmp_path):
+    """A tally workbook among the scoresheets is recognised (info ``monthly-workbook``), not
+    reported as a broken scoresheet."""
+    from conftest import EXAMPLES
+
+    out = tmp_path / "tong-hop.xlsx"
+    cli("tally", EXAMPLES / "2026-01", "--month", "2026-01", "--out", out)
+    r = cli("validate", out, "--format", "json")
+    report = json.loads(r.stdout)
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("monthly-workbook", "info")]
+    assert r.exit_code == 0

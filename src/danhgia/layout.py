@@ -39,6 +39,18 @@ DETAIL_COLUMNS: list[tuple[str, str, str]] = [
     ("sheet", "Trang tính", "Sheet"),
 ]
 
+# The sheets that identify a consolidated monthly workbook (all present).
+TALLY_SHEETS = (SUMMARY_SHEET, DETAIL_SHEET, SOURCES_SHEET)
+
+
+def is_tally_sheets(names: list[str]) -> bool:
+    """True when a workbook's sheet names are those of a consolidated monthly workbook."""
+    import unicodedata
+
+    have = {unicodedata.normalize("NFC", n) for n in names}
+    return all(n in have for n in TALLY_SHEETS)
+
+
 STATUSES = ("classified", "not_evaluated", "missing", "pending", "invalid")
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "classified": ("Đã xếp loại", "Classified"),

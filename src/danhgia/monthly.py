@@ -653,7 +653,6 @@ def _quota(u: UnitMonth, members: list[PersonMonth], fw: Framework, apply_quota:
 # ---------------------------------------------------------------------------------------------
 # Roll-up: reading consolidated monthly workbooks back (by the labels of ``danhgia.layout``)
 
-_TALLY_SHEETS = (layout.SUMMARY_SHEET, layout.DETAIL_SHEET, layout.SOURCES_SHEET)
 EXCEPTIONAL_LABEL = ("Đơn vị có thành tích đặc biệt", "Exceptional unit")
 APPLY_QUOTA_LABEL = ("Đã áp dụng tỷ lệ (hạ loại)", "Quota applied (demotions)")
 _MAX_WORKBOOK_XML = 2 * 1024 * 1024
@@ -679,7 +678,7 @@ def is_tally_workbook(path: str | Path) -> bool:
     if p.suffix.lower() not in (".xlsx", ".xlsm") or not p.is_file() or p.name.startswith("~$"):
         return False
     names = sheet_names_of(p)
-    return bool(names) and all(n in names for n in _TALLY_SHEETS)
+    return bool(names) and layout.is_tally_sheets(names)
 
 
 def _exceptional_flag(wb) -> bool:

@@ -31,8 +31,9 @@ from danhgia.model import ReadContext
 def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], set[str]]:
     """(paths for the scoresheet run, sub-units' workbooks, real paths the run must skip).
 
-    A tally workbook named on the command line is rolled up; one found inside a folder too (the
-    folder still goes to the run, which then skips it). The output file is never an input.
+    A tally workbook named on the command line is rolled up; one found inside a folder is
+    recognised by the reader during the run (``monthly-workbook``) and rolled up after it, so
+    no file is opened twice. The output file is never an input.
     """
     out_real = os.path.realpath(out)
     sheets_paths: list[Path] = []
@@ -41,11 +42,6 @@ def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], 
     for p in paths:
         if p.is_dir():
             sheets_paths.append(p)
-            for found in sorted(list(p.rglob("*.xlsx")) + list(p.rglob("*.xlsm"))):
-                real = os.path.realpath(found)
-                if real != out_real and real not in skip and monthly.is_tally_workbook(found):
-                    tallies.append(found)
-                    skip.add(real)
         elif os.path.realpath(p) == out_real:
             continue
         elif monthly.is_tally_workbook(p):
@@ -128,7 +124,17 @@ def tally(
                 result_run = run(sheet_paths, ctx, ym, jobs, tick)
         else:
             result_run = run(sheet_paths, ctx, ym, jobs)
-        result_run.files = [fo for fo in result_run.files if os.path.realpath(fo.path) not in skip]
+        kept = []
+        for fo in result_run.files:
+            real = os.path.realpath(fo.path)
+            if real in skip:
+                continue
+            if any(f.code == "monthly-workbook" for f in fo.findings) and fo.member is None:
+                tally_paths.append(Path(fo.path))       # a sub-unit's workbook inside a folder
+                skip.add(real)
+                continue
+            kept.append(fo)
+        result_run.files = kept
     rollups, extra = [], []
     for p in tally_paths:
         t, found = monthly.read_tally(p, p.as_posix(), ctx.get_limits())

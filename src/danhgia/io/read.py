@@ -16,6 +16,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
+from danhgia import layout
 from danhgia.findings import Finding
 from danhgia.framework import Framework
 from danhgia.io import guard
@@ -110,6 +111,9 @@ def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoreshe
     skipped: list[str] = []
     try:
         metas = wb.sheets_metadata
+        if layout.is_tally_sheets([m.name for m in metas]):
+            # a consolidated monthly workbook: tally rolls it up, validate notes it
+            return [], [Finding("monthly-workbook", file=display)]
         for meta in metas[: limits.max_sheets]:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue                          # chart / dialog / macro sheets hold no cells

@@ -566,18 +566,19 @@ def _units(people: list[PersonMonth], fw: Framework, cfg, rollups: list[TallyInp
             origin_of.setdefault(p.unit, t.file)
             exceptional_of[p.unit] = t.exceptional
     own_exceptional = bool(cfg.exceptional) if cfg is not None else False
+    members_of: dict[str, list[PersonMonth]] = {}     # one pass: a district has many units
     for p in people:
         u = units.get(p.unit)
         if u is None:
             u = units[p.unit] = UnitMonth(unit=p.unit, origin=origin_of.get(p.unit, ""),
                                          exceptional=exceptional_of.get(p.unit, own_exceptional))
         u.groups.setdefault(p.group, Counts())
+        members_of.setdefault(p.unit, []).append(p)
     for u in units.values():
         u.groups = {g: u.groups[g] for g in sorted(u.groups, key=group_position)}
     if fw.quota is not None:
         for u in units.values():
-            members = [p for p in people if p.unit == u.unit]
-            u.quota = _quota(u, members, fw, apply_quota, added)
+            u.quota = _quota(u, members_of[u.unit], fw, apply_quota, added)
     for p in people:
         u = units[p.unit]
         u.groups[p.group].add(p)

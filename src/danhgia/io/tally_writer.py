@@ -414,17 +414,17 @@ def _ranking(q, names: dict[str, str], lang: str) -> str:
 # "Chi tiết"
 
 
-def _detail_value(p: PersonMonth, key: str, lang: str) -> Any:
-    if key.startswith("block_"):
-        return p.blocks.get(key[6:])
+def _detail_values(p: PersonMonth, lang: str) -> dict[str, Any]:
+    """Every "Chi tiết" value of one person, by column key (built once per row)."""
     return {
+        "block_I": p.blocks.get("I"), "block_II": p.blocks.get("II"), "block_III": p.blocks.get("III"),
         "id": p.id, "name": p.name, "unit": p.unit, "group": group_label(p.group, "vi") if p.group else "",
         "task_group": p.task_group or "", "position": p.position, "variant": variant_label(p.variant),
         "self_total": p.self_total, "leader_total": p.leader_total, "self_grade": p.self_grade or "",
         "decided_grade": p.decided_grade or "", "final_grade": p.final_grade or "",
         "status": layout.STATUS_LABELS[p.status][1 if lang == "en" else 0],
         "notes": p.notes_text(lang), "file": p.file, "sheet": p.sheet,
-    }[key]
+    }
 
 
 def _title_rows(book: _Book, ws, title: str, subtitle: str, last_col: int) -> None:
@@ -447,8 +447,9 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     grades = {"self_grade", "decided_grade", "final_grade"}
     for i, p in enumerate(res.people):
         r = hr + 1 + i
+        values = _detail_values(p, lang)
         for c, (key, _vi, _en) in enumerate(cols):
-            v = _detail_value(p, key, lang)
+            v = values[key]
             if key in numeric:
                 book.number(ws, r, c, v, book.num)
             elif key in grades:

@@ -55,3 +55,16 @@ def test_bonus_block_is_capped_at_its_max():
     t = compute(v, leaves)
     assert t.values["III"] == 10 and t.capped == ["III"]
     assert t.total == 100
+
+
+def test_nd335_task_points_from_percentages():
+    """NĐ 335/2025: the 70 task points may be computed from the quantity, quality and
+    timeliness percentages of the products; a missing percentage is not a zero."""
+    from danhgia.scoring import points_from_percentages
+
+    ii = fw.load("nd335-2025").variants[0].criterion("II")
+    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": D(90), "tien_do": D(80)}) == D(63)
+    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": D(95), "tien_do": D(75)}) == D("63.00")
+    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": D(100), "tien_do": D(100)}) == D(70)
+    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": None, "tien_do": D(80)}) is None
+    assert points_from_percentages(ii, {"so_luong": D(120), "chat_luong": D(120), "tien_do": D(120)}) == D(70)

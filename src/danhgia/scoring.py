@@ -91,3 +91,20 @@ def mean(values: list[Decimal], places: Decimal = Decimal("0.01")) -> Decimal | 
     if not values:
         return None
     return (sum(values, ZERO) / Decimal(len(values))).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def points_from_percentages(c: Criterion, percentages: Mapping[str, Decimal | None]) -> Decimal | None:
+    """NĐ 335/2025 task results: ``max × mean(percentages) / 100`` for a criterion whose
+    framework entry names ``computed_from`` (quantity, quality, timeliness of the products),
+    rounded half-up to 0.01 and never above the max. ``None`` when a percentage is missing:
+    a missing share is never taken as 0."""
+    from decimal import ROUND_HALF_UP
+
+    if not c.computed_from:
+        raise ValueError(f"{c.code} is not computed from percentages")
+    shares = [percentages.get(k) for k in c.computed_from]
+    if any(s is None for s in shares):
+        return None
+    mean_share = sum(shares, ZERO) / Decimal(len(shares))  # type: ignore[arg-type]
+    points = (c.max * mean_share / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return min(max(points, ZERO), c.max)

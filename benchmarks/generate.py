@@ -48,7 +48,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from danhgia import config
-from danhgia.io.template import Prefill, layout_for, write_template
+from danhgia.io.template import Prefill, write_template
 
 FRAMEWORK = "hanoi-2022"
 SHEET_MEMBER = "xl/worksheets/sheet1.xml"

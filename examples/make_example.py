@@ -31,8 +31,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from danhgia import config
-from danhgia import framework as fw_mod
-from danhgia.io.template import layout_for, person_file_name, person_templates, sheet_names
+from danhgia.io.template import layout_for, person_templates
 from danhgia.roster import load as load_roster
 
 HERE = Path(__file__).resolve().parent

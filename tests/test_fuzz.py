@@ -15,16 +15,13 @@
 
 from __future__ import annotations
 
-import io
 import json
-import random
 import re
 import time
 import zipfile
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook

@@ -18,7 +18,6 @@ import sys
 import time
 import unicodedata
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest

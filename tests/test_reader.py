@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal

@@ -321,8 +321,6 @@ def test_templates_print_on_one_page_in_libreoffice(tmp_path):
 
 
 def test_layout_follows_the_input_offsets():
-    from danhgia.io.locate import col_letter  # noqa: F401  (same letters as the reader)
-
     for v in fw_mod.load("hanoi-2022").variants:
         lay = tpl.layout_for(v)
         for key, cell in lay.fields.items():

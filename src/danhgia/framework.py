@@ -15,7 +15,7 @@ import copy
 import json
 from functools import lru_cache
 from datetime import date
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Literal

@@ -32,7 +32,7 @@ from danhgia.io.text import fold, nfc
 from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
 from danhgia.io.table import col_letter
-from danhgia.io.files import sha256_of  # noqa: F401  (re-exported for callers)
+from danhgia.io.files import sha256_of
 
 HEADER_SCAN = 10
 FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",

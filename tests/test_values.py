@@ -34,3 +34,14 @@ def test_fold_handles_d_and_nfd():
 
     assert fold(unicodedata.normalize("NFD", "Điểm tự chấm")) == "diem tu cham"
     assert nfc(unicodedata.normalize("NFD", nfd)) == nfd
+
+
+def test_staff_id_text_is_one_key_everywhere():
+    """The id matches a person across roster, events, sheets and monthly workbooks."""
+    import unicodedata
+
+    from danhgia.io.text import id_text
+
+    assert id_text(101.0) == "101" and id_text(101) == "101" and id_text(0) == "0"
+    assert id_text("  HN001 ") == "HN001" and id_text(None) == ""
+    assert id_text(unicodedata.normalize("NFD", "MÃ01")) == "MÃ01"

@@ -49,7 +49,7 @@ from danhgia.findings import Finding
 from danhgia.framework import DISCIPLINE_FORMS
 from danhgia.io.files import sha256_of
 from danhgia.io.table import col_letter, read_table
-from danhgia.io.text import fold, nfc
+from danhgia.io.text import fold, id_text, nfc
 from danhgia.io.values import BLANK, NOT_NUMBER, is_blank, parse_date, parse_grade, parse_number
 
 EVENTS_SHEET = "Sự kiện năm"
@@ -312,7 +312,7 @@ def parse_rows(rows: list[list[Any]], source: str, sheet: str = "", sha256: str 
         rid, rname = raw("id"), raw("name")
         if all(is_blank(x) for x in row):
             continue
-        pid = nfc(str(int(rid)) if isinstance(rid, float) and rid.is_integer() else str(rid or "")).strip()
+        pid = id_text(rid)
         name = nfc(str(rname or "")).strip()
         who = name or pid
 

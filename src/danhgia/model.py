@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from danhgia.findings import Finding
+from danhgia.io.text import id_text
 from danhgia.io.values import Parsed, parse_date, parse_grade, parse_number
 
 # Header fields the reader looks for (keys of Scoresheet.fields).
@@ -90,10 +91,8 @@ class Scoresheet:
 
     @property
     def person_id(self) -> str:
-        raw = self.fields.get("id").raw if self.fields.get("id") else None
-        if isinstance(raw, float) and raw.is_integer():
-            return str(int(raw))
-        return self.field_text("id")
+        e = self.fields.get("id")
+        return id_text(e.raw) if e else ""
 
     def leaf_values(self, column: str) -> dict[str, Decimal | None]:
         """Parsed numbers of one score column; blanks and non-numbers are ``None``."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from danhgia.io.table import col_letter, read_table
-from danhgia.io.text import fold, nfc
+from danhgia.io.text import fold, id_text, nfc
 from danhgia.io.values import is_blank, parse_date, parse_month_text
 
 GROUP_WORDS = {
@@ -191,7 +191,7 @@ def load(path: str | Path) -> Roster:
         raw_id, raw_name = get("id"), get("name")
         if is_blank(raw_id) and is_blank(raw_name):
             continue
-        pid = nfc(str(int(raw_id)) if isinstance(raw_id, float) and raw_id.is_integer() else str(raw_id or "")).strip()
+        pid = id_text(raw_id)
         name = nfc(str(raw_name or "")).strip()
         if not pid:
             problems.append(f"{cell('id')}: thiếu mã của «{name}» / missing id")

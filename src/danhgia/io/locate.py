@@ -34,7 +34,7 @@ from danhgia.io import legacy
 from danhgia.io.template import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS,
                                  TAIL_INPUT_OFFSET, layout_for, parse_marker)
 from danhgia.io.table import col_letter
-from danhgia.io.text import fold, nfc
+from danhgia.io.text import fold, id_text, nfc
 from danhgia.io.values import parse_month_text
 from danhgia.model import Entry, CriterionRow, Scoresheet
 
@@ -464,10 +464,6 @@ def _int(v: Any) -> int | None:
     return None
 
 
-def _norm_id(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return "" if raw is None else nfc(str(raw)).strip()
 
 
 def locate(grid: Sequence[Sequence[Any]], sheet: str, frameworks: Any, *, file: str = "",
@@ -697,7 +693,7 @@ def _general(grid, cands, merged, roster_variants) -> _Found | None:
         vid = _title_variant(found.title_texts, cands)
         if vid:
             variant_id, source = vid, "title"
-    person_id = _norm_id(fields["id"].raw) if "id" in fields else ""
+    person_id = id_text(fields["id"].raw) if "id" in fields else ""
     if variant_id is None and roster_variants and person_id:
         vid = roster_variants.get(person_id)
         if vid in by_id:

@@ -28,7 +28,7 @@ from typing import Any
 
 from danhgia import layout
 from danhgia.findings import Finding
-from danhgia.io.text import fold, nfc
+from danhgia.io.text import fold, id_text
 from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
 from danhgia.io.table import col_letter
@@ -116,12 +116,6 @@ class MonthlyWorkbook:
         return month_text(self.month)
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return nfc(str(raw)).strip()
 
 
 def _norm(raw: Any) -> str:
@@ -147,7 +141,7 @@ def _parse_variant(raw: Any) -> str | None:
     key = fold(raw)
     if key in VARIANT_WORDS:
         return VARIANT_WORDS[key]
-    return _text(raw)
+    return id_text(raw)
 
 
 def read(path: str | Path, display: str | None = None, limits: Any = None) -> MonthlyWorkbook:
@@ -204,13 +198,13 @@ def _read_sources(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
         if key == "month" and wb.month is None:
             wb.month = parse_month_text(value)
         elif key == "unit" and not wb.unit:
-            wb.unit = _text(value)
+            wb.unit = id_text(value)
         elif key == "framework" and wb.framework is None:
-            wb.framework = _text(value)
+            wb.framework = id_text(value)
         elif key == "framework_version" and wb.framework_version is None:
-            wb.framework_version = _text(value)
+            wb.framework_version = id_text(value)
         elif key == "tool_version" and wb.tool_version is None:
-            wb.tool_version = _text(value)
+            wb.tool_version = id_text(value)
 
 
 def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
@@ -244,7 +238,7 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
         def cell(key: str) -> str:
             return f"{wb.columns[key]}{r + 1}"
 
-        pid, name = _text(raw("id")), _text(raw("name"))
+        pid, name = id_text(raw("id")), id_text(raw("name"))
         if not pid:
             if name:
                 wb.findings.append(Finding("missing-field", file=wb.file, sheet=sheet, cell=cell("id"),
@@ -256,13 +250,13 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
 
         def bad(key: str, value: Any, code: str = "monthly-bad-value") -> None:
             wb.findings.append(Finding(code, file=wb.file, sheet=sheet, cell=cell(key), person=who,
-                                       person_id=pid, value=_text(value),
+                                       person_id=pid, value=id_text(value),
                                        params={"field": _LABEL_VI[key], "person": who}))
 
-        mr.unit = _text(raw("unit")) or wb.unit
-        mr.position = _text(raw("position"))
-        mr.notes = _text(raw("notes"))
-        tg = _text(raw("task_group"))
+        mr.unit = id_text(raw("unit")) or wb.unit
+        mr.position = id_text(raw("position"))
+        mr.notes = id_text(raw("notes"))
+        tg = id_text(raw("task_group"))
         mr.task_group = tg or None
         g = raw("group")
         if not is_blank(g):

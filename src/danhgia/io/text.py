@@ -27,6 +27,17 @@ def fold(text: object) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+def id_text(raw: object) -> str:
+    """A staff id as text, the same wherever it is read (roster, events, scoresheet, monthly
+    workbook), since it is the key that matches a person: an id typed as a number comes back
+    from a spreadsheet as ``101.0`` and is ``"101"``; text is NFC with outer spaces removed."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return nfc(str(raw)).strip()
+
+
 def strip_accents(text: str) -> str:
     """Remove diacritics, keeping case (used for file names)."""
     s = unicodedata.normalize("NFD", text)

@@ -48,7 +48,7 @@ from typing import Any
 from danhgia.findings import Finding
 from danhgia.framework import DISCIPLINE_FORMS
 from danhgia.io.files import sha256_of
-from danhgia.io.table import col_letter, read_table
+from danhgia.io.table import body_rows, read_table
 from danhgia.io.text import fold, id_text, nfc
 from danhgia.io.values import BLANK, NOT_NUMBER, is_blank, parse_date, parse_grade, parse_number
 
@@ -299,15 +299,8 @@ def parse_rows(rows: list[list[Any]], source: str, sheet: str = "", sha256: str 
                                  "no header row with the column «Mã» and at least one event column")
     hrow, cols, labels = hdr
     seen: dict[str, str] = {}
-    for r in range(hrow + 1, len(rows)):
-        row = rows[r]
-
-        def raw(key: str) -> Any:
-            c = cols.get(key)
-            return row[c] if c is not None and c < len(row) else None
-
-        def cell(key: str) -> str:
-            return f"{col_letter(cols[key])}{r + 1}"
+    for t in body_rows(rows, hrow, cols):
+        r, row, raw, cell = t.index, t.values, t.get, t.cell
 
         rid, rname = raw("id"), raw("name")
         if all(is_blank(x) for x in row):

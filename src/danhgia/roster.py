@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from danhgia.io.table import col_letter, read_table
+from danhgia.io.table import body_rows, col_letter, read_table
 from danhgia.io.text import fold, id_text, nfc
 from danhgia.io.values import is_blank, parse_date, parse_month_text
 
@@ -178,15 +178,11 @@ def load(path: str | Path) -> Roster:
     people: list[Person] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for r in range(hrow + 1, len(rows)):
-        row = rows[r]
-
-        def get(key: str) -> Any:
-            c = cols.get(key)
-            return row[c] if c is not None and c < len(row) else None
+    for t in body_rows(rows, hrow, cols):
+        r, get = t.index, t.get
 
         def cell(key: str) -> str:
-            return f"{where0} › {col_letter(cols[key])}{r + 1}"
+            return f"{where0} › {t.cell(key)}"
 
         raw_id, raw_name = get("id"), get("name")
         if is_blank(raw_id) and is_blank(raw_name):

@@ -31,7 +31,7 @@ from danhgia.findings import Finding
 from danhgia.io.text import fold, id_text
 from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
-from danhgia.io.table import col_letter
+from danhgia.io.table import body_rows, col_letter
 from danhgia.io.files import sha256_of
 
 HEADER_SCAN = 10
@@ -228,15 +228,8 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
                 break
     if wb.month is None:
         wb.findings.append(Finding("monthly-month-unknown", file=wb.file, sheet=layout.SOURCES_SHEET))
-    for r in range(hrow + 1, len(rows)):
-        row = rows[r]
-
-        def raw(key: str) -> Any:
-            c = cols.get(key)
-            return row[c] if c is not None and c < len(row) else None
-
-        def cell(key: str) -> str:
-            return f"{wb.columns[key]}{r + 1}"
+    for t in body_rows(rows, hrow, cols):
+        r, row, raw, cell = t.index, t.values, t.get, t.cell
 
         pid, name = id_text(raw("id")), id_text(raw("name"))
         if not pid:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 _LETTERS: list[str] = []
 
@@ -24,6 +24,29 @@ def col_letter(c: int) -> str:
             s = chr(65 + rem) + s
         _LETTERS.append(s)
     return _LETTERS[c]
+
+
+class TableRow:
+    """One row below a header whose columns were found by label: values by column key, and
+    the A1 cell of each key, for messages."""
+
+    __slots__ = ("values", "index", "cols")
+
+    def __init__(self, values: list[Any], index: int, cols: dict[str, int]):
+        self.values, self.index, self.cols = values, index, cols
+
+    def get(self, key: str) -> Any:
+        c = self.cols.get(key)
+        return self.values[c] if c is not None and c < len(self.values) else None
+
+    def cell(self, key: str) -> str:
+        return f"{col_letter(self.cols[key])}{self.index + 1}"
+
+
+def body_rows(rows: list[list[Any]], header_row: int, cols: dict[str, int]) -> Iterator[TableRow]:
+    """The rows below ``header_row`` (0-based), each as a TableRow."""
+    for r in range(header_row + 1, len(rows)):
+        yield TableRow(rows[r], r, cols)
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

@@ -2,7 +2,7 @@
 
     python benchmarks/generate.py 20000 benchmarks/data/20000 [--seed 1] [--month 2026-10]
 
-How: each variant's template is written once with ``danhgia.io.template.write_template``
+How: each variant's template is written once with ``danhgia.write.template.write_template``
 (XlsxWriter, the same bytes ``danhgia template`` gives a unit). Its worksheet XML is cut, once,
 into a skeleton: the fixed text between the cells a person fills in (header fields, self and
 leader scores, subtotals and the total, grades, dates, completion share, bonus note). For each
@@ -48,7 +48,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from danhgia import config
-from danhgia.io.template import Prefill, write_template
+from danhgia.write.template import Prefill, write_template
 
 FRAMEWORK = "hanoi-2022"
 SHEET_MEMBER = "xl/worksheets/sheet1.xml"

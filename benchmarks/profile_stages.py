@@ -38,10 +38,10 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 from danhgia import config as cfg_mod
 from danhgia import pipeline
 from danhgia import roster as roster_mod
-from danhgia.io import guard
-from danhgia.io.locate import locate
-from danhgia.io.read import frameworks_by_variant, roster_variants
-from danhgia.io.values import parse_year_month
+from danhgia.read import guard
+from danhgia.read.locate import locate
+from danhgia.read.workbook import frameworks_by_variant, roster_variants
+from danhgia.text import parse_year_month
 from danhgia.model import ReadContext
 from danhgia.report import Report
 
@@ -214,7 +214,7 @@ def tally_stages(folder: Path, ctx, result, month) -> dict[str, float]:
 
     from danhgia import monthly
     from danhgia.cli.tally_cmd import split_inputs
-    from danhgia.io import tally_writer
+    from danhgia.write import tally as tally_writer
 
     pc = time.perf_counter
     t: dict[str, float] = {}

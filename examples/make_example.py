@@ -31,7 +31,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from danhgia import config
-from danhgia.io.template import layout_for, person_templates
+from danhgia.write.template import layout_for, person_templates
 from danhgia.roster import load as load_roster
 
 HERE = Path(__file__).resolve().parent

@@ -14,8 +14,8 @@ import pytest
 
 from danhgia import annual, events, layout
 from danhgia.config import UnitConfig
-from danhgia.io.monthly_read import MonthlyRow, MonthlyWorkbook
-from danhgia.io.text import fold
+from danhgia.read.monthly_read import MonthlyRow, MonthlyWorkbook
+from danhgia.text import fold
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, Person, Roster
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "annual"))

@@ -28,9 +28,9 @@ from python_calamine import CalamineWorkbook
 
 from danhgia import framework as fw_mod
 from danhgia.config import Limits
-from danhgia.io import guard
-from danhgia.io.locate import locate
-from danhgia.io.read import read_file
+from danhgia.read import guard
+from danhgia.read.locate import locate
+from danhgia.read.workbook import read_file
 from danhgia.model import ReadContext, Scoresheet
 from danhgia.pipeline import check_sheet
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from danhgia.config import Limits
-from danhgia.io import guard
-from danhgia.io.read import read_file
+from danhgia.read import guard
+from danhgia.read.workbook import read_file
 from danhgia.model import ReadContext
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -582,7 +582,7 @@ def test_xxe_is_never_followed(tmp_path):
 
 
 def test_a_hostile_roster_is_a_usage_error_not_a_crash(tmp_path):
-    """The roster (and the annual events file) pass the guard in danhgia.io.table.read_table:
+    """The roster (and the annual events file) pass the guard in danhgia.read.table.read_table:
     unguarded, python-calamine aborts the whole process (SIGABRT, no message) on a 1 KB roster
     with a cell at XFD1048576. Expected: exit 2 and a clear message, like any unreadable roster."""
     roster = _cells_xlsx(tmp_path / "danh-sach.xlsx",

@@ -1,4 +1,4 @@
-"""The reader of consolidated monthly workbooks (danhgia.io.monthly_read)."""
+"""The reader of consolidated monthly workbooks (danhgia.read.monthly_read)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from danhgia import layout
-from danhgia.io import monthly_read
+from danhgia.read import monthly_read
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "annual"))
 from annual_books import person, row_for, write_monthly  # noqa: E402
@@ -135,7 +135,7 @@ def test_reads_what_tally_writes(tmp_path):
     import build  # noqa: E402
 
     from danhgia import monthly
-    from danhgia.io import tally_writer
+    from danhgia.write import tally as tally_writer
 
     run, ctx = build.quota_month_2022()
     res = monthly.decide(run, ctx, (2026, 10))
@@ -154,7 +154,7 @@ def test_a_district_sized_workbook_is_not_refused_as_too_many_rows(tmp_path):
     """Limits.max_rows bounds a scoresheet; a consolidated workbook of a district has far more
     rows and is bounded by Limits.max_table_rows instead."""
     from danhgia.config import Limits
-    from danhgia.io import monthly_read
+    from danhgia.read import monthly_read
 
     people = [{"id": f"P{i:05d}", "name": f"Người {i}", "group": "Công chức", "variant": "Chuyên viên",
                "leader_total": 80, "self_total": 80, "final_grade": "B", "decided_grade": "B",

@@ -26,7 +26,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from danhgia.io.safe_write import OutputExists, atomic_path, write_bytes
+from danhgia.write.safe import OutputExists, atomic_path, write_bytes
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 NAMES = {
@@ -107,7 +107,7 @@ def test_a_failure_while_writing_leaves_nothing(tmp_path):
 _WRITER = textwrap.dedent("""
     import sys, time, pathlib
     import xlsxwriter
-    from danhgia.io.safe_write import OutputExists, atomic_path
+    from danhgia.write.safe import OutputExists, atomic_path
     target, marker, force, ready, go, cells = sys.argv[1:7]
     try:
         with atomic_path(target, force=force == "1") as tmp:

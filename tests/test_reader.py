@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from danhgia import framework as fw_mod
-from danhgia.io import legacy
-from danhgia.io import template as tpl
-from danhgia.io.locate import locate
-from danhgia.io.read import read_file
-from danhgia.io.text import strip_accents
+from danhgia.read import legacy
+from danhgia.write import template as tpl
+from danhgia.read.locate import locate
+from danhgia.read.workbook import read_file
+from danhgia.text import strip_accents
 from danhgia.model import ReadContext, Scoresheet
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -548,7 +548,7 @@ def test_blank_rows_and_columns_anywhere(rows, cols):
 def test_template_fast_path_agrees_with_the_general_search(tmp_path):
     """danhgia's own templates take a verified shortcut; it must find exactly what the general
     search finds, in every format."""
-    from danhgia.io.locate import _candidates, _from_template, _locate
+    from danhgia.read.locate import _candidates, _from_template, _locate
 
     paths = [filled(tmp_path, CASES[n], f"{n}.xlsx") for n in CASES]
     paths += sorted(p for p in LO.iterdir() if p.suffix in (".xlsx", ".xls", ".ods"))

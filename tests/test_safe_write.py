@@ -1,10 +1,10 @@
-"""Outputs are written to a temporary file and moved into place (danhgia.io.safe_write)."""
+"""Outputs are written to a temporary file and moved into place (danhgia.write.safe)."""
 
 
 def test_outputs_get_ordinary_file_permissions(tmp_path):
     import os
 
-    from danhgia.io.safe_write import write_bytes
+    from danhgia.write.safe import write_bytes
 
     old = os.umask(0o022)
     try:

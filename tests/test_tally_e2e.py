@@ -21,11 +21,9 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-try:
-    from danhgia.io import read as _read, template as _template  # noqa: F401
-    from fixtures.validate.make import filled
-except ImportError as exc:  # the reader / template issue has not landed in this tree yet
-    pytestmark = pytest.mark.skip(reason=f"scoresheet reader or templates not available: {exc}")
+from danhgia.read import workbook as _read  # noqa: F401
+from danhgia.write import template as _template  # noqa: F401
+from fixtures.validate.make import filled
 
 from python_calamine import CalamineWorkbook
 

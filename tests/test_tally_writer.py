@@ -14,7 +14,7 @@ from fixtures.tally.build import quota_month_2022, roster_month_2018
 from python_calamine import CalamineWorkbook
 
 from danhgia import layout, monthly
-from danhgia.io import tally_writer
+from danhgia.write import tally as tally_writer
 
 SHEETS = [layout.SUMMARY_SHEET, layout.DETAIL_SHEET, layout.MISSING_SHEET, layout.NOT_EVALUATED_SHEET,
           layout.FINDINGS_SHEET, layout.PUBLIC_SHEET, layout.SOURCES_SHEET]

@@ -16,8 +16,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from danhgia import framework as fw_mod
-from danhgia.io import template as tpl
-from danhgia.io.read import read_file
+from danhgia.write import template as tpl
+from danhgia.read.workbook import read_file
 from danhgia.model import ReadContext
 
 ROOT = Path(__file__).resolve().parent.parent

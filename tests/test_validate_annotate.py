@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from danhgia import pipeline
-from danhgia.io.annotate import AMBER, RED, output_path
+from danhgia.write.annotate import AMBER, RED, output_path
 from fixtures.validate import stub_reader
 from fixtures.validate.stub_reader import write_book
 
@@ -91,7 +91,7 @@ def test_zip_member_copy_and_english(cli, inputs):
 
 def test_ods_input_becomes_an_xlsx_copy(tmp_path):
     from danhgia.config import Limits
-    from danhgia.io.annotate import annotate_run
+    from danhgia.write.annotate import annotate_run
     from danhgia.model import ReadContext
 
     from python_calamine import CalamineWorkbook

@@ -1,8 +1,8 @@
 from datetime import date, datetime
 from decimal import Decimal as D
 
-from danhgia.io.text import fold, nfc
-from danhgia.io.values import parse_date, parse_grade, parse_month_text, parse_number
+from danhgia.text import fold, nfc
+from danhgia.text import parse_date, parse_grade, parse_month_text, parse_number
 
 
 def test_numbers_as_people_type_them():
@@ -40,7 +40,7 @@ def test_staff_id_text_is_one_key_everywhere():
     """The id matches a person across roster, events, sheets and monthly workbooks."""
     import unicodedata
 
-    from danhgia.io.text import id_text
+    from danhgia.text import id_text
 
     assert id_text(101.0) == "101" and id_text(101) == "101" and id_text(0) == "0"
     assert id_text("  HN001 ") == "HN001" and id_text(None) == ""

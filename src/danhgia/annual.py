@@ -1,6 +1,6 @@
 """Twelve months into the year's rating: rule sets, strategies, overrides, quota, summary.
 
-Inputs are the consolidated monthly workbooks (read with :mod:`danhgia.io.monthly_read`), the
+Inputs are the consolidated monthly workbooks (read with :mod:`danhgia.read.monthly_read`), the
 roster (optional) and the annual events (:mod:`danhgia.events`, optional). :func:`rate` returns an
 :class:`AnnualResult`; it never prints, never exits and never changes a level silently.
 
@@ -48,8 +48,8 @@ from danhgia import quota as quota_mod
 from danhgia.events import AnnualEvents, EventsTable
 from danhgia.findings import Finding, jsonable
 from danhgia.framework import GROUPS, AnnualRules, GradeBand, grade_for
-from danhgia.io.monthly_read import MonthlyRow, MonthlyWorkbook, month_text
-from danhgia.io.text import fold
+from danhgia.read.monthly_read import MonthlyRow, MonthlyWorkbook, month_text
+from danhgia.text import fold
 from danhgia.roster import GROUP_LABELS
 from danhgia.scoring import mean
 

@@ -47,10 +47,10 @@ from typing import Any
 
 from danhgia.findings import Finding
 from danhgia.framework import DISCIPLINE_FORMS
-from danhgia.io.files import sha256_of
-from danhgia.io.table import body_rows, read_table
-from danhgia.io.text import fold, id_text, nfc
-from danhgia.io.values import BLANK, NOT_NUMBER, is_blank, parse_date, parse_grade, parse_number
+from danhgia.read.files import sha256_of
+from danhgia.read.table import body_rows, read_table
+from danhgia.text import fold, id_text, nfc
+from danhgia.text import BLANK, NOT_NUMBER, is_blank, parse_date, parse_grade, parse_number
 
 EVENTS_SHEET = "Sự kiện năm"
 HEADER_SCAN = 15

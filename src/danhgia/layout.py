@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from danhgia.io.text import fold
+from danhgia.text import fold
 
 SUMMARY_SHEET = "Tổng hợp"
 DETAIL_SHEET = "Chi tiết"

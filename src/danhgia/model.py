@@ -1,8 +1,8 @@
 """The Scoresheet: what the reader found on one worksheet, every value with its cell.
 
-The reader (``danhgia.io.read`` + ``danhgia.io.locate``) produces Scoresheets; checks turn them
+The reader (``danhgia.read.workbook`` + ``danhgia.read.locate``) produces Scoresheets; checks turn them
 into findings; ``danhgia.monthly`` turns them into monthly results. Values are kept *raw* (as
-the file holds them) with their A1 cell, and parsed on demand with ``danhgia.io.values``, so a
+the file holds them) with their A1 cell, and parsed on demand with ``danhgia.text``, so a
 check can say exactly what was typed where.
 """
 
@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from danhgia.findings import Finding
-from danhgia.io.text import id_text
-from danhgia.io.values import Parsed, parse_date, parse_grade, parse_number
+from danhgia.text import id_text
+from danhgia.text import Parsed, parse_date, parse_grade, parse_number
 
 # Header fields the reader looks for (keys of Scoresheet.fields).
 FIELD_KEYS = (

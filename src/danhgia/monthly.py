@@ -33,7 +33,7 @@ from typing import Any, Iterable
 from danhgia import layout, quota as quota_mod
 from danhgia.findings import Finding, jsonable
 from danhgia.framework import GRADES, Framework, grade_rank
-from danhgia.io.text import fold, nfc
+from danhgia.text import fold, nfc
 from danhgia.roster import GROUP_LABELS, Person, Roster
 
 GROUP_ORDER: tuple[str | None, ...] = ("can_bo", "cong_chuc", "vien_chuc", "ldhd", None)
@@ -689,12 +689,12 @@ def _exceptional_flag(wb) -> bool:
 
 def read_tally(path: str | Path, display: str | None = None,
                limits: Any = None) -> tuple[TallyInput | None, list[Finding]]:
-    """Read a sub-unit's consolidated workbook (``danhgia.io.monthly_read``) into people rows.
+    """Read a sub-unit's consolidated workbook (``danhgia.read.monthly_read``) into people rows.
 
     Returns (None, findings) when the workbook cannot be used; otherwise its findings are per
     cell (a bad value) and the rest is read.
     """
-    from danhgia.io import monthly_read
+    from danhgia.read import monthly_read
 
     wb = monthly_read.read(path, display, limits)
     if not wb.usable:

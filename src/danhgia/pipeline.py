@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
-from danhgia.io import guard
-from danhgia.io.files import sha256_of
+from danhgia.read import guard
+from danhgia.read.files import sha256_of
 
 
 @dataclass(slots=True)
@@ -235,7 +235,7 @@ class _TooLarge(Exception):
 
 
 def _reader():
-    from danhgia.io.read import read_file
+    from danhgia.read.workbook import read_file
 
     return read_file
 

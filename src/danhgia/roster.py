@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from danhgia.io.table import body_rows, col_letter, read_table
-from danhgia.io.text import fold, id_text, nfc
-from danhgia.io.values import is_blank, parse_date, parse_month_text
+from danhgia.read.table import body_rows, col_letter, read_table
+from danhgia.text import fold, id_text, nfc
+from danhgia.text import is_blank, parse_date, parse_month_text
 
 GROUP_WORDS = {
     "can bo": "can_bo", "cb": "can_bo", "can_bo": "can_bo",

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from danhgia import messages
 from danhgia.findings import Finding
-from danhgia.io.values import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_number
+from danhgia.text import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_number
 
 # family → codes it emits (the reader's and the pipeline's codes are under "files")
 FAMILIES: dict[str, tuple[str, ...]] = {

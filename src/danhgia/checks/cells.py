@@ -14,7 +14,7 @@ from typing import Iterator
 
 from danhgia.checks import Env, fmt, number, parse_score
 from danhgia.findings import Finding
-from danhgia.io.values import BLANK, NOT_NUMBER, NUMBER, TEXT_NUMBER
+from danhgia.text import BLANK, NOT_NUMBER, NUMBER, TEXT_NUMBER
 
 COLUMNS = ("self", "leader")
 

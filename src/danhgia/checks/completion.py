@@ -10,7 +10,7 @@ from typing import Iterator
 
 from danhgia.checks import Env, fmt
 from danhgia.findings import Finding
-from danhgia.io.values import NUMBER, TEXT_NUMBER, parse_number
+from danhgia.text import NUMBER, TEXT_NUMBER, parse_number
 
 COLUMNS = ("self", "leader")
 HUNDRED = Decimal(100)

@@ -12,7 +12,7 @@ from typing import Iterator
 from danhgia.calendar import deadlines, is_late, self_assessment_timing
 from danhgia.checks import Env
 from danhgia.findings import Finding
-from danhgia.io.values import NOT_NUMBER
+from danhgia.text import NOT_NUMBER
 
 
 _DEADLINES: dict[tuple[int, int, int], tuple] = {}

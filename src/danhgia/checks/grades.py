@@ -10,7 +10,7 @@ from typing import Iterator
 from danhgia.checks import Env, fmt
 from danhgia.findings import Finding
 from danhgia.framework import grade_rank
-from danhgia.io.values import NOT_NUMBER
+from danhgia.text import NOT_NUMBER
 
 
 def _grade(sheet, key: str):

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from danhgia.checks import Env
 from danhgia.findings import Finding
-from danhgia.io.values import NOT_NUMBER
+from danhgia.text import NOT_NUMBER
 
 REQUIRED = ("name", "id", "unit")
 DATE_FIELDS = ("self_date", "leader_date", "head_date")

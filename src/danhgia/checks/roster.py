@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from danhgia.calendar import not_evaluated
 from danhgia.checks import Env
 from danhgia.findings import Finding
-from danhgia.io.text import fold, nfc
+from danhgia.text import fold, nfc
 
 
 def person_key(text: str | None) -> str:

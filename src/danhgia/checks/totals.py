@@ -11,7 +11,7 @@ from typing import Iterator
 
 from danhgia.checks import Env, fmt, number
 from danhgia.findings import Finding
-from danhgia.io.values import NUMBER, TEXT_NUMBER
+from danhgia.text import NUMBER, TEXT_NUMBER
 from danhgia.scoring import compute
 
 COLUMNS = ("self", "leader")

@@ -20,9 +20,9 @@ from danhgia import roster as roster_mod
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
                                 RosterOpt, fail, out_console, print_json, tr, xlsx_out_or_fail)
-from danhgia.io import monthly_read
-from danhgia.io.safe_write import OutputExists
-from danhgia.io.files import sha256_of
+from danhgia.read import monthly_read
+from danhgia.write.safe import OutputExists
+from danhgia.read.files import sha256_of
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -135,7 +135,7 @@ def annual_(
         if rs.ref not in annual_mod.fw_mod.preset_ids() and p.is_file():
             result.inputs.append(annual_mod.InputFile(_display(p), "rules", _sha(p)))
 
-    from danhgia.io import annual_writer
+    from danhgia.write import annual as annual_writer
 
     try:
         annual_writer.write(result, out, force=force, lang=lg)

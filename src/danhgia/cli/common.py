@@ -56,7 +56,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 def month_or_fail(month: str, lang: Lang | str) -> tuple[int, int]:
     """Parse a ``--month YYYY-MM`` value or stop with exit 2 and an example of the right form."""
-    from danhgia.io.values import parse_year_month
+    from danhgia.text import parse_year_month
 
     try:
         return parse_year_month(month)

@@ -24,7 +24,7 @@ from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 print_json, tr, xlsx_out_or_fail)
-from danhgia.io.safe_write import OutputExists, atomic_path
+from danhgia.write.safe import OutputExists, atomic_path
 from danhgia.model import ReadContext
 
 
@@ -147,7 +147,7 @@ def tally(
     except fw_mod.FrameworkError as exc:
         fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
 
-    from danhgia.io import tally_writer
+    from danhgia.write import tally as tally_writer
 
     try:
         with atomic_path(out, force) as tmp:

@@ -17,8 +17,8 @@ from danhgia import roster as roster_mod
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, fail,
                                 month_or_fail, out_console, tr)
-from danhgia.io import template as tpl
-from danhgia.io.safe_write import OutputExists
+from danhgia.write import template as tpl
+from danhgia.write.safe import OutputExists
 from danhgia.model import ReadContext
 
 

@@ -124,7 +124,7 @@ def validate(
             report.render_text(console, lg, limit)
         code = report.exit_code
         if annotate is not None:
-            from danhgia.io.annotate import annotate_run
+            from danhgia.write.annotate import annotate_run
 
             done = annotate_run(result, report.findings, annotate, force=force, lang=lg, limits=ctx.get_limits())
             for path in done.written:

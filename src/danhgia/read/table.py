@@ -71,7 +71,7 @@ def read_table(path: Path, choose: Callable[[list[str]], str | None],
     raises ValueError with the guard's message, which roster and events report as exit 2.
     """
     from danhgia.config import Limits
-    from danhgia.io.guard import preflight
+    from danhgia.read.guard import preflight
 
     limits = (limits or Limits()).for_tables()
     if path.suffix.lower() == ".csv":

@@ -2,7 +2,7 @@
 
 python-calamine (Rust) reads every format we accept, several times faster than openpyxl and
 with formulas' cached values; styles are never needed to find a scoresheet, so openpyxl is not
-used here. Each sheet is read once (``to_python``) and walked once by ``danhgia.io.locate``.
+used here. Each sheet is read once (``to_python``) and walked once by ``danhgia.read.locate``.
 
 ``read_file`` never raises for a bad file: the guard's finding, or ``file-unreadable`` /
 ``file-encrypted``, is returned instead. Only an invalid framework or unit file (a usage
@@ -19,8 +19,8 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 from danhgia import layout
 from danhgia.findings import Finding
 from danhgia.framework import Framework
-from danhgia.io import guard
-from danhgia.io.locate import locate
+from danhgia.read import guard
+from danhgia.read.locate import locate
 from danhgia.model import ReadContext, Scoresheet
 
 _FW_CACHE: dict[tuple, tuple[Any, dict[str, Framework]]] = {}

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from danhgia import __version__, layout
 from danhgia.framework import GRADES
-from danhgia.io.text import nfc
+from danhgia.text import nfc
 from danhgia.monthly import (APPLY_QUOTA_LABEL, BASE_WORDS, EXCEPTIONAL_LABEL, Counts, MonthResult,
                              PersonMonth, group_label, group_position, unit_label, variant_label)
 

@@ -5,7 +5,7 @@ workbook a head has hand-edited (a grade changed in the final-grade column, colu
 title row added, re-saved by LibreOffice or WPS) still reads:
 
 - sheet "Chi tiết": the header row is the first of the first :data:`HEADER_SCAN` rows whose cells
-  (compared with :func:`danhgia.io.text.fold`, Vietnamese or English labels of
+  (compared with :func:`danhgia.text.fold`, Vietnamese or English labels of
   ``layout.DETAIL_COLUMNS``) include ``Mã`` and at least one grade or total column; every later row
   with an id is one person;
 - sheet "Nguồn": key/value rows (label in column A, value in column B) per ``layout.SOURCE_KEYS``;
@@ -28,11 +28,11 @@ from typing import Any
 
 from danhgia import layout
 from danhgia.findings import Finding
-from danhgia.io.text import fold, id_text
-from danhgia.io.values import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
+from danhgia.text import fold, id_text
+from danhgia.text import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
-from danhgia.io.table import body_rows, col_letter
-from danhgia.io.files import sha256_of
+from danhgia.read.table import body_rows, col_letter
+from danhgia.read.files import sha256_of
 
 HEADER_SCAN = 10
 FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
@@ -155,7 +155,7 @@ def read(path: str | Path, display: str | None = None, limits: Any = None) -> Mo
                                        params={"reason": "không tìm thấy tệp / file not found"}))
             return wb
         from danhgia.config import Limits
-        from danhgia.io.guard import preflight
+        from danhgia.read.guard import preflight
 
         stop = preflight(path, shown, (limits or Limits()).for_tables())
         if stop is not None:

@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from danhgia.findings import Finding
-from danhgia.io.safe_write import OutputExists, atomic_path
-from danhgia.io.text import nfc
+from danhgia.write.safe import OutputExists, atomic_path
+from danhgia.text import nfc
 
 SHEET_NAME = "Lỗi"
 RED = "FFC7CE"

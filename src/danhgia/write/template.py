@@ -5,7 +5,7 @@ parent row or the total shows a value in any viewer and the reader sees a consis
 total, and because its output is byte-for-byte reproducible (fixed zip timestamps; we fix the
 "created" date), which lets the committed ``templates_xlsx/`` be checked for staleness.
 
-The convention every template follows (design.md §3), which ``danhgia.io.locate`` relies on:
+The convention every template follows (design.md §3), which ``danhgia.read.locate`` relies on:
 
 * each header field is a label cell followed on the same row by an unlocked input cell;
 * the criteria table has the code in column A, then label, max, self, leader and note columns;
@@ -34,8 +34,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from danhgia.framework import Criterion, Framework, Variant
-from danhgia.io.safe_write import OutputExists, atomic_path
-from danhgia.io.text import nfc, slug
+from danhgia.write.safe import OutputExists, atomic_path
+from danhgia.text import nfc, slug
 
 MARKER_PREFIX = "danhgia:"
 TITLE_PREFIX = "BẢNG ĐIỂM ĐÁNH GIÁ, XẾP LOẠI HẰNG THÁNG — "

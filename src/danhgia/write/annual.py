@@ -18,7 +18,7 @@ Sheets (names are fixed in Vietnamese; headers follow ``lang``):
 Every table has a frozen header row, an autofilter, set widths and prints on A4 landscape with the
 header row repeated ("Thông báo" prints portrait, as notices are). Text is always written with
 ``write_string`` so a name or note starting with = + - @ never becomes a formula. Written through
-:func:`danhgia.io.safe_write.atomic_path`: nothing is overwritten without ``force``.
+:func:`danhgia.write.safe.atomic_path`: nothing is overwritten without ``force``.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from danhgia import __version__
 from danhgia.annual import AnnualResult, GroupRow, PersonResult, strategy_label
 from danhgia.framework import GRADES
-from danhgia.io.safe_write import atomic_path
-from danhgia.io.text import nfc
+from danhgia.write.safe import atomic_path
+from danhgia.text import nfc
 from danhgia.roster import GROUP_LABELS
 
 SHEET_PEOPLE = "Cả năm"

@@ -30,12 +30,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from danhgia.framework import Framework, Variant
-from danhgia.io import legacy
-from danhgia.io.template import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS,
+from danhgia.read import legacy
+from danhgia.write.template import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS,
                                  TAIL_INPUT_OFFSET, layout_for, parse_marker)
-from danhgia.io.table import col_letter
-from danhgia.io.text import fold, id_text, nfc
-from danhgia.io.values import parse_month_text
+from danhgia.read.table import col_letter
+from danhgia.text import fold, id_text, nfc
+from danhgia.text import parse_month_text
 from danhgia.model import Entry, CriterionRow, Scoresheet
 
 MAX_LABEL_CHARS = 300          # longer texts are values (a bonus statement), never labels

@@ -1,1 +1,0 @@
-"""Reading, locating and writing workbooks."""

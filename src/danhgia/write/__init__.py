@@ -1,0 +1,1 @@
+"""What goes out: safe (atomic) writing, templates, the tally and annual workbooks, annotated copies."""

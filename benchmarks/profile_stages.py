@@ -37,7 +37,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from danhgia import config as cfg_mod
 from danhgia import pipeline
-from danhgia import roster as roster_mod
+from danhgia.read import roster as roster_mod
 from danhgia.read import guard
 from danhgia.read.locate import locate
 from danhgia.read.workbook import frameworks_by_variant, roster_variants

@@ -31,8 +31,9 @@ import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from danhgia import config
-from danhgia.write.template import layout_for, person_templates
-from danhgia.roster import load as load_roster
+from danhgia.form import layout_for
+from danhgia.write.template import person_templates
+from danhgia.read.roster import load as load_roster
 
 HERE = Path(__file__).resolve().parent
 YEAR = 2026

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from danhgia import annual, events, layout
+from danhgia.read import events as events_read
 from danhgia.config import UnitConfig
-from danhgia.read.monthly_read import MonthlyRow, MonthlyWorkbook
+from danhgia.model import MonthlyRow, MonthlyWorkbook
 from danhgia.text import fold
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, Person, Roster
 
@@ -59,7 +60,7 @@ def books(year: int, people: list[tuple[dict, list]], skip: tuple[int, ...] = ()
 def ev_table(rows: list[dict]) -> events.EventsTable:
     headers = list(dict.fromkeys(["Mã"] + [k for e in rows for k in e]))
     table = [headers] + [[e.get(h) for h in headers] for e in rows]
-    return events.parse_rows(table, "sk.xlsx", "Sự kiện năm")
+    return events_read.parse_rows(table, "sk.xlsx", "Sự kiện năm")
 
 
 def by_id(res: annual.AnnualResult) -> dict[str, annual.PersonResult]:

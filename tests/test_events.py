@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from danhgia import events
+from danhgia.read import events
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "annual"))
 from annual_books import person, write_events, write_roster  # noqa: E402

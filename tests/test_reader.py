@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from danhgia import framework as fw_mod
 from danhgia.read import legacy
+from danhgia import form
 from danhgia.write import template as tpl
 from danhgia.read.locate import locate
 from danhgia.read.workbook import read_file
@@ -105,7 +106,7 @@ def leaf_sums(s: Scoresheet, column: str) -> dict[str, Decimal]:
 def test_filled_template_reads_back_exactly(tmp_path, name):
     case = CASES[name]
     fw = fw_mod.load(case["framework"])
-    lay = tpl.layout_for(fw.variant(case["variant"]))
+    lay = form.layout_for(fw.variant(case["variant"]))
     s = read1(filled(tmp_path, case))
     assert (s.variant, s.variant_source, s.framework_id) == (case["variant"], "marker", case["framework"])
     assert s.period == (case["fields"]["year"], case["fields"]["month"])

@@ -3,7 +3,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from danhgia.roster import RosterError, load, parse_months
+from danhgia.read.roster import load, parse_months
+from danhgia.roster import RosterError
 
 CSV = (
     "STT;Mã;Họ và tên;Đơn vị;Chức vụ;Nhóm;Bảng điểm;Giáo viên;Nhóm nhiệm vụ;Ngày vào;Tháng không đánh giá;Lý do không đánh giá\n"

@@ -14,6 +14,7 @@ from fixtures.tally.build import quota_month_2022, roster_month_2018
 from python_calamine import CalamineWorkbook
 
 from danhgia import layout, monthly
+from danhgia.read import monthly_read
 from danhgia.write import tally as tally_writer
 
 SHEETS = [layout.SUMMARY_SHEET, layout.DETAIL_SHEET, layout.MISSING_SHEET, layout.NOT_EVALUATED_SHEET,
@@ -197,7 +198,7 @@ def test_several_units_have_grand_totals(tmp_path):
 
 def test_read_back_for_the_rollup(school):
     res, path = school
-    t, findings = monthly.read_tally(path, "truong.xlsx")
+    t, findings = monthly_read.read_tally(path, "truong.xlsx")
     assert findings == [] and t.month == (2026, 7) and t.unit == "Trường THCS Thanh Xuân"
     back = {p.id: p for p in t.people}
     assert set(back) == {p.id for p in res.people}
@@ -206,7 +207,7 @@ def test_read_back_for_the_rollup(school):
         assert (q.status, q.final_grade, q.leader_total, q.group, q.variant) == \
             (p.status, p.final_grade, p.leader_total, p.group, p.variant), p.id
     assert back["T01"].reason.vi.startswith("Giáo viên mầm non")
-    assert monthly.is_tally_workbook(path)
+    assert monthly_read.is_tally_workbook(path)
 
 
 def test_not_a_tally(tmp_path):
@@ -216,11 +217,11 @@ def test_not_a_tally(tmp_path):
     wb = xlsxwriter.Workbook(str(p))
     wb.add_worksheet("Bảng điểm")
     wb.close()
-    assert not monthly.is_tally_workbook(p)
-    t, findings = monthly.read_tally(p)
+    assert not monthly_read.is_tally_workbook(p)
+    t, findings = monthly_read.read_tally(p)
     assert t is None and findings[0].code == "not-a-tally"
     (tmp_path / "junk.xlsx").write_bytes(b"not a zip")
-    assert not monthly.is_tally_workbook(tmp_path / "junk.xlsx")
+    assert not monthly_read.is_tally_workbook(tmp_path / "junk.xlsx")
 
 
 @pytest.mark.libreoffice

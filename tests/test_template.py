@@ -16,6 +16,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from danhgia import framework as fw_mod
+from danhgia import form
 from danhgia.write import template as tpl
 from danhgia.read.workbook import read_file
 from danhgia.model import ReadContext
@@ -122,14 +123,14 @@ def test_output_is_reproducible(tmp_path):
 def test_template_structure(fw_id, variant_id):
     fw = fw_mod.load(fw_id)
     variant = fw.variant(variant_id)
-    lay = tpl.layout_for(variant)
+    lay = form.layout_for(variant)
     path = TEMPLATES / fw_id / f"{variant_id}.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [tpl.SHEET_NAME]
     ws = wb.worksheets[0]
 
     # title and hidden marker
-    assert ws["A4"].value == tpl.variant_title(variant)
+    assert ws["A4"].value == form.variant_title(variant)
     assert ws[lay.marker_cell].value == f"danhgia:framework={fw_id};version={fw.version};variant={variant_id}"
     assert ws.column_dimensions["G"].hidden
 
@@ -139,7 +140,7 @@ def test_template_structure(fw_id, variant_id):
     for key, cell in lay.fields.items():
         assert ws[cell].protection.locked is False, key
         label = ws[lay.labels[key]]
-        assert label.value == tpl.FIELD_LABELS[key]
+        assert label.value == form.FIELD_LABELS[key]
         assert label.protection.locked is not False
         assert label.row == ws[cell].row                       # label + input on the same row
     validations = _validated(ws)
@@ -184,7 +185,7 @@ def test_formulas_have_cached_values():
     assert all("<v>" in c or "<v/>" in c for c in formulas)
     grid = CalamineWorkbook.from_path(str(TEMPLATES / "hanoi-2022" / "chuyen-vien.xlsx")) \
         .get_sheet_by_index(0).to_python(skip_empty_area=False)
-    lay = tpl.layout_for(fw_mod.load("hanoi-2022").variant("chuyen-vien"))
+    lay = form.layout_for(fw_mod.load("hanoi-2022").variant("chuyen-vien"))
     assert grid[lay.total_row - 1][3] == ""          # empty form: the total is blank, not 0
 
 
@@ -322,9 +323,9 @@ def test_templates_print_on_one_page_in_libreoffice(tmp_path):
 
 def test_layout_follows_the_input_offsets():
     for v in fw_mod.load("hanoi-2022").variants:
-        lay = tpl.layout_for(v)
+        lay = form.layout_for(v)
         for key, cell in lay.fields.items():
             label = lay.labels[key]
             assert label[1:] == cell[1:]
             offset = ord(cell[0]) - ord(label[0])
-            assert offset == tpl.INPUT_OFFSET.get(key, tpl.TAIL_INPUT_OFFSET), key
+            assert offset == form.INPUT_OFFSET.get(key, form.TAIL_INPUT_OFFSET), key

@@ -11,7 +11,7 @@ import pytest
 
 from danhgia import pipeline
 from danhgia.model import ReadContext
-from danhgia.roster import load as load_roster
+from danhgia.read.roster import load as load_roster
 from fixtures.validate.make import ROSTER_CSV, clean_set, filled
 
 MONTH = (2026, 10)

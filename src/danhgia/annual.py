@@ -48,7 +48,7 @@ from danhgia import quota as quota_mod
 from danhgia.events import AnnualEvents, EventsTable
 from danhgia.findings import Finding, jsonable
 from danhgia.framework import GROUPS, AnnualRules, GradeBand, grade_for
-from danhgia.read.monthly_read import MonthlyRow, MonthlyWorkbook, month_text
+from danhgia.model import MonthlyRow, MonthlyWorkbook, month_text
 from danhgia.text import fold
 from danhgia.roster import GROUP_LABELS
 from danhgia.scoring import mean

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from danhgia.findings import Finding
-from danhgia.text import id_text
+from danhgia.text import fold, id_text
 from danhgia.text import Parsed, parse_date, parse_grade, parse_number
 
 # Header fields the reader looks for (keys of Scoresheet.fields).
@@ -132,3 +132,86 @@ class ReadContext:
         from danhgia.config import Limits
 
         return self.limits or (self.config.limits if self.config is not None else Limits())
+
+
+# ---------------------------------------------------------------------------------------------
+# A consolidated monthly workbook read back (``danhgia.read.monthly_read`` builds these; the annual
+# rating and the roll-up use them).
+
+FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
+               "monthly-header-missing", "monthly-month-unknown")
+
+
+def source_key(raw: Any) -> str:
+    """A "Nguồn" label as the reader keys it: folded, without trailing colons or stars."""
+    return fold(raw).strip(" :*.")
+
+
+def month_text(ym: tuple[int, int] | None) -> str:
+    """``(2026, 10)`` → ``"2026-10"`` (the form used in reports and JSON)."""
+    return "" if ym is None else f"{ym[0]:04d}-{ym[1]:02d}"
+
+
+@dataclass
+class MonthlyRow:
+    """One person's line of "Chi tiết". Values are parsed; ``cells`` maps each key to its A1 cell.
+
+    ``grade`` is the grade that counts: the final grade column (which a head may have changed by
+    hand), else the decided grade. ``status`` is a code of ``layout.STATUSES`` or ``None`` when the
+    cell is blank and nothing allows a guess.
+    """
+
+    row: int
+    id: str
+    name: str = ""
+    unit: str = ""
+    group: str | None = None
+    task_group: str | None = None
+    position: str = ""
+    variant: str | None = None
+    blocks: dict[str, Decimal | None] = field(default_factory=dict)
+    self_total: Decimal | None = None
+    leader_total: Decimal | None = None
+    self_grade: str | None = None
+    decided_grade: str | None = None
+    final_grade: str | None = None
+    status: str | None = None
+    notes: str = ""
+    source_file: str = ""
+    source_sheet: str = ""
+    cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def grade(self) -> str | None:
+        return self.final_grade or self.decided_grade
+
+
+@dataclass
+class MonthlyWorkbook:
+    file: str                                   # display name
+    path: str
+    sha256: str = ""
+    month: tuple[int, int] | None = None
+    unit: str = ""
+    framework: str | None = None
+    framework_version: str | None = None
+    tool_version: str | None = None
+    detail_sheet: str | None = None
+    header_row: int | None = None               # 1-based
+    columns: dict[str, str] = field(default_factory=dict)   # key → column letter
+    sources: dict[str, Any] = field(default_factory=dict)   # every "Nguồn" label (folded) → value
+    rows: list[MonthlyRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def source(self, label: str) -> Any:
+        """The value of a "Nguồn" row by its label (compared folded), or None."""
+        return self.sources.get(source_key(label))
+
+    @property
+    def usable(self) -> bool:
+        """True when the people rows and the month could be read."""
+        return not any(f.code in FATAL_CODES for f in self.findings)
+
+    @property
+    def month_text(self) -> str:
+        return month_text(self.month)

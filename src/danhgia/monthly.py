@@ -24,7 +24,6 @@ Nothing here prints or exits; all arithmetic is exact (Decimal).
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_UP
 from pathlib import Path
@@ -34,7 +33,7 @@ from danhgia import layout, quota as quota_mod
 from danhgia.findings import Finding, jsonable
 from danhgia.framework import GRADES, Framework, grade_rank
 from danhgia.text import fold, nfc
-from danhgia.roster import GROUP_LABELS, Person, Roster
+from danhgia.roster import GROUP_LABELS, Person, Roster, index_of
 
 GROUP_ORDER: tuple[str | None, ...] = ("can_bo", "cong_chuc", "vien_chuc", "ldhd", None)
 VARIANT_LABELS = {"lanh-dao-quan-ly": "Lãnh đạo quản lý", "chuyen-vien": "Chuyên viên", "ldhd": "LĐHĐ"}
@@ -424,8 +423,6 @@ def decide(run, ctx, month: tuple[int, int], apply_quota: bool = False,
             _from_sheet(p, group[0], extra_of(group[0]), fw, added)
 
     if roster is not None:
-        from danhgia.checks.roster import index_of
-
         index = index_of(roster)
         matched: dict[str, list] = {}
         unmatched = []
@@ -656,74 +653,6 @@ def _quota(u: UnitMonth, members: list[PersonMonth], fw: Framework, apply_quota:
 
 EXCEPTIONAL_LABEL = ("Đơn vị có thành tích đặc biệt", "Exceptional unit")
 APPLY_QUOTA_LABEL = ("Đã áp dụng tỷ lệ (hạ loại)", "Quota applied (demotions)")
-_MAX_WORKBOOK_XML = 2 * 1024 * 1024
-
-
-def sheet_names_of(path: str | Path) -> list[str] | None:
-    """The sheet names of an .xlsx/.xlsm from its workbook.xml (bounded read), else None."""
-    import defusedxml.ElementTree as ET
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("xl/workbook.xml")
-            if info.file_size > _MAX_WORKBOOK_XML:
-                return None
-            root = ET.fromstring(zf.read(info))
-    except Exception:  # not a zip, no workbook part, bad XML: not a tally workbook
-        return None
-    return [nfc(el.get("name", "")) for el in root.iter() if el.tag.endswith("}sheet") or el.tag == "sheet"]
-
-
-def is_tally_workbook(path: str | Path) -> bool:
-    p = Path(path)
-    if p.suffix.lower() not in (".xlsx", ".xlsm") or not p.is_file() or p.name.startswith("~$"):
-        return False
-    names = sheet_names_of(p)
-    return bool(names) and layout.is_tally_sheets(names)
-
-
-def _exceptional_flag(wb) -> bool:
-    """The "Đơn vị có thành tích đặc biệt" row of "Nguồn" (kept by ``monthly_read``)."""
-    return any(fold(wb.source(label)) in ("co", "yes", "x", "1", "true") for label in EXCEPTIONAL_LABEL)
-
-
-def read_tally(path: str | Path, display: str | None = None,
-               limits: Any = None) -> tuple[TallyInput | None, list[Finding]]:
-    """Read a sub-unit's consolidated workbook (``danhgia.read.monthly_read``) into people rows.
-
-    Returns (None, findings) when the workbook cannot be used; otherwise its findings are per
-    cell (a bad value) and the rest is read.
-    """
-    from danhgia.read import monthly_read
-
-    wb = monthly_read.read(path, display, limits)
-    if not wb.usable:
-        return None, wb.findings
-    t = TallyInput(file=wb.file, sha256=wb.sha256, month=wb.month, unit=wb.unit,
-                   framework=wb.framework or "", exceptional=_exceptional_flag(wb))
-    for row in wb.rows:
-        p = PersonMonth(id=row.id, name=row.name, unit=row.unit or wb.unit, group=row.group,
-                        task_group=row.task_group, position=row.position, variant=row.variant,
-                        status=row.status or "pending", self_total=row.self_total,
-                        leader_total=row.leader_total, blocks=dict(row.blocks), self_grade=row.self_grade,
-                        decided_grade=row.decided_grade, file=row.source_file, sheet=row.source_sheet or "",
-                        origin=wb.file)
-        if row.notes:
-            p.notes.append(_note(row.notes))
-        if row.status is None:
-            p.notes.append(_note("Không rõ trạng thái trong bảng tổng hợp", "No status in the workbook"))
-        elif p.status == "not_evaluated":
-            p.reason = _note(row.notes or "Không đánh giá", row.notes or "Not evaluated")
-        elif p.status == "classified":
-            p.final_grade = row.grade
-            if p.final_grade is None:
-                p.status = "pending"
-                p.notes.append(_note("Thiếu xếp loại cuối cùng trong bảng tổng hợp",
-                                     "No final grade in the workbook"))
-        t.people.append(p)
-    return t, wb.findings
-
-
 def month_mismatch(t: TallyInput, month: tuple[int, int]) -> Finding | None:
     """A sub-unit's workbook for another month (or with no month) is not rolled up."""
     if t.month == month:

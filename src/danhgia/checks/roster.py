@@ -10,48 +10,12 @@ month, not exempt, with no sheet).
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
 from danhgia.calendar import not_evaluated
 from danhgia.checks import Env
 from danhgia.findings import Finding
-from danhgia.text import fold, nfc
-
-
-def person_key(text: str | None) -> str:
-    return nfc(text or "").strip().casefold()
-
-
-class RosterIndex:
-    """Look people up by id, else by an unambiguous name."""
-
-    def __init__(self, roster) -> None:
-        self.roster = roster
-        self.by_id = {person_key(p.id): p for p in roster.people}
-        names = Counter(fold(p.name) for p in roster.people)
-        self.by_name = {fold(p.name): p for p in roster.people if names[fold(p.name)] == 1}
-
-    def find(self, person_id: str | None, name: str | None = None):
-        if person_id:
-            return self.by_id.get(person_key(person_id))
-        if name:
-            return self.by_name.get(fold(name))
-        return None
-
-
-_INDEX: dict[int, RosterIndex] = {}
-
-
-def index_of(roster) -> RosterIndex | None:
-    """One index per roster object (cached in the worker process)."""
-    if roster is None:
-        return None
-    idx = _INDEX.get(id(roster))
-    if idx is None or idx.roster is not roster:
-        _INDEX.clear()
-        idx = _INDEX[id(roster)] = RosterIndex(roster)
-    return idx
+from danhgia.roster import index_of, person_key
 
 
 def exempt_reason(person, framework, year: int, month: int) -> str | None:

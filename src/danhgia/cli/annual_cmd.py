@@ -16,7 +16,9 @@ import typer
 from danhgia import annual as annual_mod
 from danhgia import config as config_mod
 from danhgia import events as events_mod
+from danhgia.read import events as events_read
 from danhgia import roster as roster_mod
+from danhgia.read import roster as roster_read
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
                                 RosterOpt, fail, out_console, print_json, tr, xlsx_out_or_fail)
@@ -97,16 +99,16 @@ def annual_(
     ros = None
     if roster_path is not None:
         try:
-            ros = roster_mod.load(roster_path)
+            ros = roster_read.load(roster_path)
         except roster_mod.RosterError as exc:
             fail(str(exc))
     events_path = events or (Path(cfg.resolve_path(cfg.events)) if cfg.events else None)
     ev_table = None
     try:
         if events_path is not None:
-            ev_table = events_mod.load(events_path, _display(events_path))
+            ev_table = events_read.load(events_path, _display(events_path))
         elif roster_path is not None:
-            ev_table = events_mod.from_roster(roster_path, _display(roster_path))
+            ev_table = events_read.from_roster(roster_path, _display(roster_path))
     except events_mod.EventsError as exc:
         fail(str(exc))
 

@@ -19,7 +19,9 @@ import typer
 from danhgia import config as cfg_mod
 from danhgia import framework as fw_mod
 from danhgia import monthly
+from danhgia.read import monthly_read
 from danhgia import roster as roster_mod
+from danhgia.read import roster as roster_read
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
@@ -44,7 +46,7 @@ def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], 
             sheets_paths.append(p)
         elif os.path.realpath(p) == out_real:
             continue
-        elif monthly.is_tally_workbook(p):
+        elif monthly_read.is_tally_workbook(p):
             if os.path.realpath(p) not in skip:
                 tallies.append(p)
                 skip.add(os.path.realpath(p))
@@ -105,7 +107,7 @@ def tally(
     try:
         ctx.framework_for()
         if roster_path:
-            ctx.roster = roster_mod.load(roster_path)
+            ctx.roster = roster_read.load(roster_path)
             for key in sorted({(p.variant, p.group) for p in ctx.roster.people}, key=str):
                 ctx.framework_for(*key)
     except fw_mod.FrameworkError as exc:
@@ -137,7 +139,7 @@ def tally(
         result_run.files = kept
     rollups, extra = [], []
     for p in tally_paths:
-        t, found = monthly.read_tally(p, p.as_posix(), ctx.get_limits())
+        t, found = monthly_read.read_tally(p, p.as_posix(), ctx.get_limits())
         extra += found
         if t is not None:
             rollups.append(t)

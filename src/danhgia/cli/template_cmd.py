@@ -14,6 +14,7 @@ import typer
 from danhgia import config as cfg_mod
 from danhgia import framework as fw_mod
 from danhgia import roster as roster_mod
+from danhgia.read import roster as roster_read
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, fail,
                                 month_or_fail, out_console, tr)
@@ -72,7 +73,7 @@ def template_(
         fail(tr(lang, "Cần --month YYYY-MM khi dùng --roster", "--month YYYY-MM is required with --roster"))
     period = month_or_fail(month, lang)
     try:
-        staff = roster_mod.load(roster)
+        staff = roster_read.load(roster)
     except roster_mod.RosterError as exc:
         fail(str(exc))
     ctx = ReadContext(config=cfg, framework_ref=framework, roster=staff)

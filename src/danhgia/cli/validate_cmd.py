@@ -29,6 +29,7 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
              roster_file: Path | None, select: list[str], ignore: list[str], lang: str):
     """Parse and load everything the run needs; any problem is a usage error (exit 2)."""
     from danhgia import checks, config as cfg_mod, framework as fw_mod, roster as roster_mod
+    from danhgia.read import roster as roster_read
     from danhgia.model import ReadContext
 
     ym = None
@@ -56,7 +57,7 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
     roster_ref = str(roster_file) if roster_file else cfg.resolve_path(cfg.roster)
     if roster_ref:
         try:
-            ctx.roster = roster_mod.load(roster_ref)
+            ctx.roster = roster_read.load(roster_ref)
         except roster_mod.RosterError as exc:
             fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + str(exc))
         try:

@@ -31,8 +31,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from danhgia.framework import Framework, Variant
 from danhgia.read import legacy
-from danhgia.write.template import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS,
-                                 TAIL_INPUT_OFFSET, layout_for, parse_marker)
+from danhgia.form import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS, TAIL_INPUT_OFFSET,
+                          layout_for, parse_marker)
 from danhgia.read.table import col_letter
 from danhgia.text import fold, id_text, nfc
 from danhgia.text import parse_month_text

@@ -21,22 +21,21 @@ Used by ``annual`` and by the roll-up of sub-units in ``tally``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from danhgia import layout
 from danhgia.findings import Finding
-from danhgia.text import fold, id_text
+from danhgia.model import MonthlyRow, MonthlyWorkbook, source_key
+from danhgia.monthly import EXCEPTIONAL_LABEL, PersonMonth, TallyInput, _note
+from danhgia.text import fold, id_text, nfc
 from danhgia.text import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
 from danhgia.read.table import body_rows, col_letter
 from danhgia.read.files import sha256_of
 
 HEADER_SCAN = 10
-FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
-               "monthly-header-missing", "monthly-month-unknown")
 _DETAIL_NAMES = {fold(layout.DETAIL_SHEET), "detail", "details"}
 _SOURCE_NAMES = {fold(layout.SOURCES_SHEET), "sources", "source"}
 _GRADE_KEYS = ("self_grade", "decided_grade", "final_grade")
@@ -46,88 +45,12 @@ _LABEL_VI = {key: vi for key, vi, _en in layout.DETAIL_COLUMNS}
 
 
 
-def month_text(ym: tuple[int, int] | None) -> str:
-    """``(2026, 10)`` → ``"2026-10"`` (the form used in reports and JSON)."""
-    return "" if ym is None else f"{ym[0]:04d}-{ym[1]:02d}"
-
-
-@dataclass
-class MonthlyRow:
-    """One person's line of "Chi tiết". Values are parsed; ``cells`` maps each key to its A1 cell.
-
-    ``grade`` is the grade that counts: the final grade column (which a head may have changed by
-    hand), else the decided grade. ``status`` is a code of ``layout.STATUSES`` or ``None`` when the
-    cell is blank and nothing allows a guess.
-    """
-
-    row: int
-    id: str
-    name: str = ""
-    unit: str = ""
-    group: str | None = None
-    task_group: str | None = None
-    position: str = ""
-    variant: str | None = None
-    blocks: dict[str, Decimal | None] = field(default_factory=dict)
-    self_total: Decimal | None = None
-    leader_total: Decimal | None = None
-    self_grade: str | None = None
-    decided_grade: str | None = None
-    final_grade: str | None = None
-    status: str | None = None
-    notes: str = ""
-    source_file: str = ""
-    source_sheet: str = ""
-    cells: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def grade(self) -> str | None:
-        return self.final_grade or self.decided_grade
-
-
-@dataclass
-class MonthlyWorkbook:
-    file: str                                   # display name
-    path: str
-    sha256: str = ""
-    month: tuple[int, int] | None = None
-    unit: str = ""
-    framework: str | None = None
-    framework_version: str | None = None
-    tool_version: str | None = None
-    detail_sheet: str | None = None
-    header_row: int | None = None               # 1-based
-    columns: dict[str, str] = field(default_factory=dict)   # key → column letter
-    sources: dict[str, Any] = field(default_factory=dict)   # every "Nguồn" label (folded) → value
-    rows: list[MonthlyRow] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-    def source(self, label: str) -> Any:
-        """The value of a "Nguồn" row by its label (compared folded), or None."""
-        return self.sources.get(_norm(label))
-
-    @property
-    def usable(self) -> bool:
-        """True when the people rows and the month could be read."""
-        return not any(f.code in FATAL_CODES for f in self.findings)
-
-    @property
-    def month_text(self) -> str:
-        return month_text(self.month)
-
-
-
-
-def _norm(raw: Any) -> str:
-    return fold(raw).strip(" :*.")
-
-
 def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     known = layout.header_keys()
     for r, row in enumerate(rows[:HEADER_SCAN]):
         found: dict[str, int] = {}
         for c, cell in enumerate(row):
-            key = known.get(_norm(cell))
+            key = known.get(source_key(cell))
             if key and key not in found:
                 found[key] = c
         if "id" in found and any(k in found for k in ("final_grade", "decided_grade", "leader_total")):
@@ -190,8 +113,8 @@ def _read_sources(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
         if len(row) < 2:
             continue
         if not is_blank(row[0]) and not is_blank(row[1]):
-            wb.sources.setdefault(_norm(row[0]), row[1])
-        key = by_label.get(_norm(row[0]))
+            wb.sources.setdefault(source_key(row[0]), row[1])
+        key = by_label.get(source_key(row[0]))
         if key is None or is_blank(row[1]):
             continue
         value = row[1]
@@ -285,3 +208,72 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
         if mr.status is None and mr.grade:
             mr.status = "classified"
         wb.rows.append(mr)
+
+
+# ---------------------------------------------------------------------------------------------
+# Roll-up: a sub-unit's workbook as people rows for ``danhgia.monthly.decide``
+
+_MAX_WORKBOOK_XML = 2 * 1024 * 1024
+
+
+def sheet_names_of(path: str | Path) -> list[str] | None:
+    """The sheet names of an .xlsx/.xlsm from its workbook.xml (bounded read), else None."""
+    import defusedxml.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > _MAX_WORKBOOK_XML:
+                return None
+            root = ET.fromstring(zf.read(info))
+    except Exception:  # not a zip, no workbook part, bad XML: not a tally workbook
+        return None
+    return [nfc(el.get("name", "")) for el in root.iter() if el.tag.endswith("}sheet") or el.tag == "sheet"]
+
+
+def is_tally_workbook(path: str | Path) -> bool:
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm") or not p.is_file() or p.name.startswith("~$"):
+        return False
+    names = sheet_names_of(p)
+    return bool(names) and layout.is_tally_sheets(names)
+
+
+def _exceptional_flag(wb) -> bool:
+    """The "Đơn vị có thành tích đặc biệt" row of "Nguồn" (kept by ``monthly_read``)."""
+    return any(fold(wb.source(label)) in ("co", "yes", "x", "1", "true") for label in EXCEPTIONAL_LABEL)
+
+
+def read_tally(path: str | Path, display: str | None = None,
+               limits: Any = None) -> tuple[TallyInput | None, list[Finding]]:
+    """Read a sub-unit's consolidated workbook (``danhgia.read.monthly_read``) into people rows.
+
+    Returns (None, findings) when the workbook cannot be used; otherwise its findings are per
+    cell (a bad value) and the rest is read.
+    """
+    wb = read(path, display, limits)
+    if not wb.usable:
+        return None, wb.findings
+    t = TallyInput(file=wb.file, sha256=wb.sha256, month=wb.month, unit=wb.unit,
+                   framework=wb.framework or "", exceptional=_exceptional_flag(wb))
+    for row in wb.rows:
+        p = PersonMonth(id=row.id, name=row.name, unit=row.unit or wb.unit, group=row.group,
+                        task_group=row.task_group, position=row.position, variant=row.variant,
+                        status=row.status or "pending", self_total=row.self_total,
+                        leader_total=row.leader_total, blocks=dict(row.blocks), self_grade=row.self_grade,
+                        decided_grade=row.decided_grade, file=row.source_file, sheet=row.source_sheet or "",
+                        origin=wb.file)
+        if row.notes:
+            p.notes.append(_note(row.notes))
+        if row.status is None:
+            p.notes.append(_note("Không rõ trạng thái trong bảng tổng hợp", "No status in the workbook"))
+        elif p.status == "not_evaluated":
+            p.reason = _note(row.notes or "Không đánh giá", row.notes or "Not evaluated")
+        elif p.status == "classified":
+            p.final_grade = row.grade
+            if p.final_grade is None:
+                p.status = "pending"
+                p.notes.append(_note("Thiếu xếp loại cuối cùng trong bảng tổng hợp",
+                                     "No final grade in the workbook"))
+        t.people.append(p)
+    return t, wb.findings

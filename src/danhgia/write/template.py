@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,35 +33,16 @@ from typing import Any, Callable, Iterable
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from danhgia.form import (COL_CODE, COL_LABEL, COL_LEADER, COL_MARKER, COL_MAX, COL_NOTE, COL_SELF,
+                          FIELD_LABELS, SHEET_NAME, TABLE_HEADERS, Layout, layout_for, marker_text,
+                          variant_title)
 from danhgia.framework import Criterion, Framework, Variant
 from danhgia.write.safe import OutputExists, atomic_path
 from danhgia.text import nfc, slug
 
-MARKER_PREFIX = "danhgia:"
-TITLE_PREFIX = "BẢNG ĐIỂM ĐÁNH GIÁ, XẾP LOẠI HẰNG THÁNG — "
-SHEET_NAME = "Bảng điểm"
 CREATED = datetime(2022, 1, 1, 0, 0, 0)  # fixed so the output is reproducible
 FONT = "Times New Roman"
-
-# column letters of the criteria table (A code … F note; G hidden, holds the marker)
-COL_CODE, COL_LABEL, COL_MAX, COL_SELF, COL_LEADER, COL_NOTE, COL_MARKER = range(7)
-COLUMNS = {"code": "A", "label": "B", "max": "C", "self": "D", "leader": "E", "note": "F"}
 WIDTHS = {COL_CODE: 11, COL_LABEL: 56, COL_MAX: 10, COL_SELF: 9.5, COL_LEADER: 10, COL_NOTE: 20}
-
-# header field key → label written on the form (the reader knows these and their synonyms)
-FIELD_LABELS = {
-    "name": "Họ và tên:", "id": "Mã số:", "position": "Chức vụ:", "unit": "Đơn vị:",
-    "month": "Tháng:", "year": "Năm:",
-    "completion_share": "Tỷ lệ hoàn thành nhiệm vụ theo kế hoạch (%):",
-    "self_grade": "Tự xếp loại:", "self_date": "Ngày tự đánh giá:",
-    "leader_date": "Ngày lãnh đạo đánh giá:",
-    "decided_grade": "Thủ trưởng quyết định xếp loại:", "head_date": "Ngày thủ trưởng quyết định:",
-    "bonus_note": "Nội dung đề nghị cộng điểm thưởng:",
-}
-# columns from a field's label cell to its input cell (the labels below the table span A:B)
-INPUT_OFFSET = {"name": 1, "id": 1, "position": 1, "unit": 1, "month": 1, "year": 1}
-TAIL_INPUT_OFFSET = 2
-TABLE_HEADERS = ("TT", "Nội dung tiêu chí", "Điểm tối đa", "Tự chấm", "Lãnh đạo chấm", "Ghi chú")
 
 
 class TemplateError(Exception):
@@ -73,69 +54,6 @@ class TemplateError(Exception):
 
     def lines(self, lang: str = "vi") -> list[str]:
         return [en if lang == "en" else vi for vi, en in self.problems]
-
-
-def marker_text(fw: Framework, variant: Variant) -> str:
-    return f"{MARKER_PREFIX}framework={fw.id};version={fw.version};variant={variant.id}"
-
-
-def parse_marker(text: Any) -> dict[str, str] | None:
-    """``danhgia:framework=hanoi-2022;version=2022.1;variant=chuyen-vien`` → dict, else None."""
-    if not isinstance(text, str) or not text.startswith(MARKER_PREFIX):
-        return None
-    out: dict[str, str] = {}
-    for part in text[len(MARKER_PREFIX):].split(";"):
-        key, sep, value = part.partition("=")
-        if sep and key.strip():
-            out[key.strip()] = value.strip()
-    return out if out.get("variant") else None
-
-
-def variant_title(variant: Variant) -> str:
-    return TITLE_PREFIX + nfc(variant.title).upper()
-
-
-# ---------------------------------------------------------------------------------------------
-# Layout: where everything goes. Computed once and shared by the writer and by anyone who fills
-# a template by program (tests, scripts).
-
-
-@dataclass
-class Layout:
-    header_row: int                                   # 1-based row of the table header
-    rows: dict[str, int] = field(default_factory=dict)    # criterion code → 1-based row
-    total_row: int = 0
-    fields: dict[str, str] = field(default_factory=dict)  # field key → A1 input cell
-    labels: dict[str, str] = field(default_factory=dict)  # field key → A1 label cell
-    last_row: int = 0
-    marker_cell: str = "G1"
-
-    def cell(self, code: str, column: str) -> str:
-        """A1 cell of ``column`` ("max", "self", "leader", "note") on the row of ``code``."""
-        row = self.total_row if code == "TOTAL" else self.rows[code]
-        return f"{COLUMNS[column]}{row}"
-
-
-def layout_for(variant: Variant) -> Layout:
-    r = 11                                         # table header on row 11 (1-based)
-    lay = Layout(header_row=r)
-    lay.labels.update(name="A7", id="C7", position="A8", unit="C8", month="A9", year="C9")
-    lay.fields.update(name="B7", id="D7", position="B8", unit="D8", month="B9", year="D9")
-    for c, _depth in variant.walk():
-        r += 1
-        lay.rows[c.code] = r
-    r += 1
-    lay.total_row = r
-    r += 1                                         # blank spacer
-    tail = ["self_grade", "self_date", "leader_date", "decided_grade", "head_date", "bonus_note"]
-    if any(c.completion_bands for c, _ in variant.walk()):
-        tail.insert(0, "completion_share")
-    for key in tail:
-        r += 1
-        lay.labels[key] = f"A{r}"
-        lay.fields[key] = f"C{r}"
-    lay.last_row = r + 9                           # legend, spacer, signatures
-    return lay
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,184 @@
+"""Reading the staff list (danh sách): one row per person, columns found by their header labels.
+
+Read from .xlsx/.xls/.ods (python-calamine) or .csv. A broken roster is a usage problem
+(exit 2) and every problem carries its location: file › sheet › cell.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from danhgia.read.table import body_rows, col_letter, read_table
+from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, YES_WORDS, Person, Roster, RosterError
+from danhgia.text import fold, id_text, is_blank, nfc, parse_date, parse_month_text
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("ma", "ma so", "ma can bo", "ma cb", "ma nhan vien", "ma nv", "ma ccvc", "id", "so hieu"),
+    "name": ("ho va ten", "ho ten", "ten", "ho va ten can bo"),
+    "unit": ("don vi", "phong", "don vi / phong", "phong ban", "bo phan", "don vi cong tac"),
+    "position": ("chuc vu", "chuc danh", "chuc vu / chuc danh"),
+    "group": ("nhom", "nhom doi tuong", "doi tuong", "loai"),
+    "variant": ("bang diem", "mau bang diem", "loai bang diem", "mau phieu", "phieu danh gia"),
+    "teacher": ("giao vien", "la giao vien"),
+    "task_group": ("nhom nhiem vu", "nhom nhiem vu tuong dong"),
+    "start": ("ngay vao", "ngay bat dau", "ngay tuyen dung"),
+    "end": ("ngay nghi", "ngay thoi viec", "ngay nghi viec"),
+    "ne_months": ("thang khong danh gia", "khong danh gia"),
+    "ne_reason": ("ly do khong danh gia", "ly do"),
+}
+
+
+
+REQUIRED = ("id", "name")
+
+
+
+def _norm_header(raw: Any) -> str:
+    s = fold(raw)
+    s = re.sub(r"\(.*?\)", "", s)
+    return s.strip(" :*.").strip()
+
+
+
+def find_header(rows: list[list[Any]], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
+                scan: int = 15) -> tuple[int, dict[str, int]] | None:
+    """Find the header row (within the first ``scan`` rows) holding every required column."""
+    for r, row in enumerate(rows[:scan]):
+        found: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            h = _norm_header(cell)
+            if not h:
+                continue
+            for key, names in columns.items():
+                if key not in found and h in names:
+                    found[key] = c
+                    break
+        if all(k in found for k in required):
+            return r, found
+    return None
+
+
+
+def parse_months(raw: Any) -> list[tuple[int, int]] | None:
+    """``6,7,8/2026`` · ``03/2026-05/2026`` · ``2026-03..2026-05`` · ``2026-06; 2026-07``."""
+    if is_blank(raw):
+        return []
+    s = fold(raw).replace("–", "-").replace("..", " den ").replace("→", " den ")
+    out: list[tuple[int, int]] = []
+    m = re.fullmatch(r"\s*((?:\d{1,2}\s*[,;]\s*)*\d{1,2})\s*/\s*(\d{4})\s*", s)
+    if m:
+        year = int(m.group(2))
+        months = [int(x) for x in re.split(r"[,;]", m.group(1))]
+        if all(1 <= x <= 12 for x in months):
+            return [(year, x) for x in months]
+        return None
+    for part in re.split(r"[;,]", s):
+        part = part.strip()
+        if not part:
+            continue
+        rng = re.split(r"\s+den\s+|\s+-\s+|(?<=\d{4})-(?=\d{1,2}/)", part)
+        ends = [parse_month_text(x.strip()) for x in rng]
+        if any(e is None for e in ends) or not 1 <= len(ends) <= 2:
+            return None
+        a, b = ends[0], ends[-1]
+        y, mo = a  # type: ignore[misc]
+        while (y, mo) <= b:  # type: ignore[operator]
+            out.append((y, mo))
+            y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    return out
+
+
+
+def read_rows(path: Path, sheet_hint: str | None = None) -> tuple[str, list[list[Any]]]:
+    """Return (sheet name, rows) of the roster: the sheet named ``sheet_hint``, else one named
+    like a staff list, else the first; .csv as UTF-8 (BOM allowed)."""
+
+    def choose(names: list[str]) -> str:
+        if sheet_hint:
+            hit = next((n for n in names if fold(n) == fold(sheet_hint)), None)
+            if hit:
+                return hit
+        return next((n for n in names if fold(n) in ("danh sach", "roster", "nhan su")), names[0])
+
+    return read_table(path, choose)  # type: ignore[return-value]
+
+
+
+def load(path: str | Path) -> Roster:
+    path = Path(path)
+    src = str(path)
+    if not path.exists():
+        raise RosterError(src, ["không tìm thấy tệp / file not found"])
+    try:
+        sheet, rows = read_rows(path)
+    except Exception as exc:  # calamine raises several types for broken files
+        raise RosterError(src, [f"không đọc được / cannot read: {exc}"]) from None
+    where0 = f"{src} › {sheet}" if sheet else src
+    hdr = find_header(rows, COLUMNS, REQUIRED)
+    if hdr is None:
+        raise RosterError(src, [f"{where0}: không thấy dòng tiêu đề có cột «Mã» và «Họ và tên» / "
+                                "no header row with the columns «Mã» and «Họ và tên»"])
+    hrow, cols = hdr
+    people: list[Person] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for t in body_rows(rows, hrow, cols):
+        r, get = t.index, t.get
+
+        def cell(key: str) -> str:
+            return f"{where0} › {t.cell(key)}"
+
+        raw_id, raw_name = get("id"), get("name")
+        if is_blank(raw_id) and is_blank(raw_name):
+            continue
+        pid = id_text(raw_id)
+        name = nfc(str(raw_name or "")).strip()
+        if not pid:
+            problems.append(f"{cell('id')}: thiếu mã của «{name}» / missing id")
+            continue
+        if pid in seen:
+            problems.append(f"{cell('id')}: mã {pid} trùng với {seen[pid]} / duplicate id")
+            continue
+        seen[pid] = cell("id")
+        p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}", cell=f"{col_letter(cols['id'])}{r + 1}")
+        p.unit = nfc(str(get("unit") or "")).strip()
+        p.position = nfc(str(get("position") or "")).strip()
+        if not is_blank(get("group")):
+            g = GROUP_WORDS.get(fold(get("group")))
+            if g is None:
+                problems.append(f"{cell('group')}: nhóm «{get('group')}» không rõ (Cán bộ / Công chức / Viên chức / LĐHĐ)")
+            p.group = g
+        if not is_blank(get("variant")):
+            v = VARIANT_WORDS.get(fold(get("variant")), str(get("variant")).strip() if "-" in str(get("variant")) else None)
+            if v is None:
+                problems.append(f"{cell('variant')}: bảng điểm «{get('variant')}» không rõ (Lãnh đạo quản lý / Chuyên viên / LĐHĐ)")
+            p.variant = v
+        p.teacher = fold(get("teacher")) in YES_WORDS
+        tg = get("task_group")
+        p.task_group = None if is_blank(tg) else nfc(str(tg)).strip()
+        for key in ("start", "end"):
+            raw = get(key)
+            if is_blank(raw):
+                continue
+            parsed = parse_date(raw)
+            if parsed.kind in ("number", "text-number"):
+                setattr(p, key, parsed.value)
+            else:
+                problems.append(f"{cell(key)}: ngày «{raw}» không hợp lệ / not a date")
+        if not is_blank(get("ne_months")):
+            months = parse_months(get("ne_months"))
+            if months is None:
+                problems.append(f"{cell('ne_months')}: tháng «{get('ne_months')}» không hợp lệ (ví dụ 6,7,8/2026 hoặc 03/2026 - 05/2026)")
+            else:
+                reason = nfc(str(get("ne_reason") or "")).strip() or "Không đánh giá"
+                for ym in months:
+                    p.not_evaluated[ym] = reason
+        people.append(p)
+    if problems:
+        raise RosterError(src, problems)
+    if not people:
+        raise RosterError(src, [f"{where0}: danh sách không có ai / the roster is empty"])
+    return Roster(source=src, people=people)

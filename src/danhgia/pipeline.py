@@ -303,8 +303,9 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
     """Run every sheet check on one Scoresheet and keep only what later stages need."""
     from danhgia import checks
     from danhgia.checks import roster as roster_checks
+    from danhgia.roster import index_of
 
-    idx = roster_checks.index_of(ctx.roster)
+    idx = index_of(ctx.roster)
     person = idx.find(sheet.person_id, sheet.person) if idx is not None else None
     variant_id = sheet.variant or (person.variant if person is not None else None)
     fw = _framework(ctx, variant_id, person.group if person is not None else None)

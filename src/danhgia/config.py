@@ -87,7 +87,7 @@ def load(path: str | Path | None) -> UnitConfig:
         return UnitConfig()
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = fw_mod.safe_load(path.read_text("utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: không đọc được tệp cấu hình / cannot read the unit file: {exc}") from None
     if not isinstance(data, dict):

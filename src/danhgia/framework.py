@@ -32,6 +32,14 @@ Rounding = Literal["floor", "round", "ceil"]
 
 HUNDREDTH = Decimal("0.01")
 
+# libyaml's loader when PyYAML was built with it: the same safe subset, ~10× faster than the
+# pure-Python one (a preset is parsed at every command's start; issue 16).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    return yaml.load(text, Loader=_SafeLoader)
+
 
 def to_decimal(value: Any) -> Decimal:
     """Convert YAML numbers exactly (floats through their shortest repr, not binary value)."""
@@ -498,7 +506,7 @@ def _resolve(data: dict, source: str, seen: tuple[str, ...] = ()) -> dict:
         raise FrameworkError(source, [("extends", None, f"circular extends: {' → '.join(seen + (parent,))}")])
     if parent not in preset_ids():
         raise FrameworkError(source, [("extends", None, f"unknown preset '{parent}' (known: {', '.join(preset_ids())})")])
-    base = yaml.safe_load(_preset_text(parent))
+    base = safe_load(_preset_text(parent))
     base = _resolve(base, parent, seen + (parent,))
     merged = deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
     merged["extends"] = parent
@@ -574,28 +582,28 @@ def parse(text: str, source: str = "<text>", overrides: dict | None = None) -> F
     ``overrides`` (a unit file's ``overrides:``) are merged in after ``extends`` is resolved.
     """
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise FrameworkError(source, [("(yaml)", mark.line + 1 if mark else None, str(exc).splitlines()[0])])
     if not isinstance(data, dict):
         raise FrameworkError(source, [("(gốc)", 1, "a framework file must be a YAML mapping")])
-    lines = _line_index(text)
     data = _resolve(data, source)
     if overrides:
         data = deep_merge(data, overrides)
     try:
         fw = Framework.model_validate(data)
     except ValidationError as exc:
+        lines = _line_index(text)   # only for a broken file: it parses the text once more
         problems = []
         for err in exc.errors():
             path = _path_str(tuple(err["loc"]), data)
             problems.append((path or "(gốc)", _line_for(path, lines), err["msg"]))
         raise FrameworkError(source, problems)
-    problems = [(path or "(gốc)", _line_for(path, lines), msg)
-                for _loc, path, msg in semantic_problems(fw, data)]
-    if problems:
-        raise FrameworkError(source, problems)
+    found = semantic_problems(fw, data)
+    if found:
+        lines = _line_index(text)
+        raise FrameworkError(source, [(path or "(gốc)", _line_for(path, lines), msg) for _loc, path, msg in found])
     return fw
 
 

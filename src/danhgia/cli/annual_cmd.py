@@ -13,18 +13,12 @@ from typing import List, Optional
 
 import typer
 
-from danhgia import annual as annual_mod
-from danhgia import config as config_mod
-from danhgia import events as events_mod
-from danhgia.read import events as events_read
-from danhgia import roster as roster_mod
-from danhgia.read import roster as roster_read
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
                                 RosterOpt, fail, out_console, print_json, tr, xlsx_out_or_fail)
-from danhgia.read import monthly_read
-from danhgia.write.safe import OutputExists
 from danhgia.read.files import sha256_of
+
+# The library's modules are imported inside the command (start-up: issue 16).
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -86,6 +80,15 @@ def annual_(
     debug: bool = DebugOpt,  # noqa: ARG001 - handled by danhgia.cli.main
 ) -> None:
     """Xếp loại chất lượng năm từ các bảng tổng hợp tháng / the year's rating from the monthly workbooks."""
+    from danhgia import annual as annual_mod
+    from danhgia import config as config_mod
+    from danhgia import events as events_mod
+    from danhgia import roster as roster_mod
+    from danhgia.read import events as events_read
+    from danhgia.read import monthly_read
+    from danhgia.read import roster as roster_read
+    from danhgia.write.safe import OutputExists
+
     lg = lang.value
     if fmt == Format.csv:
         fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
@@ -153,6 +156,8 @@ def annual_(
 
 
 def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
+    from danhgia import annual as annual_mod
+
     lg = lang.value
     d = res.to_dict(lg)
     s = d["summary"]

@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import List
 
 import typer
-from rich.table import Table
-from rich.tree import Tree
 
-from danhgia import framework as fw
 from danhgia.cli.common import (EXIT_OK, EXIT_USAGE, Format, Lang, LangOpt, fail, out_console,
                                 print_json, tr)
 
@@ -18,6 +15,8 @@ app = typer.Typer(help="Khung tiêu chí đánh giá (YAML) / criteria framework
 
 
 def _n(x) -> str:
+    from danhgia import framework as fw
+
     return fw._n(x)
 
 
@@ -60,6 +59,10 @@ def _vn_date(iso: str | None) -> str:
 @app.command("list")
 def list_(fmt: Format = typer.Option(Format.text, "--format", help="text | json"), lang: Lang = LangOpt) -> None:
     """Liệt kê các khung có sẵn / list the shipped presets."""
+    from rich.table import Table
+
+    from danhgia import framework as fw
+
     rows = []
     for pid in fw.preset_ids():
         f = fw.load(pid)
@@ -88,6 +91,10 @@ def list_(fmt: Format = typer.Option(Format.text, "--format", help="text | json"
 def show(ref: str = typer.Argument(..., help="Mã khung hoặc tệp YAML / preset id or file"),
          fmt: Format = typer.Option(Format.text, "--format", help="text | json"), lang: Lang = LangOpt) -> None:
     """In cây tiêu chí của một khung / print a framework's criteria tree."""
+    from rich.tree import Tree
+
+    from danhgia import framework as fw
+
     try:
         f = fw.load(ref)
     except fw.FrameworkError as exc:
@@ -127,6 +134,8 @@ def show(ref: str = typer.Argument(..., help="Mã khung hoặc tệp YAML / pres
 @app.command("check")
 def check(files: List[Path] = typer.Argument(..., help="Tệp khung YAML / framework files"), lang: Lang = LangOpt) -> None:
     """Kiểm tra tệp khung; lỗi kèm đường dẫn YAML / self-check framework files (exit 2 on errors)."""
+    from danhgia import framework as fw
+
     bad = 0
     for path in files:
         try:
@@ -145,4 +154,6 @@ def check(files: List[Path] = typer.Argument(..., help="Tệp khung YAML / frame
 @app.command("schema")
 def schema() -> None:
     """In JSON Schema của tệp khung (cho trình soạn thảo) / print the JSON schema for editors."""
+    from danhgia import framework as fw
+
     print_json(fw.json_schema())

@@ -16,18 +16,12 @@ from typing import List, Optional
 
 import typer
 
-from danhgia import config as cfg_mod
-from danhgia import framework as fw_mod
-from danhgia import monthly
-from danhgia.read import monthly_read
-from danhgia import roster as roster_mod
-from danhgia.read import roster as roster_read
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 print_json, tr, xlsx_out_or_fail)
-from danhgia.write.safe import OutputExists, atomic_path
-from danhgia.model import ReadContext
+
+# The library's modules are imported inside the command (start-up: issue 16).
 
 
 def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], set[str]]:
@@ -37,6 +31,8 @@ def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], 
     recognised by the reader during the run (``monthly-workbook``) and rolled up after it, so
     no file is opened twice. The output file is never an input.
     """
+    from danhgia.read import monthly_read
+
     out_real = os.path.realpath(out)
     sheets_paths: list[Path] = []
     tallies: list[Path] = []
@@ -89,6 +85,15 @@ def tally(
     debug: bool = DebugOpt,  # noqa: ARG001 - read by danhgia.cli.main
 ) -> None:
     """Tổng hợp kết quả một tháng, kiểm tra tỷ lệ, ghi bảng tổng hợp / consolidate a month."""
+    from danhgia import config as cfg_mod
+    from danhgia import framework as fw_mod
+    from danhgia import monthly
+    from danhgia import roster as roster_mod
+    from danhgia.model import ReadContext
+    from danhgia.read import monthly_read
+    from danhgia.read import roster as roster_read
+    from danhgia.write.safe import OutputExists, atomic_path
+
     lg = lang.value
     if fmt == Format.csv:
         fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
@@ -169,12 +174,16 @@ def tally(
 
 
 def _pct(share, lang: str) -> str:
+    from danhgia import monthly
+
     text = f"{monthly.percent_display(share)}%"
     return text if lang == "en" else text.replace(".", ",")
 
 
 def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
     """A short summary: per unit counts, grades and the quota; problems; where it was written."""
+    from danhgia import monthly
+
     t = (lambda vi, en: en if lang == "en" else vi)  # noqa: E731
     m = f"{res.month[1]:02d}/{res.month[0]}"
     lines = [t(f"Tổng hợp tháng {m} — khung {res.framework_id} (phiên bản {res.framework_version})",

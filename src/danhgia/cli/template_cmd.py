@@ -11,16 +11,11 @@ from typing import Optional
 
 import typer
 
-from danhgia import config as cfg_mod
-from danhgia import framework as fw_mod
-from danhgia import roster as roster_mod
-from danhgia.read import roster as roster_read
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, fail,
                                 month_or_fail, out_console, tr)
-from danhgia.write import template as tpl
-from danhgia.write.safe import OutputExists
-from danhgia.model import ReadContext
+
+# The library's modules are imported inside the command (start-up: issue 16).
 
 
 def _exists(lang: Lang, path: Path) -> None:
@@ -44,6 +39,14 @@ def template_(
     lang: Lang = LangOpt,
 ) -> None:
     """Tạo mẫu bảng điểm (trống theo loại, hoặc điền sẵn theo danh sách) / make scoresheet templates."""
+    from danhgia import config as cfg_mod
+    from danhgia import framework as fw_mod
+    from danhgia import roster as roster_mod
+    from danhgia.model import ReadContext
+    from danhgia.read import roster as roster_read
+    from danhgia.write import template as tpl
+    from danhgia.write.safe import OutputExists
+
     if roster is None and (month or one_workbook):
         fail(tr(lang, "--month và --one-workbook chỉ dùng cùng --roster",
                 "--month and --one-workbook need --roster"))

@@ -44,7 +44,7 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["year"] == 2026 and d["valid"] is True
-    assert [(x["id"], x["version"]) for x in d["rules"]] == [("nd335-2025", "2025.1"), ("nd90-48", "2023.1")]
+    assert [(x["id"], x["version"]) for x in d["rules"]] == [("nd335-2025", "2026.1"), ("nd90-48", "2023.1")]
     people_d = {p["id"]: p for p in d["people"]}
     assert people_d["HN001"]["final"] == "A" and people_d["HN001"]["rules"] == "nd335-2025"
     assert people_d["HN003"]["rules"] == "nd90-48" and people_d["HN003"]["final"] == "B"

@@ -185,10 +185,10 @@ def test_ldhd_sheet_without_roster_is_in_the_ldhd_group():
 
 
 def test_per_task_group_quota_scopes():
-    roster = [person(f"C{i}", f"CC {i}", task_group="Văn phòng" if i < 5 else "Địa chính", variant="cong-chuc-335")
+    roster = [person(f"C{i}", f"CC {i}", task_group="Văn phòng" if i < 5 else "Địa chính", variant="nd335-01a")
               for i in range(7)]
     scores = [95, 80, 80, 80, 80, 96, 70]
-    sheets = [sheet(f"C{i}", f"CC {i}", s, variant="cong-chuc-335", framework="nd335-2025") for i, s in enumerate(scores)]
+    sheets = [sheet(f"C{i}", f"CC {i}", s, variant="nd335-01a", framework="nd335-2025") for i, s in enumerate(scores)]
     res = monthly.decide(run_of(sheets), ctx("nd335-2025", roster=roster), (2026, 10))
     (u,) = res.units
     scopes = {q.scope: q for q in u.quota}

@@ -63,8 +63,8 @@ def test_nd335_task_points_from_percentages():
     from danhgia.scoring import points_from_percentages
 
     ii = fw.load("nd335-2025").variants[0].criterion("II")
-    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": D(90), "tien_do": D(80)}) == D(63)
-    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": D(100), "tien_do": D(95)}) == D("68.83")
-    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": D(100), "tien_do": D(100)}) == D(70)
-    assert points_from_percentages(ii, {"so_luong": D(100), "chat_luong": None, "tien_do": D(80)}) is None
-    assert points_from_percentages(ii, {"so_luong": D(120), "chat_luong": D(120), "tien_do": D(120)}) == D(70)
+    assert points_from_percentages(ii, {"II.1": D(100), "II.2": D(90), "II.3": D(80)}) == D(63)
+    assert points_from_percentages(ii, {"II.1": D(100), "II.2": D(100), "II.3": D(95)}) == D("68.83")
+    assert points_from_percentages(ii, {"II.1": D(100), "II.2": D(100), "II.3": D(100)}) == D(70)
+    assert points_from_percentages(ii, {"II.1": D(100), "II.2": None, "II.3": D(80)}) is None
+    assert points_from_percentages(ii, {"II.1": D(120), "II.2": D(120), "II.3": D(120)}) == D(70)

@@ -29,7 +29,17 @@ FIELD_LABELS = {
     "leader_date": "Ngày lãnh đạo đánh giá:",
     "decided_grade": "Thủ trưởng quyết định xếp loại:", "head_date": "Ngày thủ trưởng quyết định:",
     "bonus_note": "Nội dung đề nghị cộng điểm thưởng:",
+    # NĐ 335 Mẫu 01: the assessment in words
+    "strengths": "Ưu điểm:", "weaknesses": "Hạn chế, khuyết điểm:",
+    "comments": "Nhận xét của cấp có thẩm quyền:",
 }
+# NĐ 335 Mẫu 01 names the two levels differently (the keys stay self_grade / decided_grade)
+PERIOD_FORM_LABELS = {
+    "self_grade": "Cá nhân tự đề xuất mức xếp loại:",
+    "decided_grade": "Cấp có thẩm quyền đánh giá, xếp loại:",
+    "leader_date": "Ngày cấp có thẩm quyền đánh giá:",
+}
+PERIOD_FORM_TITLE_NOTE = "(Kỳ đánh giá: Tháng/Quý … năm …)"
 # columns from a field's label cell to its input cell (the labels below the table span A:B)
 INPUT_OFFSET = {"name": 1, "id": 1, "position": 1, "unit": 1, "month": 1, "year": 1}
 TAIL_INPUT_OFFSET = 2
@@ -52,8 +62,22 @@ def parse_marker(text: Any) -> dict[str, str] | None:
     return out if out.get("variant") else None
 
 
+def is_period_form(variant: Variant) -> bool:
+    """An NĐ 335 period form (Mẫu 01A / 01B): part II holds ratios, not points."""
+    return any(c.kind == "ratio" for c, _ in variant.walk())
+
+
 def variant_title(variant: Variant) -> str:
+    if is_period_form(variant):
+        return nfc(variant.title).upper()
     return TITLE_PREFIX + nfc(variant.title).upper()
+
+
+def label_text(variant: Variant, key: str) -> str:
+    """The label the tool's form writes for field ``key`` on ``variant``."""
+    if is_period_form(variant) and key in PERIOD_FORM_LABELS:
+        return PERIOD_FORM_LABELS[key]
+    return FIELD_LABELS[key]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,6 +115,10 @@ def layout_for(variant: Variant) -> Layout:
     tail = ["self_grade", "self_date", "leader_date", "decided_grade", "head_date", "bonus_note"]
     if any(c.completion_bands for c, _ in variant.walk()):
         tail.insert(0, "completion_share")
+    if is_period_form(variant):
+        # Mẫu 01: Ưu điểm; Hạn chế; comments of the competent level; the two levels. No bonus.
+        tail = ["strengths", "weaknesses", "self_grade", "self_date", "comments", "leader_date",
+                "decided_grade", "head_date"]
     for key in tail:
         r += 1
         lay.labels[key] = f"A{r}"

@@ -113,13 +113,15 @@ class Criterion(_Model):
     label_en: str = ""
     max: Decimal
     min: Decimal = Decimal(0)
-    kind: Literal["score", "bonus", "deduction"] = "score"
+    kind: Literal["score", "bonus", "deduction", "ratio"] = "score"
     step: Decimal | None = None
+    letter: str | None = Field(None, description="NĐ 335 ratio letter: a, b, c, d, đ, e")
+    aliases: list[str] = Field([], description="other labels other agencies' forms use for this row")
     note_required: bool = False
     completion_bands: list[CompletionBand] | None = None
     computed_from: list[str] | None = Field(
         default=None,
-        description="NĐ 335: points may be computed as max × mean of these percentages",
+        description="NĐ 335: the points are max × mean of these ratio children (percentages)",
     )
     children: list["Criterion"] = []
 
@@ -144,6 +146,9 @@ class Variant(_Model):
     title_en: str = ""
     aliases: list[str] = []
     groups: list[Group] = []
+    replaces: list[str] = Field([], description="roster variants this variant stands for under this "
+                                                "framework (Mẫu 01A for «Chuyên viên»)")
+    leader: bool = Field(False, description="a leaders' and managers' variant")
     total_max: Decimal = Decimal(100)
     criteria: list[Criterion]
 
@@ -159,6 +164,10 @@ class Variant(_Model):
 
     def leaves(self) -> list[Criterion]:
         return [c for c, _ in self.walk() if c.is_leaf]
+
+    def ratios(self) -> list[Criterion]:
+        """NĐ 335 task-result ratios (a, b, c; leaders d, đ, e), in the form's order."""
+        return [c for c, _ in self.walk() if c.kind == "ratio"]
 
     def parent_of(self) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
@@ -189,6 +198,21 @@ class QuotaRule(_Model):
     @classmethod
     def _dec(cls, v: Any) -> Any:
         return None if v is None else to_decimal(v)
+
+
+class TaskRatios(_Model):
+    """NĐ 335 part II settings: whether each ratio is capped at 100% and the leader's d rule."""
+
+    capped: bool = Field(True, description="each ratio counts at most 100% (over 100 is a finding)")
+    leader_d_all_htnv: Decimal = Field(Decimal(100), description="d when every subordinate is HTNV or better")
+    leader_d_any_khtnv: Decimal = Field(Decimal(50), description="d when any subordinate is KHTNV")
+    verify: bool = False
+    source: str = ""
+
+    @field_validator("leader_d_all_htnv", "leader_d_any_khtnv", mode="before")
+    @classmethod
+    def _dec(cls, v: Any) -> Any:
+        return to_decimal(v)
 
 
 class DayWindow(_Model):
@@ -400,6 +424,7 @@ class Framework(_Model):
     quota: QuotaRule | None = None
     calendar: Calendar | None = None
     not_evaluated: list[NotEvaluatedRule] = []
+    task_ratios: TaskRatios | None = None
     annual: AnnualRules | None = None
     extends: str | None = None
 
@@ -419,6 +444,16 @@ class Framework(_Model):
 
     def step_of(self, c: Criterion) -> Decimal:
         return c.step if c.step is not None else self.step
+
+    @property
+    def ratios_capped(self) -> bool:
+        return self.task_ratios.capped if self.task_ratios is not None else True
+
+    def variant_for(self, variant_id: str | None) -> Variant | None:
+        """The variant ``variant_id`` names, or the one that stands for it here (``replaces``)."""
+        if not variant_id:
+            return None
+        return self.variant(variant_id) or next((v for v in self.variants if variant_id in v.replaces), None)
 
 
 def grade_for(bands: list[GradeBand], score: Decimal) -> str | None:
@@ -698,7 +733,16 @@ def semantic_problems(fw: Framework, data: dict) -> list[tuple[tuple, str, str]]
                 add(loc + ("max",), "points cannot be negative")
             if c.min > c.max:
                 add(loc + ("min",), f"min {_n(c.min)} is above max {_n(c.max)}")
-            if c.children:
+            if c.computed_from:
+                ratio_codes = [ch.code for ch in c.children if ch.kind == "ratio"]
+                if sorted(ratio_codes) != sorted(c.computed_from):
+                    add(loc + ("computed_from",), f"computed_from of {c.code} must name its ratio "
+                                                  f"children ({', '.join(ratio_codes) or 'none'})")
+            elif any(ch.kind == "ratio" for ch in c.children):
+                add(loc + ("children",), f"{c.code} has ratio children but no computed_from")
+            if c.kind == "ratio" and c.children:
+                add(loc + ("children",), "a ratio has no children")
+            if c.children and not c.computed_from:
                 counted = [ch for ch in c.children if ch.kind != "deduction"]
                 total = sum((ch.max for ch in counted), Decimal(0))
                 if counted and total != c.max:

@@ -49,6 +49,10 @@ class SheetOutcome:
     variant_source: str | None = None   # "marker" | "title" | "roster" | …
     not_evaluated: str | None = None    # the reason when the person is not evaluated that month
     cells: dict[str, str] = field(default_factory=dict)   # "id" / "name" / "period" → A1 cell
+    ratios_self: dict[str, Decimal | None] = field(default_factory=dict)    # NĐ 335 letter → %
+    ratios_leader: dict[str, Decimal | None] = field(default_factory=dict)
+    ratio_d: tuple[Decimal, str] | None = None   # a leader's d (leader column, else self) and its cell
+    ratio_d_code: str | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -309,7 +313,9 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
     person = idx.find(sheet.person_id, sheet.person) if idx is not None else None
     variant_id = sheet.variant or (person.variant if person is not None else None)
     fw = _framework(ctx, variant_id, person.group if person is not None else None)
-    variant = fw.variant(variant_id) if variant_id else None
+    variant = fw.variant_for(variant_id)          # a roster's «Chuyên viên» is Mẫu 01A under NĐ 335
+    if variant is not None:
+        variant_id = variant.id
     env = checks.Env(framework=fw, variant=variant, month=month, person=person,
                      roster=ctx.roster, sheet=sheet)
     o = SheetOutcome(file=sheet.file, sheet=sheet.sheet, person=sheet.person, person_id=sheet.person_id,
@@ -342,6 +348,8 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
             o.self_total, o.leader_total = st.total, lt.total
             o.has_leader_scores = not lt.missing and not env.leader_blank
             o.leader_band = fw.grade_for(lt.total) if lt.total is not None else None
+            if env.plan.ratios:
+                _ratios(o, sheet, env)
         for key in ("self_grade", "decided_grade"):
             e = sheet.fields.get(key)
             g = e.grade() if e is not None else None
@@ -350,6 +358,22 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
         findings.append(crash_finding(sheet.file, exc, sheet.sheet))
     o.findings = _dedupe(findings)
     return o
+
+
+def _ratios(o: SheetOutcome, sheet, env) -> None:
+    """NĐ 335 ratios by letter (a, b, c, d, đ, e) for the tally, and a leader's d for the
+    run-level check against the people they lead."""
+    ls, ll = env.leaves("self"), env.leaves("leader")
+    for c in env.plan.ratios:
+        key = c.letter or c.code
+        o.ratios_self[key] = ls.get(c.code)
+        o.ratios_leader[key] = ll.get(c.code)
+        if key == "d" and env.variant.leader:
+            col = "self" if env.leader_blank or ll.get(c.code) is None else "leader"
+            value = ls.get(c.code) if col == "self" else ll.get(c.code)
+            row = sheet.rows.get(c.code)
+            if value is not None and row is not None and col in row.scores:
+                o.ratio_d, o.ratio_d_code = (value, row.scores[col].cell), c.code
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,4 +487,8 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
     roster_display = Path(ctx.roster.source).as_posix() if ctx.roster is not None else None
     result.findings = list(roster_checks.run_check(result.sheets(), ctx.roster, month,
                                                    ctx.framework_for, roster_display))
+    if any(s.ratio_d is not None for s in result.sheets()):
+        from danhgia.checks import ratios as ratio_checks
+
+        result.findings += list(ratio_checks.run_check(result.sheets(), ctx.roster, ctx.framework_for))
     return result

@@ -28,6 +28,8 @@ VARIANT_WORDS = {
     "lanh dao quan ly": "lanh-dao-quan-ly", "lanh dao": "lanh-dao-quan-ly", "ldql": "lanh-dao-quan-ly",
     "chuyen vien": "chuyen-vien", "cv": "chuyen-vien",
     "ldhd": "ldhd", "lao dong hop dong": "ldhd",
+    # NĐ 335/2025 period forms
+    "mau 01a": "nd335-01a", "01a": "nd335-01a", "mau 01b": "nd335-01b", "01b": "nd335-01b",
 }
 
 

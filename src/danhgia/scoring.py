@@ -14,6 +14,7 @@ from typing import Mapping
 from danhgia.framework import Criterion, Framework, Variant
 
 ZERO = Decimal(0)
+HUNDRED = Decimal(100)
 
 
 @dataclass
@@ -29,8 +30,12 @@ class Totals:
         return not self.missing
 
 
-def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
-    """Compute every parent and the total from leaf values (``None`` = blank)."""
+def compute(variant: Variant, leaves: Mapping[str, Decimal | None], ratios_capped: bool = True) -> Totals:
+    """Compute every parent and the total from leaf values (``None`` = blank).
+
+    A parent with ``computed_from`` (NĐ 335 task results) is not a sum: it is its max × the mean
+    of its ratio children (see :func:`points_from_percentages`); ``ratios_capped`` counts each ratio at
+    most 100%."""
     values: dict[str, Decimal | None] = {}
     missing: list[str] = []
     clamped: list[str] = []
@@ -40,7 +45,7 @@ def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
         if c.is_leaf:
             v = leaves.get(c.code)
             if v is None:
-                if c.kind == "score":
+                if c.kind in ("score", "ratio"):
                     missing.append(c.code)
                     values[c.code] = None
                     return None
@@ -48,6 +53,11 @@ def compute(variant: Variant, leaves: Mapping[str, Decimal | None]) -> Totals:
                 return ZERO
             values[c.code] = v
             return v
+        if c.computed_from:
+            shares = {ch.code: visit(ch) for ch in c.children}
+            points = points_from_percentages(c, shares, ratios_capped)
+            values[c.code] = points
+            return points
         acc: Decimal | None = ZERO
         for ch in c.children:
             part = visit(ch)
@@ -93,11 +103,14 @@ def mean(values: list[Decimal], places: Decimal = Decimal("0.01")) -> Decimal | 
     return (sum(values, ZERO) / Decimal(len(values))).quantize(places, rounding=ROUND_HALF_UP)
 
 
-def points_from_percentages(c: Criterion, percentages: Mapping[str, Decimal | None]) -> Decimal | None:
+def points_from_percentages(c: Criterion, percentages: Mapping[str, Decimal | None],
+                            capped: bool = True) -> Decimal | None:
     """NĐ 335/2025 task results: ``max × mean(percentages) / 100`` for a criterion whose
-    framework entry names ``computed_from`` (quantity, quality, timeliness of the products),
-    rounded half-up to 0.01 and never above the max. ``None`` when a percentage is missing:
-    a missing share is never taken as 0."""
+    framework entry names ``computed_from`` (quantity, quality, timeliness of the products;
+    leaders also d, đ, e), rounded half-up to 0.01 and never above the max. ``capped``: each
+    ratio counts at most 100% (the default; a unit may let one ratio over 100 make up for
+    another, the points still never pass the max). ``None`` when a percentage is missing: a
+    missing share is never taken as 0."""
     from decimal import ROUND_HALF_UP
 
     if not c.computed_from:
@@ -105,6 +118,8 @@ def points_from_percentages(c: Criterion, percentages: Mapping[str, Decimal | No
     shares = [percentages.get(k) for k in c.computed_from]
     if any(s is None for s in shares):
         return None
+    if capped:
+        shares = [min(s, HUNDRED) for s in shares]  # type: ignore[type-var]
     mean_share = sum(shares, ZERO) / Decimal(len(shares))  # type: ignore[arg-type]
     points = (c.max * mean_share / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return min(max(points, ZERO), c.max)

@@ -29,6 +29,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "totals": ("block-over-max", "total-mismatch"),
     "bonus": ("bonus-without-note",),
     "completion": ("completion-mismatch",),
+    "ratios": ("ratio-missing", "ratio-out-of-range", "ratio-as-fraction", "leader-d-mismatch"),
     "grades": ("grade-mismatch", "grade-above-band", "invalid-grade", "missing-leader-score",
                "missing-decision"),
     "dates": ("self-assessment-early", "self-assessment-late", "decision-late", "missing-date"),
@@ -46,6 +47,8 @@ class Plan:
         self.leaves = [c for c in self.nodes if c.is_leaf]
         self.blocks = list(variant.criteria)
         self.completion = [c for c in self.leaves if c.completion_bands]
+        self.ratios = [c for c in self.leaves if c.kind == "ratio"]
+        self.ratio_codes = frozenset(c.code for c in self.ratios)
         self.note_required: list = []
 
         def visit(c, inherited: bool) -> None:
@@ -124,8 +127,20 @@ class Env:
 
     @cached_property
     def _leaves(self) -> dict[str, dict[str, Decimal | None]]:
-        return {col: {code: (p.value if p.kind in (NUMBER, TEXT_NUMBER) else None)
-                      for code, (_e, p) in self._parsed[col].items()} for col in ("self", "leader")}
+        ratio_codes = self.plan.ratio_codes
+        out = {col: {code: (p.value if p.kind in (NUMBER, TEXT_NUMBER) else None)
+                     for code, (_e, p) in self._parsed[col].items()} for col in ("self", "leader")}
+        if ratio_codes:
+            # NĐ 335 ratios: "95%" typed as text and a percent-formatted 0.95 are 95
+            from danhgia.checks.ratios import ratio_value
+
+            for col in ("self", "leader"):
+                for code in ratio_codes:
+                    e, _p = self._parsed[col][code]
+                    if e is not None and not e.blank:
+                        rp, _fraction = ratio_value(e.raw)
+                        out[col][code] = rp.value if rp.kind in (NUMBER, TEXT_NUMBER) else None
+        return out
 
     def totals(self, column: str):
         """``danhgia.scoring.Totals`` of one score column (computed once per sheet)."""
@@ -135,7 +150,8 @@ class Env:
     def _totals(self) -> dict[str, Any]:
         from danhgia.scoring import compute
 
-        return {col: compute(self.variant, self.leaves(col)) for col in ("self", "leader")}
+        capped = self.framework.ratios_capped
+        return {col: compute(self.variant, self.leaves(col), capped) for col in ("self", "leader")}
 
     @cached_property
     def leader_blank(self) -> bool:
@@ -182,10 +198,10 @@ def code_filter(select: Iterable[str] | None = None,
 
 def sheet_checks() -> list[Callable[[Any, Env], Iterator[Finding]]]:
     """The per-sheet checks, in a fixed order."""
-    from danhgia.checks import bonus, cells, completion, dates, grades, header, totals
+    from danhgia.checks import bonus, cells, completion, dates, grades, header, ratios, totals
 
     return [header.check, cells.check, totals.check, bonus.check, completion.check,
-            grades.check, dates.check]
+            ratios.check, grades.check, dates.check]
 
 
 def number(d: Decimal | None) -> Any:

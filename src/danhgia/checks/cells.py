@@ -27,12 +27,13 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     rows = sheet.rows
     for c in env.plan.nodes:
         row = rows.get(c.code)
-        if row is not None and row.max is not None:
+        if row is not None and row.max is not None and c.kind != "ratio":
             written = parse_score(row.max.raw)
             if written.kind in (NUMBER, TEXT_NUMBER) and written.value != c.max:
                 yield sheet.finding("max-mismatch", cell=row.max.cell, criterion=c.code,
                                     value=written.value, expected=c.max)
-    steps = [(c, fw.step_of(c)) for c in env.plan.leaves]
+    # NĐ 335 ratios are percentages, checked by ``danhgia.checks.ratios``
+    steps = [(c, fw.step_of(c)) for c in env.plan.leaves if c.kind != "ratio"]
     for column in COLUMNS:
         if column == "leader" and env.leader_blank:
             continue

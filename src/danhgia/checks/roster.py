@@ -48,7 +48,8 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                                 params={"value": sheet.person_id or "?"})
         return
     if (person.variant and sheet.variant and sheet.variant_source != "roster"
-            and person.variant != sheet.variant):
+            and person.variant != sheet.variant
+            and not (env.variant is not None and person.variant in env.variant.replaces)):
         yield sheet.finding("variant-mismatch", cell=None,
                             value=sheet.variant, expected=person.variant,
                             params={"value": _variant_title(env.framework, sheet.variant),

@@ -40,7 +40,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
             # a block can be over its maximum even while some of its items are blank
             leaves = {k: v for k, v in env.leaves(column).items() if v is not None}
             leaves.update({code: 0 for code in totals.missing})
-            values = compute(variant, leaves).values
+            values = compute(variant, leaves, env.framework.ratios_capped).values
         for block in variant.criteria:
             v = values.get(block.code)
             if v is not None and v > block.max:

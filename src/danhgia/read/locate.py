@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from danhgia.framework import Framework, Variant
 from danhgia.read import legacy
 from danhgia.form import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS, TAIL_INPUT_OFFSET,
-                          layout_for, parse_marker)
+                          label_text, layout_for, parse_marker)
 from danhgia.read.table import col_letter
 from danhgia.text import fold, id_text, nfc
 from danhgia.text import parse_month_text
@@ -151,6 +151,29 @@ for _key, _names in {
     for _n in _names:
         FIELD_SYNONYMS[_n] = _key
 
+# NĐ 335/2025 "Mẫu 01 — Phiếu theo dõi, đánh giá công chức" as agencies word it: the assessment
+# in words, the self-proposed level and the competent level's level (kept apart from the Hanoi
+# words above so either list can change alone).
+for _key, _names in {
+    "strengths": ("uu diem", "uu diem noi bat", "nhung uu diem"),
+    "weaknesses": ("han che, khuyet diem", "han che", "khuyet diem", "ton tai, han che",
+                   "han che khuyet diem", "nhung han che, khuyet diem"),
+    "comments": ("nhan xet cua cap co tham quyen", "y kien nhan xet cua cap co tham quyen",
+                 "nhan xet, danh gia cua cap co tham quyen", "y kien cua cap co tham quyen",
+                 "nhan xet cua lanh dao", "y kien nhan xet cua lanh dao truc tiep",
+                 "nhan xet cua cap co tham quyen danh gia"),
+    "self_grade": ("ca nhan tu de xuat muc xep loai", "tu de xuat muc xep loai",
+                   "muc xep loai tu de xuat", "ca nhan de xuat muc xep loai",
+                   "ca nhan tu danh gia, xep loai", "de xuat muc xep loai"),
+    "decided_grade": ("cap co tham quyen danh gia, xep loai", "cap co tham quyen danh gia xep loai",
+                      "muc xep loai cua cap co tham quyen", "cap co tham quyen xep loai muc",
+                      "ket qua danh gia, xep loai cua cap co tham quyen",
+                      "cap co tham quyen danh gia, xep loai muc"),
+    "leader_date": ("ngay cap co tham quyen danh gia", "ngay cap co tham quyen nhan xet"),
+}.items():
+    for _n in _names:
+        FIELD_SYNONYMS.setdefault(_n, _key)
+
 _FIELD_PREFIXES = (
     ("ty le hoan thanh", "completion_share"), ("ty le cong viec hoan thanh", "completion_share"),
     ("noi dung de nghi cong diem", "bonus_note"), ("thu truong quyet dinh xep loai", "decided_grade"),
@@ -219,6 +242,8 @@ class _VariantIndex:
             if c.children:
                 self.parents.add(c.code)
             self.labels.setdefault(norm_label(_fold(nfc(c.label))), c.code)
+            for alias in c.aliases:                 # other agencies' wording (NĐ 335 Mẫu 01)
+                self.labels.setdefault(norm_label(_fold(nfc(alias))), c.code)
         self.label_items = list(self.labels.items())
 
 
@@ -276,7 +301,7 @@ def _raw(v: Any) -> Any:
     return v
 
 
-TITLE_HINTS = ("bang diem", "phieu danh gia", "phieu cham diem", "phieu tu danh gia",
+TITLE_HINTS = ("bang diem", "phieu danh gia", "phieu theo doi", "phieu cham diem", "phieu tu danh gia",
                "bang tu danh gia", "danh gia, xep loai", "danh gia xep loai", "bang danh gia")
 
 
@@ -429,6 +454,21 @@ def _match(rows: list[_Row], idx: _VariantIndex, fuzzy: bool) -> dict[str, _Row]
     return matched
 
 
+def _complete_first(scores: list) -> list:
+    """Break a tie between variants that match the same rows by completeness: a form whose rows
+    are the whole of one variant and part of another (NĐ 335 Mẫu 01A is Mẫu 01B without d, đ, e)
+    is the one it covers entirely. Entries: (matched count, variant id, (variant, fw), matched)."""
+    if len(scores) < 2 or scores[0][0] == 0 or scores[0][0] != scores[1][0] or scores[0][1] == scores[1][1]:
+        return scores
+    top = [s for s in scores if s[0] == scores[0][0]]
+    complete = [s for s in top if s[0] == len(_index(s[2][0]).codes)]
+    if len({s[1] for s in complete}) != 1:
+        return scores
+    best = complete[0]
+    rest = [s for s in scores if s is not best]
+    return [best, *[(s[0] - 1 if s[0] == best[0] else s[0], *s[1:]) for s in rest]]
+
+
 # ---------------------------------------------------------------------------------------------
 # Variant by title
 
@@ -569,7 +609,7 @@ def _template_layout(variant: Variant):
     labels = []
     for key, cell in lay.labels.items():
         col = ord(cell[0]) - 65
-        labels.append((key, int(cell[1:]) - 1, col, FIELD_LABELS[key]))
+        labels.append((key, int(cell[1:]) - 1, col, label_text(variant, key)))
     if len(_LAYOUTS) > 256:
         _LAYOUTS.clear()
     _LAYOUTS[id(variant)] = (variant, lay, codes, labels)
@@ -714,6 +754,7 @@ def _general(grid, cands, merged, roster_variants) -> _Found | None:
             m = _match(rows, _index(v), fuzzy=False)
             scores.append((len(m), v.id, (v, fw), m))
         scores.sort(key=lambda s: -s[0])
+        scores = _complete_first(scores)
         if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]
                                             or scores[1][1] == scores[0][1]):
             chosen = scores[0][2]

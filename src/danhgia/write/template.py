@@ -34,8 +34,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from danhgia.form import (COL_CODE, COL_LABEL, COL_LEADER, COL_MARKER, COL_MAX, COL_NOTE, COL_SELF,
-                          FIELD_LABELS, SHEET_NAME, TABLE_HEADERS, Layout, layout_for, marker_text,
-                          variant_title)
+                          FIELD_LABELS, PERIOD_FORM_TITLE_NOTE, SHEET_NAME, TABLE_HEADERS, Layout,
+                          is_period_form, label_text, layout_for, marker_text, variant_title)
 from danhgia.framework import Criterion, Framework, Variant
 from danhgia.write.safe import OutputExists, atomic_path
 from danhgia.text import nfc, slug
@@ -122,6 +122,17 @@ def _sum_formula(col: str, children: list[tuple[Criterion, int]]) -> str:
     return f'=IF(COUNT({refs})=0,"",{expr})'
 
 
+def _ratio_formula(col: str, c: Criterion, children: list[tuple[Criterion, int]], capped: bool) -> str:
+    """NĐ 335 task points: max × mean of the ratios / 100, half-up to 0.01 (Excel's ROUND rounds
+    halves away from zero: the same for these non-negative values), never above the max; blank
+    until every ratio is given (a missing ratio is never 0)."""
+    refs = [f"{col}{row}" for _c, row in children]
+    shares = [f"MIN(100,{r})" if capped else r for r in refs]
+    mx = _n(c.max)
+    return (f'=IF(COUNT({",".join(refs)})<{len(refs)},"",'
+            f'MIN({mx},MAX(0,ROUND({mx}*AVERAGE({",".join(shares)})/100,2))))')
+
+
 @dataclass
 class Prefill:
     """Values written into the input cells of a per-person template."""
@@ -150,13 +161,16 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
     ws.merge_range("A4:F4", variant_title(variant), fmt.title)
     ws.set_row(3, 36)
     basis = "; ".join(s.doc for s in fw.sources[:1])
-    ws.merge_range("A5:F5", f"(Áp dụng theo {basis})" if basis else "", fmt.italic_center)
+    basis = f"(Áp dụng theo {basis})" if basis else ""
+    if is_period_form(variant):
+        basis = f"{PERIOD_FORM_TITLE_NOTE} {basis}".strip()
+    ws.merge_range("A5:F5", basis, fmt.italic_center)
 
     # header fields: label + unlocked input on the same row
     p = prefill or Prefill()
     values = {"name": p.name, "id": p.id, "position": p.position, "unit": p.unit}
     for key in ("name", "id", "position", "unit", "month", "year"):
-        ws.write_string(lay.labels[key], FIELD_LABELS[key], fmt.label)
+        ws.write_string(lay.labels[key], label_text(variant, key), fmt.label)
     for key in ("name", "position"):
         ws.write_string(lay.fields[key], nfc(values[key]), fmt.input)
     for key in ("id", "unit"):
@@ -193,7 +207,11 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
             kids = [(ch, rows[ch.code]) for ch in c.children]
             for col in (COL_SELF, COL_LEADER):
                 letter = xl_col_to_name(col)
-                ws.write_formula(r, col, _sum_formula(letter, kids), fmt.score_sum, "")
+                formula = (_ratio_formula(letter, c, kids, fw.ratios_capped) if c.computed_from
+                           else _sum_formula(letter, kids))
+                ws.write_formula(r, col, formula, fmt.score_sum, "")
+        elif c.kind == "ratio":
+            _ratio_inputs(ws, fmt, r, c, fw.ratios_capped)
         else:
             step = fw.step_of(c)
             for col in (COL_SELF, COL_LEADER):
@@ -223,12 +241,14 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
 
     # grades, dates, completion share, bonus statement
     grades = [g.grade for g in fw.grades] or ["A", "B", "C", "D"]
-    for key in ("completion_share", "self_grade", "self_date", "leader_date", "decided_grade",
-                "head_date", "bonus_note"):
+    if is_period_form(variant):
+        grades = [g.short or g.grade for g in fw.grades]      # HTXSNV / HTTNV / HTNV / KHTNV
+    for key in ("completion_share", "strengths", "weaknesses", "self_grade", "self_date", "comments",
+                "leader_date", "decided_grade", "head_date", "bonus_note"):
         if key not in lay.fields:
             continue
         row = int(lay.fields[key][1:])
-        ws.merge_range(f"A{row}:B{row}", FIELD_LABELS[key], fmt.label)
+        ws.merge_range(f"A{row}:B{row}", label_text(variant, key), fmt.label)
         cell = lay.fields[key]
         if key in ("self_grade", "decided_grade"):
             ws.write_blank(cell, None, fmt.input_grade)
@@ -251,13 +271,18 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
                                       "minimum": 0, "maximum": 100,
                                       "error_title": "Tỷ lệ không hợp lệ",
                                       "error_message": "Nhập tỷ lệ phần trăm từ 0 đến 100."})
-        else:  # bonus note
+        else:  # bonus note, strengths, weaknesses, comments: text
             ws.merge_range(f"C{row}:F{row}", "", fmt.input_wrap)
             ws.set_row(row - 1, 48)
 
-    r = int(lay.fields["bonus_note"][1:])           # 1-based row of the last field
+    r = max(int(cell[1:]) for cell in lay.fields.values())    # 1-based row of the last field
     legend = "Xếp loại: " + "; ".join(
-        f"{g.grade} – {g.label} ({g.describe()} điểm)" for g in fw.grades) + "."
+        f"{g.short or g.grade if is_period_form(variant) else g.grade} – {g.label} "
+        f"({g.describe()} điểm)" for g in fw.grades) + "."
+    if is_period_form(variant):
+        legend += (" Điểm kết quả thực hiện nhiệm vụ = trung bình các tỷ lệ × "
+                   f"{_n(variant.criteria[-1].max)} / 100, làm tròn đến 0,01"
+                   + ("; mỗi tỷ lệ tính tối đa 100%." if fw.ratios_capped else "."))
     ws.merge_range(f"A{r + 1}:F{r + 1}", legend, fmt.legend)
     ws.set_row(r, 16 * _rows_for_label(legend, sum(WIDTHS.values()) * 0.95) + 4)
     s = r + 3
@@ -284,6 +309,22 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
     ws.freeze_panes(lay.header_row, 0)
     ws.protect("", {"format_rows": True, "format_columns": True})
     return lay
+
+
+def _ratio_inputs(ws, fmt: _Formats, r: int, c: Criterion, capped: bool) -> None:
+    """Self and leader input cells of an NĐ 335 ratio: a percentage, 0–100 unless uncapped."""
+    for col in (COL_SELF, COL_LEADER):
+        ws.write_blank(r, col, None, fmt.score_in)
+        rule = {"validate": "decimal", "criteria": ">=", "value": 0} if not capped else \
+            {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}
+        ws.data_validation(r, col, r, col, {
+            **rule,
+            "input_title": f"Tỷ lệ ({c.letter or c.code})"[:32],
+            "input_message": "Tỷ lệ phần trăm" + (" từ 0 đến 100." if capped else ", từ 0."),
+            "error_title": "Tỷ lệ không hợp lệ",
+            "error_message": f"Tỷ lệ ({c.letter or c.code}) là số phần trăm"
+                             + (" từ 0 đến 100." if capped else " không âm."),
+        })
 
 
 def new_workbook(path: str | Path, title: str = "") -> tuple[xlsxwriter.Workbook, _Formats]:
@@ -394,7 +435,7 @@ def plan_people(people: list, framework_for: Callable[[str | None, str | None], 
                              f"«Bảng điểm»: Lãnh đạo quản lý / Chuyên viên / LĐHĐ), or give --variant"))
             continue
         fw = framework_for(vid, p.group)
-        v = fw.variant(vid)
+        v = fw.variant_for(vid)             # «Chuyên viên» is Mẫu 01A under NĐ 335
         if v is None:
             known = ", ".join(x.id for x in fw.variants)
             problems.append((f"{p.where}: bảng điểm «{vid}» không có trong khung {fw.id} (có: {known})",

@@ -18,7 +18,7 @@ from danhgia.read import monthly_read
 from danhgia.write import tally as tally_writer
 
 SHEETS = [layout.SUMMARY_SHEET, layout.DETAIL_SHEET, layout.MISSING_SHEET, layout.NOT_EVALUATED_SHEET,
-          layout.FINDINGS_SHEET, layout.PUBLIC_SHEET, layout.SOURCES_SHEET]
+          layout.FINDINGS_SHEET, layout.PUBLIC_SHEET, layout.LIST_SHEET, layout.SOURCES_SHEET]
 T0 = datetime(2026, 7, 26, 9, 30, 0)
 
 
@@ -48,25 +48,57 @@ def test_sheets_and_summary_values(school):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == SHEETS
     ws = wb[layout.SUMMARY_SHEET]
-    assert "THÁNG 07/2026" in ws["A1"].value
-    assert [c.value for c in ws[4]][:10] == ["Đơn vị", "Nhóm", "Tổng số", "Đã xếp loại", "Không đánh giá",
-                                             "Chưa nộp", "Chờ đánh giá", "Không hợp lệ", "Loại A", "% loại A"]
-    assert ws.freeze_panes == "C5" and ws.auto_filter.ref.startswith("A4:")
-    assert ws.print_title_rows == "$4:$4" and ws.page_setup.orientation == "landscape"
+    texts = [c.value for row in ws.iter_rows(max_row=8) for c in row if isinstance(c.value, str)]
+    assert any("THÁNG 07/2026" in t for t in texts)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "Độc lập - Tự do - Hạnh phúc" in texts
+    hr = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
+    assert [c.value for c in ws[hr]][:10] == ["Đơn vị", "Nhóm", "Tổng số", "Đã xếp loại", "Không đánh giá",
+                                              "Chưa nộp", "Chờ đánh giá", "Không hợp lệ", "Loại A", "% loại A"]
+    assert ws.freeze_panes == f"C{hr + 1}" and ws.auto_filter.ref.startswith(f"A{hr}:")
+    assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert "&A" in ws.oddFooter.center.text          # the footer names the sheet
     # the unit total row: SUM formulas whose cached values calamine returns
-    total = next(r for r in ws.iter_rows(min_row=5) if r[1].value == "Tổng")
-    assert total[2].value == "=SUM(C5:C7)" and total[9].value.startswith("=IF(D")
+    total = next(r for r in ws.iter_rows(min_row=hr + 1) if r[1].value == "Tổng")
+    assert total[2].value == f"=SUM(C{hr + 1}:C{hr + 3})" and total[9].value.startswith("=IF(D")
     rows = cached(path, layout.SUMMARY_SHEET)
     t = row_of(rows, ["Trường THCS Thanh Xuân", "Tổng"])
     assert t[2:16] == [14, 10, 1, 1, 1, 1, 4, 0.4, 4, 0.4, 1, 0.1, 1, 0.1]
     assert t[16:20] == [10, 3, 3, "Vượt tỷ lệ"]
     vc = row_of(rows, ["Trường THCS Thanh Xuân", "Viên chức"])
     assert vc[2:6] == [12, 10, 1, 1]
+    # the quota check: one line per scope, laid over merged cells
     quota = row_of(rows, ["Trường THCS Thanh Xuân", "Toàn đơn vị"])
-    assert quota[2:8] == ["A", 4, "30%", "10 (người được xếp loại)", "3 (3)", "Vượt tỷ lệ"]
-    assert "4. Giáo viên 4 90 (vượt)" in quota[8]
+    assert [v for v in quota if v != ""][:8] == ["Trường THCS Thanh Xuân", "Toàn đơn vị", "A", 4, "30%",
+                                                 "10 (người được xếp loại)", "3 (3)", "Vượt tỷ lệ"]
+    # the ranking is a table: rank, name, position, score, within / over
+    ranking = [[v for v in r if v != ""] for r in rows if r and isinstance(r[0], (int, float)) and
+               any(v in ("Trong tỷ lệ", "Vượt tỷ lệ") for v in r)]
+    assert [r[0] for r in ranking] == [1, 2, 3, 4]
+    assert ranking[3][1:] == ["Giáo viên 4", "Chuyên viên", 90, "Vượt tỷ lệ"]
+    assert ranking[0][-1] == "Trong tỷ lệ"
+    # what the head signs
+    flat = [v for r in rows for v in r if isinstance(v, str)]
+    assert "NGƯỜI LẬP BIỂU" in flat and "THỦ TRƯỞNG ĐƠN VỊ" in flat
+    assert any("ngày …… tháng …… năm" in v for v in flat)
+
+
+def test_printable_monthly_list(school):
+    res, path = school
+    ws = openpyxl.load_workbook(path)[layout.LIST_SHEET]
+    rows = [[v for v in r] for r in ws.iter_rows(values_only=True)]
+    hr = next(i for i, r in enumerate(rows) if r[0] == "TT")
+    assert rows[hr][:3] == ["TT", "Họ và tên", "Chức vụ"] and rows[hr][6] == "Kết quả xếp loại"
+    assert rows[hr + 1] == [f"({c})" for c in range(1, 9)]          # the column-number row
+    assert rows[hr + 2][:2] == ["I", "Trường THCS Thanh Xuân"]
+    people = [r for r in rows[hr + 2:] if isinstance(r[0], int)]
+    assert len(people) == len(res.people) and [r[0] for r in people] == list(range(1, len(people) + 1))
+    by_name = {r[1]: r for r in people}
+    assert by_name["Giáo viên 1"][6].startswith("A — ")
+    assert by_name["Lê Văn Vắng"][6] == "Chưa nộp"
+    assert ws.page_setup.paperSize == 9 and ws.print_title_rows == f"${hr + 1}:${hr + 2}"
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in [v for r in rows for v in r]
 
 
 def test_every_formula_has_a_cached_value(school):
@@ -83,6 +115,7 @@ def test_detail_sheet(school):
     res, path = school
     ws = openpyxl.load_workbook(path)[layout.DETAIL_SHEET]
     assert [c.value for c in ws[3]] == [vi for _k, vi, _en in layout.DETAIL_COLUMNS]
+    assert "trang «Bảng xếp loại»" in ws["A2"].value      # too wide to print: says so
     assert ws.freeze_panes == "C4" and ws.auto_filter.ref == f"A3:S{3 + len(res.people)}"
     rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     keys = [k for k, _vi, _en in layout.DETAIL_COLUMNS]
@@ -123,7 +156,7 @@ def test_missing_not_evaluated_findings_public_and_sources(school):
     codes = [r[6] for r in err.iter_rows(min_row=4, values_only=True)]
     assert sorted(codes) == ["quota-exceeded", "score-above-max"]
     pub = wb[layout.PUBLIC_SHEET]
-    rows = [r for r in pub.iter_rows(min_row=7, values_only=True) if isinstance(r[0], int)]
+    rows = [r for r in pub.iter_rows(values_only=True) if isinstance(r[0], int)]
     assert len(rows) == 10 and rows[0][1:5] == ("Giáo viên 1", "Chuyên viên", "A", "Hoàn thành xuất sắc nhiệm vụ")
     everything = [v for r in pub.iter_rows(values_only=True) for v in r if isinstance(v, str)]
     assert "THỦ TRƯỞNG ĐƠN VỊ" in everything and not any("Hè" in v or "Vắng" in v for v in everything)
@@ -173,7 +206,11 @@ def test_english_headers(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == SHEETS
     assert wb[layout.DETAIL_SHEET]["B3"].value == "Name"
-    assert wb[layout.SUMMARY_SHEET]["C4"].value == "Staff"
+    summary = wb[layout.SUMMARY_SHEET]
+    hr = next(r for r in range(1, 12) if summary.cell(r, 1).value == "Unit")
+    assert summary.cell(hr, 3).value == "Staff"
+    texts = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "SOCIALIST REPUBLIC OF VIET NAM" in texts and "HEAD OF THE UNIT" in texts
     detail = list(wb[layout.DETAIL_SHEET].iter_rows(min_row=4, values_only=True))
     assert {r[15] for r in detail} == {"Classified", "Not evaluated", "Missing", "Pending", "Invalid"}
     assert layout.status_from_label("Not evaluated") == "not_evaluated"
@@ -191,9 +228,13 @@ def test_several_units_have_grand_totals(tmp_path):
     assert grand[2:4] == [3, 3] and grand[8] == 1
     ws = openpyxl.load_workbook(path)[layout.SUMMARY_SHEET]
     cell = next(r[2] for r in ws.iter_rows(min_row=5) if r[0].value == "TOÀN BỘ" and r[1].value == "Tổng")
-    assert cell.value.startswith('=SUMIF($B$5:$B$')
+    hr = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Đơn vị")
+    assert cell.value.startswith(f'=SUMIF($B${hr + 1}:$B$')
+    # the subtitle names every unit the sheet covers
+    assert any("Xã A; Xã B" in (c.value or "") for row in ws.iter_rows(max_row=hr) for c in row if isinstance(c.value, str))
     pub = openpyxl.load_workbook(path)[layout.PUBLIC_SHEET]
-    assert pub["D6"].value == "Đơn vị"
+    header = next(r for r in pub.iter_rows(values_only=True) if r[0] == "STT")
+    assert header[3] == "Đơn vị"
 
 
 def test_read_back_for_the_rollup(school):

@@ -40,6 +40,8 @@ class Limits(BaseModel):
 class UnitConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit: str | None = None
+    governing_body: str | None = None        # cơ quan chủ quản, printed above the unit on signed sheets
+    place: str | None = None                 # địa danh of the date line ("Hà Đông, ngày … tháng …")
     framework: str | None = None
     frameworks: dict[str, str] = {}        # variant id or staff group → framework id or file
     overrides: dict[str, Any] = {}          # merged into every framework (calendar, quota, ...)

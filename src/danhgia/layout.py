@@ -14,6 +14,7 @@ MISSING_SHEET = "Chưa nộp"
 NOT_EVALUATED_SHEET = "Không đánh giá"
 FINDINGS_SHEET = "Lỗi"
 PUBLIC_SHEET = "Công khai"
+LIST_SHEET = "Bảng xếp loại"   # the printable monthly list (domain.md §4)
 SOURCES_SHEET = "Nguồn"
 
 # "Chi tiết": one row per person. (key, Vietnamese header, English header)

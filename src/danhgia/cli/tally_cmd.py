@@ -155,10 +155,12 @@ def tally(
         fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
 
     from danhgia.write import tally as tally_writer
+    from danhgia.write.paper import Letterhead
 
+    head = Letterhead(unit=res.unit_name, governing_body=cfg.governing_body or "", place=cfg.place or "")
     try:
         with atomic_path(out, force) as tmp:
-            tally_writer.write(res, tmp, lang=lg, generated=datetime.now())
+            tally_writer.write(res, tmp, lang=lg, generated=datetime.now(), letterhead=head)
     except OutputExists:
         fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
     except OSError as exc:

@@ -20,6 +20,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from danhgia import __version__, layout
+from danhgia.write import paper
 from danhgia.framework import GRADES
 from danhgia.text import nfc
 from danhgia.monthly import (APPLY_QUOTA_LABEL, BASE_WORDS, EXCEPTIONAL_LABEL, Counts, MonthResult,
@@ -35,7 +36,7 @@ STATUS_COLOURS = {
 }
 SEVERITY_LABELS = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning"), "info": ("Thông tin", "Info")}
 QUOTA_STATUS = {"ok": ("Đạt", "Within cap"), "exceeded": ("Vượt tỷ lệ", "Exceeded")}
-A4, PERCENT = 9, "0.0%"
+PERCENT = "0.0%"
 
 
 def _t(lang: str, vi: str, en: str) -> str:
@@ -67,7 +68,9 @@ class _Book:
         self.base = base
         add = lambda **kw: self.wb.add_format({**base, **kw})  # noqa: E731
         self.title = add(bold=True, font_size=14, align="center")
-        self.subtitle = add(italic=True, align="center")
+        self.subtitle = add(italic=True, align="center", text_wrap=True)
+        self.left_title = add(bold=True, font_size=14)
+        self.left_subtitle = add(italic=True)
         self.left_bold = add(bold=True)
         self.header = add(bold=True, text_wrap=True, align="center", border=1, bg_color="#D9E1F2")
         self.cell = add(border=1)
@@ -76,13 +79,12 @@ class _Book:
         self.int = add(border=1, num_format="0")
         self.pct = add(border=1, num_format=PERCENT)
         self.center = add(border=1, align="center")
-        self.bold_cell = add(border=1, bold=True, bg_color="#F2F2F2")
+        self.bold_cell = add(border=1, bold=True, bg_color="#F2F2F2", text_wrap=True)
         self.bold_int = add(border=1, bold=True, bg_color="#F2F2F2", num_format="0")
         self.bold_pct = add(border=1, bold=True, bg_color="#F2F2F2", num_format=PERCENT)
         self.bold_num = add(border=1, bold=True, bg_color="#F2F2F2", num_format="0.##")
         self.plain = add()
-        self.sign = add(bold=True, align="center")
-        self.sign_note = add(italic=True, align="center")
+        self.forms = paper.Forms(self.wb)
         self.grade_fmt = {g: self.wb.add_format({"bg_color": f, "font_color": c}) for g, (f, c) in GRADE_COLOURS.items()}
         self.grade_header = {g: add(bold=True, align="center", border=1, text_wrap=True, bg_color=f, font_color=c)
                              for g, (f, c) in GRADE_COLOURS.items()}
@@ -108,15 +110,12 @@ class _Book:
     def formula(ws, r: int, c: int, formula: str, value: Decimal | int | float, fmt=None) -> None:
         ws.write_formula(r, c, formula, fmt, _f(value) if isinstance(value, Decimal) else value)
 
-    def page(self, ws, header_row: int, ncols: int, landscape: bool = True) -> None:
-        """A4, landscape, fit to the page width, header rows repeated, page numbers."""
-        ws.set_paper(A4)
-        if landscape:
-            ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-        ws.set_footer("&C" + _t(self.lang, "Trang &P/&N", "Page &P of &N"))
+    def page(self, ws, header_row: int | tuple[int, int] | None, widths: list[float], landscape: bool | None = True,
+             printable: bool = True, repeat_columns: tuple[int, int] | None = None) -> paper.Fit:
+        """A4 through the shared print conventions (``danhgia.write.paper``); sets the widths too."""
+        self.widths(ws, widths)
+        return paper.setup(ws, widths, lang=self.lang, repeat_rows=header_row, landscape=landscape,
+                           printable=printable, repeat_columns=repeat_columns)
 
     def grade_colours(self, ws, first: int, last: int, col: int) -> None:
         if last < first:
@@ -133,10 +132,12 @@ class _Book:
             ws.conditional_format(first, col, last, col,
                                   {"type": "cell", "criteria": "==", "value": f'"{label}"', "format": fmt})
 
-    def headers(self, ws, r: int, labels: list[str], fmts: dict[int, Any] | None = None) -> None:
+    def headers(self, ws, r: int, labels: list[str], fmts: dict[int, Any] | None = None,
+                widths: list[float] | None = None) -> None:
         for c, label in enumerate(labels):
             self.text(ws, r, c, label, (fmts or {}).get(c, self.header))
-        ws.set_row(r, 36)
+        ws.set_row(r, paper.text_rows(labels[:1], 1) if not widths else
+                   max(paper.text_rows([label], w) for label, w in zip(labels, widths)))
 
     def widths(self, ws, widths: list[float]) -> None:
         for c, w in enumerate(widths):
@@ -149,26 +150,42 @@ def _fit(values: list[str], lo: float, hi: float) -> float:
 
 
 def write(result: MonthResult, path: str | Path, lang: str = "vi",
-          generated: datetime | None = None) -> None:
-    """Write the workbook to ``path`` (callers pass a temporary path from ``atomic_path``)."""
+          generated: datetime | None = None, letterhead: paper.Letterhead | None = None) -> None:
+    """Write the workbook to ``path`` (callers pass a temporary path from ``atomic_path``).
+
+    ``letterhead`` names the governing body, the unit and the place on the sheets a head signs
+    (default: the unit file's unit name, blanks for the rest).
+    """
     generated = (generated or datetime.now()).replace(microsecond=0)
     book = _Book(Path(path), lang)
     wb = book.wb
     month = _month_vi(result.month)
     unit_title = result.unit_name or ", ".join(unit_label(u.unit, lang) for u in result.units)
+    head = letterhead or paper.Letterhead(unit=unit_title)
+    if not head.unit:
+        head = paper.Letterhead(unit=unit_title, governing_body=head.governing_body, place=head.place)
     wb.set_properties({
         "title": _t(lang, f"Tổng hợp đánh giá, xếp loại tháng {month}", f"Monthly evaluation {result.month_text}"),
         "subject": unit_title, "author": "danhgia", "company": unit_title,
         "comments": f"danhgia {__version__}", "created": generated,
     })
-    _summary(book, result, month, unit_title)
+    _summary(book, result, month, head)
     _detail(book, result, month, unit_title)
     _missing(book, result, month)
     _not_evaluated(book, result, month)
     _findings(book, result, month)
-    _public(book, result, month, unit_title)
+    _public(book, result, month, head)
+    _print_list(book, result, month, head)
     _sources(book, result, generated, unit_title)
     wb.close()
+
+
+def _units_text(res: MonthResult, lang: str) -> str:
+    """Every unit the sheet covers (a roll-up covers several)."""
+    names = [unit_label(u.unit, lang) for u in res.units]
+    if not names:
+        return ""
+    return _t(lang, "Đơn vị: ", "Units: " if len(names) > 1 else "Unit: ") + "; ".join(names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,7 +214,7 @@ _QUOTA_COL = _FIRST_GRADE_COL + 2 * len(GRADES)  # 16
 def _count_row(book: _Book, ws, r: int, label_unit: str, label_group: str, counts: Counts,
                bold: bool, sum_rows: tuple[int, int] | None = None, sumif: tuple[str, int, int] | None = None) -> None:
     """One row of counts; ``sum_rows`` / ``sumif`` make the counts formulas over other rows."""
-    cell_f, int_f, pct_f = (book.bold_cell, book.bold_int, book.bold_pct) if bold else (book.cell, book.int, book.pct)
+    cell_f, int_f, pct_f = (book.bold_cell, book.bold_int, book.bold_pct) if bold else (book.wrap, book.int, book.pct)
     book.text(ws, r, 0, label_unit, cell_f)
     book.text(ws, r, 1, label_group, cell_f)
     values = [getattr(counts, k) for k in _SUM_COLS]
@@ -224,28 +241,39 @@ def _count_cell(book: _Book, ws, r: int, c: int, value: int, fmt, sum_rows, sumi
         book.number(ws, r, c, value, fmt)
 
 
-def _summary(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
+# Column widths of «Tổng hợp» (characters): chosen so the sheet prints one A4 landscape page wide
+# at about 9 pt (paper.fit); headers wrap.
+_SUM_WIDTHS = [16, 9] + [5] * len(_SUM_COLS) + [4.5, 6] * len(GRADES) + [6, 5, 6, 8, 12]
+
+
+def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -> None:
     lang = book.lang
+    forms = book.forms
     ws = book.wb.add_worksheet(layout.SUMMARY_SHEET)
     headers = _summary_headers(lang)
     last_col = len(headers) - 1
-    ws.merge_range(0, 0, 0, last_col, "", book.title)
-    book.text(ws, 0, 0, _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}",
-                           f"MONTHLY EVALUATION SUMMARY — {res.month_text}"), book.title)
-    ws.merge_range(1, 0, 1, last_col, "", book.subtitle)
-    book.text(ws, 1, 0, _subtitle(res, unit_title, lang), book.subtitle)
-    hr = 3
+    widths = _SUM_WIDTHS
+    r = paper.letterhead(ws, forms, head, last_col, widths, lang)
+    r = paper.title(ws, forms, r + 1, last_col,
+                    _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}",
+                       f"MONTHLY EVALUATION SUMMARY — {res.month_text}"),
+                    _subtitle(res, lang), widths)
+    hr = r + 1
     fmts = {_FIRST_GRADE_COL + 2 * i + k: book.grade_header[g] for i, g in enumerate(GRADES) for k in (0, 1)}
-    book.headers(ws, hr, headers, fmts)
+    book.headers(ws, hr, headers, fmts, widths)
     r = hr + 1
     total_label = _t(lang, "Tổng", "Total")
     unit_rows: list[int] = []
     for u in res.units:
         first = r
+        ulabel = unit_label(u.unit, lang)
         for g, counts in u.groups.items():
-            _count_row(book, ws, r, unit_label(u.unit, lang), group_label(g, lang), counts, False)
+            ws.set_row(r, paper.row_height([(ulabel, widths[0]), (group_label(g, lang), widths[1])]))
+            _count_row(book, ws, r, ulabel, group_label(g, lang), counts, False)
             r += 1
-        _count_row(book, ws, r, unit_label(u.unit, lang), total_label, u.total, True, sum_rows=(first, r - 1))
+        notes = _quota_notes(u, lang)
+        ws.set_row(r, paper.row_height([(ulabel, widths[0]), (notes, widths[-1])]))
+        _count_row(book, ws, r, ulabel, total_label, u.total, True, sum_rows=(first, r - 1))
         _quota_cells(book, ws, r, u, lang)
         unit_rows.append(r)
         r += 1
@@ -253,7 +281,6 @@ def _summary(book: _Book, res: MonthResult, month: str, unit_title: str) -> None
     if len(res.units) > 1:
         all_label = _t(lang, "TOÀN BỘ", "ALL UNITS")
         present = sorted({g for u in res.units for g in u.groups}, key=group_position)
-        first = r
         for g in present:
             c = Counts()
             for u in res.units:
@@ -267,45 +294,23 @@ def _summary(book: _Book, res: MonthResult, month: str, unit_title: str) -> None
             _merge(grand, u.total)
         _count_row(book, ws, r, all_label, total_label, grand, True, sumif=(total_label, hr + 1, last_unit_row))
         r += 1
+    if not res.units:
+        r = paper.none_line(ws, forms, r, last_col, lang)
     last_row = r - 1
     exceeded = QUOTA_STATUS["exceeded"][1 if lang == "en" else 0]
-    ws.conditional_format(hr + 1, _QUOTA_COL + 3, last_row, _QUOTA_COL + 3, {
+    ws.conditional_format(hr + 1, _QUOTA_COL + 3, max(last_row, hr + 1), _QUOTA_COL + 3, {
         "type": "cell", "criteria": "==", "value": f'"{exceeded}"', "format": book.status_fmt["invalid"]})
-    ws.autofilter(hr, 0, last_row, last_col)
+    ws.autofilter(hr, 0, max(last_row, hr), last_col)
     ws.freeze_panes(hr + 1, 2)
-    book.widths(ws, [_fit([unit_label(u.unit, lang) for u in res.units] + [headers[0]], 14, 40), 13]
-                + [10] * (len(_SUM_COLS)) + [8, 8] * len(GRADES) + [10, 8, 10, 11, 40])
-    book.page(ws, hr, len(headers))
+    # the header repeats only when the table itself runs over a page (not over the quota tables)
+    book.page(ws, hr if last_row - hr > 18 else None, widths, landscape=True)
 
-    # The quota table: each unit (and scope) with those over the cap.
-    r += 1
-    book.text(ws, r, 0, _t(lang, "KIỂM TRA TỶ LỆ", "QUOTA CHECK"), book.left_bold)
-    r += 1
-    qh = [_t(lang, "Đơn vị", "Unit"), _t(lang, "Phạm vi", "Scope"), _t(lang, "Loại", "Grade"),
-          _t(lang, "Số người", "Count"), _t(lang, "Tỷ lệ tối đa", "Cap %"), _t(lang, "Cơ sở tính", "Base"),
-          _t(lang, "Số tối đa", "Cap"), _t(lang, "Tình trạng", "Status"), _t(lang, "Xếp hạng theo điểm lãnh đạo chấm", "Ranked by leader total")]
-    for c, h in enumerate(qh):
-        book.text(ws, r, c, h, book.header)
-    r += 1
-    names = {p.id: p.name for p in res.people}
-    if not any(u.quota for u in res.units):
-        book.text(ws, r, 0, _t(lang, "Khung đánh giá không quy định tỷ lệ", "The framework sets no quota"), book.plain)
-        r += 1
-    for u in res.units:
-        for q in u.quota:
-            book.text(ws, r, 0, unit_label(u.unit, lang), book.cell)
-            book.text(ws, r, 1, q.scope or _t(lang, "Toàn đơn vị", "Whole unit"), book.cell)
-            book.text(ws, r, 2, q.grade, book.center)
-            book.number(ws, r, 3, q.count, book.int)
-            book.text(ws, r, 4, f"{_n(q.percent)}%", book.center)
-            book.text(ws, r, 5, f"{q.base} ({BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == 'en' else 0]})", book.cell)
-            book.text(ws, r, 6, f"{q.cap} ({_n(q.cap_exact)})", book.center)
-            book.text(ws, r, 7, QUOTA_STATUS[q.status][1 if lang == "en" else 0], book.cell)
-            book.text(ws, r, 8, _ranking(q, names, lang), book.wrap)
-            r += 1
+    r = _quota_tables(book, ws, res, r + 1, last_col)
+    end = paper.signatures(ws, forms, r + 1, last_col, widths, head, lang)
+    ws.print_area(0, 0, end - 1, last_col)
 
-    # Grades per unit: the chart's data and the chart.
-    r += 1
+    # Grades per unit: the chart's data and the chart (for the screen; outside the print area).
+    r = end + 1
     book.text(ws, r, 0, _t(lang, "XẾP LOẠI THEO ĐƠN VỊ", "GRADES PER UNIT"), book.left_bold)
     r += 1
     gh = r
@@ -337,6 +342,85 @@ def _summary(book: _Book, res: MonthResult, month: str, unit_title: str) -> None
         ws.insert_chart(gh, 6, chart)
 
 
+def _spans(ws, book: _Book, r: int, spans: list[tuple[int, int]], values: list[Any], fmts: list[Any]) -> None:
+    """One row of a small table laid on the summary's column grid: each value over a span."""
+    for (c1, c2), v, f in zip(spans, values, fmts):
+        if c2 > c1:
+            ws.merge_range(r, c1, r, c2, "", f)
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            book.number(ws, r, c1, v, f)
+        else:
+            book.text(ws, r, c1, v, f)
+
+
+def _spans_height(spans: list[tuple[int, int]], values: list[Any]) -> float:
+    return paper.row_height((v, paper.span_width(_SUM_WIDTHS, c1, c2)) for (c1, c2), v in zip(spans, values)
+                            if isinstance(v, str))
+
+
+# The quota tables on «Tổng hợp», laid over the summary's columns (first, last column of each cell).
+_QUOTA_SPANS = [(0, 0), (1, 2), (3, 3), (4, 4), (5, 6), (7, 11), (12, 14), (15, 16), (17, 20)]
+_RANK_SPANS = [(0, 0), (1, 5), (6, 11), (12, 13), (14, 20)]
+
+
+def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int) -> int:
+    """«Kiểm tra tỷ lệ» (one line per unit and scope) and, for each scope over its cap or with
+    demotions, the ranking as a table: rank, name, unit, score, within / over the cap."""
+    lang = book.lang
+    forms = book.forms
+    book.text(ws, r, 0, _t(lang, "KIỂM TRA TỶ LỆ", "QUOTA CHECK"), book.left_bold)
+    r += 1
+    if not any(u.quota for u in res.units):
+        return paper.none_line(ws, forms, r, last_col, lang,
+                               _t(lang, "Khung đánh giá không quy định tỷ lệ", "The framework sets no quota"))
+    qh = [_t(lang, "Đơn vị", "Unit"), _t(lang, "Phạm vi", "Scope"), _t(lang, "Loại", "Grade"),
+          _t(lang, "Số người", "Count"), _t(lang, "Tỷ lệ tối đa", "Cap %"), _t(lang, "Cơ sở tính", "Base"),
+          _t(lang, "Số tối đa (chưa làm tròn)", "Cap (exact)"), _t(lang, "Tình trạng", "Status"),
+          _t(lang, "Ghi chú", "Notes")]
+    ws.set_row(r, _spans_height(_QUOTA_SPANS, qh))
+    _spans(ws, book, r, _QUOTA_SPANS, qh, [book.header] * len(qh))
+    r += 1
+    ranked: list[tuple[Any, Any]] = []
+    for u in res.units:
+        for q in u.quota:
+            base_word = BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == "en" else 0]
+            note = ""
+            if q.over:
+                note = _t(lang, f"vượt {q.over} người", f"{q.over} over the cap")
+            if q.tied:
+                note += ("; " if note else "") + _t(lang, f"{len(q.tied)} người bằng điểm tại ngưỡng",
+                                                    f"{len(q.tied)} tied at the cut")
+            values = [unit_label(u.unit, lang), q.scope or _t(lang, "Toàn đơn vị", "Whole unit"), q.grade, q.count,
+                      f"{_n(q.percent)}%", f"{q.base} ({base_word})", f"{q.cap} ({_n(q.cap_exact)})",
+                      QUOTA_STATUS[q.status][1 if lang == "en" else 0], note]
+            ws.set_row(r, _spans_height(_QUOTA_SPANS, values))
+            _spans(ws, book, r, _QUOTA_SPANS, values,
+                   [book.wrap, book.wrap, book.center, book.int, book.center, book.wrap, book.center, book.wrap, book.wrap])
+            r += 1
+            if q.status != "ok" or q.demoted:
+                ranked.append((u, q))
+    names = {p.id: p.name for p in res.people}
+    for u, q in ranked:
+        r += 1
+        scope = unit_label(u.unit, lang) + (f" — {q.scope}" if q.scope else "")
+        ws.merge_range(r, 0, r, last_col, "", book.left_bold)
+        book.text(ws, r, 0, _t(lang, f"Xếp hạng loại {q.grade} theo điểm lãnh đạo chấm — {scope} (tối đa {q.cap} người)",
+                               f"Grade {q.grade} ranked by leader total — {scope} (at most {q.cap})"), book.left_bold)
+        r += 1
+        rh = [_t(lang, "Hạng", "Rank"), _t(lang, "Họ và tên", "Name"), _t(lang, "Chức vụ", "Position"),
+              _t(lang, "Điểm", "Score"), _t(lang, "Trong / vượt tỷ lệ", "Within / over the cap")]
+        _spans(ws, book, r, _RANK_SPANS, rh, [book.header] * len(rh))
+        r += 1
+        positions = {p.id: p.position for p in res.people}
+        for i, c in _ranking(q, lang):
+            values = [i, c.name or names.get(c.id, c.id), positions.get(c.id, ""),
+                      "" if c.score is None else c.score, _rank_mark(q, i, c, lang)]
+            ws.set_row(r, _spans_height(_RANK_SPANS, values))
+            _spans(ws, book, r, _RANK_SPANS, values, [book.int, book.wrap, book.wrap, book.num, book.wrap])
+            r += 1
+    return r
+
+
 def _merge(into: Counts, c: Counts) -> None:
     for k in _SUM_COLS:
         setattr(into, k, getattr(into, k) + getattr(c, k))
@@ -350,10 +434,11 @@ def _n(x: Decimal) -> str:
     return format(x.normalize(), "f").replace(".", ",")
 
 
-def _subtitle(res: MonthResult, unit_title: str, lang: str) -> str:
+def _subtitle(res: MonthResult, lang: str) -> str:
     parts = []
-    if unit_title:
-        parts.append(_t(lang, f"Đơn vị: {unit_title}", f"Unit: {unit_title}"))
+    units = _units_text(res, lang)
+    if units:
+        parts.append(units)
     parts.append(_t(lang, f"Khung đánh giá: {res.framework_id} (phiên bản {res.framework_version})",
                     f"Framework: {res.framework_id} (version {res.framework_version})"))
     q = next((q for u in res.units for q in u.quota), None)
@@ -377,6 +462,13 @@ def _quota_cells(book: _Book, ws, r: int, u, lang: str) -> None:
     book.number(ws, r, c + 1, q["cap"], book.bold_int)
     book.number(ws, r, c + 2, sum((x.cap_exact for x in u.quota), Decimal(0)), book.bold_num)
     book.text(ws, r, c + 3, QUOTA_STATUS[q["status"]][1 if lang == "en" else 0], book.bold_cell)
+    book.text(ws, r, c + 4, _quota_notes(u, lang), book.bold_cell)
+
+
+def _quota_notes(u, lang: str) -> str:
+    q = u.quota_summary()
+    if q is None:
+        return ""
     notes = []
     if q["over"]:
         notes.append(_t(lang, f"vượt {q['over']} người", f"{q['over']} over the cap"))
@@ -388,26 +480,22 @@ def _quota_cells(book: _Book, ws, r: int, u, lang: str) -> None:
         notes.append(_t(lang, "đơn vị có thành tích đặc biệt", "exceptional unit"))
     if u.origin:
         notes.append(_t(lang, f"từ {Path(u.origin).name}", f"from {Path(u.origin).name}"))
-    book.text(ws, r, c + 4, "; ".join(notes), book.bold_cell)
+    return "; ".join(notes)
 
 
-def _ranking(q, names: dict[str, str], lang: str) -> str:
-    if q.status == "ok" and not q.demoted:
-        return ""
-    tied = {c.id for c in q.tied}
-    demoted = {c.id for c in q.demoted}
-    parts = []
-    for i, c in enumerate(q.ranked, 1):
-        mark = ""
-        if c.id in tied:
-            mark = _t(lang, " (bằng điểm tại ngưỡng)", " (tied at the cut)")
-        elif c.id in demoted:
-            mark = _t(lang, " (đã hạ loại)", " (lowered)")
-        elif i > q.cap:
-            mark = _t(lang, " (vượt)", " (over)")
-        score = "" if c.score is None else _n(c.score)
-        parts.append(f"{i}. {c.name or names.get(c.id, c.id)} {score}{mark}")
-    return "; ".join(parts)
+def _ranking(q, lang: str):
+    """The grade's holders, best first, with their rank."""
+    return list(enumerate(q.ranked, 1))
+
+
+def _rank_mark(q, i: int, c, lang: str) -> str:
+    if c.id in {x.id for x in q.tied}:
+        return _t(lang, "Bằng điểm tại ngưỡng (thủ trưởng quyết định)", "Tied at the cut (the head decides)")
+    if c.id in {x.id for x in q.demoted}:
+        return _t(lang, "Vượt tỷ lệ — đã hạ loại", "Over the cap — lowered")
+    if i > q.cap:
+        return _t(lang, "Vượt tỷ lệ", "Over the cap")
+    return _t(lang, "Trong tỷ lệ", "Within the cap")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -438,16 +526,33 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     lang = book.lang
     ws = book.wb.add_worksheet(layout.DETAIL_SHEET)
     cols = layout.DETAIL_COLUMNS
+    keys = [k for k, _vi, _en in cols]
     headers = [en if lang == "en" else vi for _k, vi, en in cols]
-    _title_rows(book, ws, _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"MONTHLY EVALUATION DETAIL — {res.month_text}"),
-                unit_title, len(cols) - 1)
+    width = {"id": 10, "name": _fit([p.name for p in res.people], 18, 32), "unit": _fit([p.unit for p in res.people], 14, 30),
+             "group": 11, "task_group": 14, "position": _fit([p.position for p in res.people], 12, 26),
+             "variant": 16, "notes": 40, "file": _fit([p.file for p in res.people], 12, 40), "sheet": 14}
+    widths = [width.get(k, 9) for k in keys]
     hr = 2
-    book.headers(ws, hr, headers)
+    # a data sheet: one page wide only when that keeps text readable, else across pages
+    fit = book.page(ws, hr, widths, landscape=True, printable=False, repeat_columns=(0, 1))
+    subtitle = _units_text(res, lang)
+    if not fit.fits:
+        subtitle = " · ".join(x for x in (subtitle, paper.too_wide_note(lang, layout.LIST_SHEET)) if x)
+    title = _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"MONTHLY EVALUATION DETAIL — {res.month_text}")
+    if fit.fits:
+        _title_rows(book, ws, title, subtitle, len(cols) - 1)
+    else:   # printed across pages: the title stays on the first page, left
+        book.text(ws, 0, 0, title, book.left_title)
+        book.text(ws, 1, 0, subtitle, book.left_subtitle)
+    book.headers(ws, hr, headers, widths=widths)
     numeric = {"block_I", "block_II", "block_III", "self_total", "leader_total"}
     grades = {"self_grade", "decided_grade", "final_grade"}
+    notes_w = widths[keys.index("notes")]
     for i, p in enumerate(res.people):
         r = hr + 1 + i
         values = _detail_values(p, lang)
+        if values["notes"]:
+            ws.set_row(r, paper.row_height([(values["notes"], notes_w)]))
         for c, (key, _vi, _en) in enumerate(cols):
             v = values[key]
             if key in numeric:
@@ -459,17 +564,11 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
             else:
                 book.text(ws, r, c, v, book.cell)
     last = hr + len(res.people)
-    keys = [k for k, _vi, _en in cols]
     for k in grades:
         book.grade_colours(ws, hr + 1, last, keys.index(k))
     book.status_colours(ws, hr + 1, last, keys.index("status"))
     ws.autofilter(hr, 0, max(last, hr), len(cols) - 1)
     ws.freeze_panes(hr + 1, 2)
-    width = {"id": 10, "name": _fit([p.name for p in res.people], 18, 32), "unit": _fit([p.unit for p in res.people], 14, 30),
-             "group": 11, "task_group": 14, "position": _fit([p.position for p in res.people], 12, 26),
-             "variant": 16, "notes": 40, "file": _fit([p.file for p in res.people], 12, 40), "sheet": 14}
-    book.widths(ws, [width.get(k, 9) for k in keys])
-    book.page(ws, hr, len(cols))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,23 +583,27 @@ def _people_list(book: _Book, name: str, title: str, people: list[PersonMonth], 
                _t(lang, "Nhóm", "Staff group"), _t(lang, "Chức vụ", "Position"), _t(lang, "Bảng điểm", "Scoresheet")]
     if extra:
         headers.append(_t(lang, *extra))
+    widths = [4, 8, _fit([p.name for p in people], 16, 22), _fit([p.unit for p in people], 12, 18), 10,
+              _fit([p.position for p in people], 12, 16), 12, 26][:len(headers)]
     _title_rows(book, ws, title, _t(lang, f"Số người: {len(people)}", f"People: {len(people)}"), len(headers) - 1)
     hr = 2
-    book.headers(ws, hr, headers)
+    if not people:                      # an empty list prints one line
+        paper.none_line(ws, book.forms, hr, len(headers) - 1, lang)
+        book.page(ws, None, widths, landscape=True)
+        return
+    book.headers(ws, hr, headers, widths=widths)
     for i, p in enumerate(people):
         r = hr + 1 + i
+        values = [p.id, p.name, unit_label(p.unit, lang), group_label(p.group, "vi") if p.group else "",
+                  p.position, variant_label(p.variant)] + ([extra_of(p)] if extra else [])
+        ws.set_row(r, paper.row_height(zip(values, widths[1:])))
         book.number(ws, r, 0, i + 1, book.int)
-        for c, v in enumerate((p.id, p.name, unit_label(p.unit, lang), group_label(p.group, "vi") if p.group else "",
-                               p.position, variant_label(p.variant)), 1):
-            book.text(ws, r, c, v, book.cell)
-        if extra:
-            book.text(ws, r, 7, extra_of(p), book.wrap)
+        for c, v in enumerate(values, 1):
+            book.text(ws, r, c, v, book.wrap)
     last = hr + len(people)
     ws.autofilter(hr, 0, last, len(headers) - 1)
     ws.freeze_panes(hr + 1, 0)
-    book.widths(ws, [6, 10, _fit([p.name for p in people], 18, 32), _fit([p.unit for p in people], 14, 30), 11,
-                     _fit([p.position for p in people], 12, 26), 16, 45][:len(headers)])
-    book.page(ws, hr, len(headers))
+    book.page(ws, hr, widths, landscape=True)
 
 
 def _missing(book: _Book, res: MonthResult, month: str) -> None:
@@ -524,81 +627,191 @@ def _findings(book: _Book, res: MonthResult, month: str) -> None:
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Trang tính", "Sheet"), _t(lang, "Ô", "Cell"),
                _t(lang, "Người", "Person"), _t(lang, "Mã người", "Person id"), _t(lang, "Mã lỗi", "Code"),
                _t(lang, "Mức độ", "Severity"), _t(lang, "Tiêu chí", "Criterion"), _t(lang, "Nội dung", "Message")]
+    widths = [4, 16, 9, 5, 13, 7, 13, 7, 7, 38]
     errors = sum(1 for f in res.findings if f.severity == "error")
     _title_rows(book, ws, _t(lang, f"CÁC LỖI VÀ CẢNH BÁO THÁNG {month}", f"FINDINGS — {res.month_text}"),
                 _t(lang, f"{len(res.findings)} mục, trong đó {errors} lỗi", f"{len(res.findings)} findings, {errors} errors"),
                 len(headers) - 1)
     hr = 2
-    book.headers(ws, hr, headers)
+    if not res.findings:
+        paper.none_line(ws, book.forms, hr, len(headers) - 1, lang)
+        book.page(ws, None, widths, landscape=True)
+        return
+    book.headers(ws, hr, headers, widths=widths)
     for i, f in enumerate(res.findings):
         r = hr + 1 + i
         book.number(ws, r, 0, i + 1, book.int)
         sev = SEVERITY_LABELS.get(f.severity, (f.severity, f.severity))[1 if lang == "en" else 0]
-        for c, v in enumerate((f.file, f.sheet, f.cell, f.person, f.person_id, f.code, sev, f.criterion), 1):
-            book.text(ws, r, c, v, book.cell)
-        book.text(ws, r, 9, f.message(lang), book.wrap)
+        values = [f.file, f.sheet, f.cell, f.person, f.person_id, f.code, sev, f.criterion, f.message(lang)]
+        ws.set_row(r, paper.row_height((v, w) for v, w in zip(values, widths[1:]) if v))
+        for c, v in enumerate(values, 1):
+            book.text(ws, r, c, v, book.wrap)
     last = hr + len(res.findings)
     sev_col = 7
     for code, key in (("error", "invalid"), ("warning", "pending")):
         label = SEVERITY_LABELS[code][1 if lang == "en" else 0]
-        if last > hr:
-            ws.conditional_format(hr + 1, sev_col, last, sev_col, {"type": "cell", "criteria": "==",
-                                  "value": f'"{label}"', "format": book.status_fmt[key]})
+        ws.conditional_format(hr + 1, sev_col, last, sev_col, {"type": "cell", "criteria": "==",
+                              "value": f'"{label}"', "format": book.status_fmt[key]})
     ws.autofilter(hr, 0, last, len(headers) - 1)
     ws.freeze_panes(hr + 1, 0)
-    book.widths(ws, [6, _fit([f.file or "" for f in res.findings], 12, 40), 14, 7, 20, 10, 20, 10, 9, 60])
-    book.page(ws, hr, len(headers))
+    book.page(ws, hr, widths, landscape=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # "Công khai"
 
 
-def _public(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
+def _public(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -> None:
     lang = book.lang
+    forms = book.forms
     ws = book.wb.add_worksheet(layout.PUBLIC_SHEET)
     people = [p for p in res.people if p.status == "classified"]
     several = len({p.unit for p in people}) > 1
     headers = [_t(lang, "STT", "No."), _t(lang, "Họ và tên", "Name"), _t(lang, "Chức vụ", "Position")]
+    widths = [5, 20, 16]
     if several:
         headers.append(_t(lang, "Đơn vị", "Unit"))
+        widths.append(16)
     headers += [_t(lang, "Xếp loại", "Grade"), _t(lang, "Mức xếp loại", "Rating")]
+    widths += [7, 22]
     last_col = len(headers) - 1
-    book.text(ws, 0, 0, (unit_title or "").upper(), book.left_bold)
-    ws.merge_range(2, 0, 2, last_col, "", book.title)
-    book.text(ws, 2, 0, _t(lang, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"EVALUATION RESULTS — {res.month_text}"), book.title)
-    ws.merge_range(3, 0, 3, last_col, "", book.subtitle)
-    book.text(ws, 3, 0, _t(lang, "(Công khai trong đơn vị)", "(Published inside the unit)"), book.subtitle)
-    hr = 5
-    book.headers(ws, hr, headers)
-    g_col = headers.index(_t(lang, "Xếp loại", "Grade"))
-    for i, p in enumerate(people):
-        r = hr + 1 + i
-        book.number(ws, r, 0, i + 1, book.int)
-        values = [p.name, p.position] + ([unit_label(p.unit, lang)] if several else [])
-        for c, v in enumerate(values, 1):
-            book.text(ws, r, c, v, book.cell)
-        book.text(ws, r, g_col, p.final_grade, book.center)
-        label = res.grade_labels.get(p.final_grade or "", ("", ""))
-        book.text(ws, r, g_col + 1, label[1] if lang == "en" else label[0], book.cell)
-    last = hr + len(people)
-    book.grade_colours(ws, hr + 1, last, g_col)
+    r = paper.letterhead(ws, forms, head, last_col, widths, lang)
+    r = paper.title(ws, forms, r + 1, last_col,
+                    _t(lang, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"EVALUATION RESULTS — {res.month_text}"),
+                    _t(lang, "(Công khai trong đơn vị)", "(Published inside the unit)")
+                    + (f" · {_units_text(res, lang)}" if several else ""), widths)
+    hr = r + 1
+    if not people:
+        r = paper.none_line(ws, forms, hr, last_col, lang)
+        last = hr
+    else:
+        book.headers(ws, hr, headers, widths=widths)
+        g_col = headers.index(_t(lang, "Xếp loại", "Grade"))
+        for i, p in enumerate(people):
+            r = hr + 1 + i
+            book.number(ws, r, 0, i + 1, book.int)
+            values = [p.name, p.position] + ([unit_label(p.unit, lang)] if several else [])
+            label = res.grade_labels.get(p.final_grade or "", ("", ""))
+            ws.set_row(r, paper.row_height(zip(values + ["", label[1] if lang == "en" else label[0]], widths[1:])))
+            for c, v in enumerate(values, 1):
+                book.text(ws, r, c, v, book.wrap)
+            book.text(ws, r, g_col, p.final_grade, book.center)
+            book.text(ws, r, g_col + 1, label[1] if lang == "en" else label[0], book.wrap)
+        last = hr + len(people)
+        book.grade_colours(ws, hr + 1, last, g_col)
+        ws.freeze_panes(hr + 1, 0)
     r = last + 2
     counts = {g: sum(1 for p in people if p.final_grade == g) for g in GRADES}
+    ws.merge_range(r, 0, r, last_col, "", book.plain)
     book.text(ws, r, 0, _t(lang, f"Tổng số: {len(people)} người được xếp loại; ", f"In all: {len(people)} classified; ")
               + "; ".join(f"{g}: {counts[g]}" for g in GRADES), book.plain)
-    r += 2
-    sign_first = max(last_col - 2, 1)
-    for row, text, fmt in ((r, _t(lang, "Ngày ..... tháng ..... năm .......", "Date: ..........."), book.sign_note),
-                           (r + 1, _t(lang, "THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT"), book.sign),
-                           (r + 2, _t(lang, "(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"), book.sign_note)):
-        ws.merge_range(row, sign_first, row, last_col, "", fmt)
-        book.text(ws, row, sign_first, text, fmt)
-    ws.freeze_panes(hr + 1, 0)
-    book.widths(ws, [6, _fit([p.name for p in people], 22, 34), _fit([p.position for p in people], 16, 30)]
-                + ([_fit([p.unit for p in people], 14, 30)] if several else []) + [10, 30])
-    book.page(ws, hr, len(headers), landscape=False)
-    ws.print_area(0, 0, r + 6, last_col)
+    end = paper.signatures(ws, forms, r + 2, last_col, widths, head, lang)
+    book.page(ws, hr if people else None, widths, landscape=False)
+    ws.print_area(0, 0, end - 1, last_col)
+
+
+# ---------------------------------------------------------------------------------------------
+# "Bảng xếp loại": the printable monthly list (domain.md §4), everyone of the month
+
+
+def _list_order(people: list[PersonMonth]) -> list[tuple[str, list[tuple[str | None, list[PersonMonth]]]]]:
+    """Units in order of appearance; inside a unit, divisions (task groups) with leaders first."""
+    units: dict[str, list[PersonMonth]] = {}
+    for p in people:
+        units.setdefault(p.unit, []).append(p)
+    out = []
+    for unit, members in units.items():
+        lead = lambda p: 0 if p.variant == "lanh-dao-quan-ly" else 1  # noqa: E731
+        divisions: dict[str | None, list[PersonMonth]] = {}
+        for p in members:
+            divisions.setdefault(p.task_group or None, []).append(p)
+        if len(divisions) > 1:
+            order = sorted(divisions, key=lambda d: (min(lead(p) for p in divisions[d]), list(divisions).index(d)))
+            parts = [(d, sorted(divisions[d], key=lead)) for d in order]
+        else:
+            parts = [(None, sorted(members, key=lead))]
+        out.append((unit, parts))
+    return out
+
+
+def _result_text(p: PersonMonth, res: MonthResult, lang: str) -> str:
+    if p.status == "classified":
+        label = res.grade_labels.get(p.final_grade or "", ("", ""))
+        text = label[1] if lang == "en" else label[0]
+        return f"{p.final_grade} — {text}" if text else (p.final_grade or "")
+    return layout.STATUS_LABELS[p.status][1 if lang == "en" else 0]
+
+
+def _list_note(p: PersonMonth, lang: str) -> str:
+    if p.status == "not_evaluated" and p.reason:
+        return p.reason.text(lang)
+    if p.demoted_from:
+        return _t(lang, f"Hạ từ loại {p.demoted_from} theo tỷ lệ", f"Lowered from {p.demoted_from} by the quota")
+    if p.status == "invalid":
+        return _t(lang, "Bảng điểm có lỗi, xem trang «Lỗi»", "The scoresheet has errors, see «Lỗi»")
+    return ""
+
+
+def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -> None:
+    lang = book.lang
+    forms = book.forms
+    ws = book.wb.add_worksheet(layout.LIST_SHEET)
+    headers = [_t(lang, "TT", "No."), _t(lang, "Họ và tên", "Name"), _t(lang, "Chức vụ", "Position"),
+               _t(lang, "Điểm tự chấm", "Self score"), _t(lang, "Điểm lãnh đạo chấm", "Leader score"),
+               _t(lang, "Tự xếp loại", "Self grade"), _t(lang, "Kết quả xếp loại", "Result"),
+               _t(lang, "Ghi chú", "Notes")]
+    widths = [4, 20, 20, 6, 6.5, 6, 28, 18]
+    last_col = len(headers) - 1
+    r = paper.letterhead(ws, forms, head, last_col, widths, lang)
+    r = paper.title(ws, forms, r + 1, last_col,
+                    _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG THÁNG {month}",
+                       f"MONTHLY RATING LIST — {res.month_text}"), _units_text(res, lang), widths)
+    hr = r + 1
+    book.headers(ws, hr, headers, widths=widths)
+    for c in range(len(headers)):
+        book.text(ws, hr + 1, c, f"({c + 1})", book.center)      # the column-number row
+    r = hr + 2
+    section = book.wb.add_format({**book.base, "bold": True, "border": 1, "bg_color": "#F2F2F2"})
+    division = book.wb.add_format({**book.base, "bold": True, "italic": True, "border": 1})
+    groups = _list_order(res.people)
+    if not groups:
+        r = paper.none_line(ws, forms, r, last_col, lang)
+    for ui, (unit, parts) in enumerate(groups, 1):
+        ws.merge_range(r, 1, r, last_col, "", section)
+        book.text(ws, r, 0, paper.roman(ui), section)
+        book.text(ws, r, 1, unit_label(unit, lang), section)
+        r += 1
+        n = 0
+        for di, (div, members) in enumerate(parts, 1):
+            if div is not None:
+                ws.merge_range(r, 1, r, last_col, "", division)
+                book.text(ws, r, 0, str(di), division)
+                book.text(ws, r, 1, div, division)
+                r += 1
+            for p in members:
+                n += 1
+                ws.set_row(r, paper.row_height([(p.name, widths[1]), (p.position, widths[2]),
+                                                (_result_text(p, res, lang), widths[6]), (_list_note(p, lang), widths[7])]))
+                book.number(ws, r, 0, n, book.int)
+                book.text(ws, r, 1, p.name, book.wrap)
+                book.text(ws, r, 2, p.position, book.wrap)
+                book.number(ws, r, 3, p.self_total, book.num)
+                book.number(ws, r, 4, p.leader_total, book.num)
+                book.text(ws, r, 5, p.self_grade or "", book.center)
+                book.text(ws, r, 6, _result_text(p, res, lang), book.wrap)
+                book.text(ws, r, 7, _list_note(p, lang), book.wrap)
+                r += 1
+    classified = [p for p in res.people if p.status == "classified"]
+    counts = {g: sum(1 for p in classified if p.final_grade == g) for g in GRADES}
+    r += 1
+    ws.merge_range(r, 0, r, last_col, "", book.plain)
+    book.text(ws, r, 0, _t(lang, f"Tổng số: {len(res.people)} người; được xếp loại: {len(classified)} (",
+                           f"In all: {len(res.people)} people; classified: {len(classified)} (")
+              + "; ".join(f"{g}: {counts[g]}" for g in GRADES) + ")", book.plain)
+    end = paper.signatures(ws, forms, r + 2, last_col, widths, head, lang)
+    ws.freeze_panes(hr + 2, 0)
+    book.page(ws, (hr, hr + 1), widths, landscape=True)
+    ws.print_area(0, 0, end - 1, last_col)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -627,16 +840,17 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     hr = r
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Loại", "Kind"),
                _t(lang, "Số bảng điểm / người", "Sheets / people"), _t(lang, "Khung đánh giá", "Framework"), "SHA-256"]
-    book.headers(ws, hr, headers)
+    widths = [14, 26, 10, 7, 10, 55]
+    book.headers(ws, hr, headers, widths=widths)
     kinds = {"scoresheet": _t(lang, "Bảng điểm", "Scoresheets"), "tally": _t(lang, "Bảng tổng hợp đơn vị cấp dưới", "Sub-unit workbook")}
     for i, s in enumerate(res.sources):
         r = hr + 1 + i
         book.number(ws, r, 0, i + 1, book.int)
-        book.text(ws, r, 1, s.file, book.cell)
-        book.text(ws, r, 2, kinds.get(s.kind, s.kind), book.cell)
+        ws.set_row(r, paper.row_height([(s.file, widths[1]), (", ".join(s.frameworks), widths[4])]))
+        book.text(ws, r, 1, s.file, book.wrap)
+        book.text(ws, r, 2, kinds.get(s.kind, s.kind), book.wrap)
         book.number(ws, r, 3, s.sheets, book.int)
-        book.text(ws, r, 4, ", ".join(s.frameworks), book.cell)
+        book.text(ws, r, 4, ", ".join(s.frameworks), book.wrap)
         book.text(ws, r, 5, s.sha256, book.cell)
-    book.widths(ws, [30, _fit([s.file for s in res.sources], 30, 60), 16, 12, 16, 68])
     ws.freeze_panes(hr + 1, 0)
-    book.page(ws, hr, len(headers))
+    book.page(ws, hr, widths, landscape=True)

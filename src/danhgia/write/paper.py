@@ -1,0 +1,321 @@
+"""Print conventions shared by every workbook the tool writes (tally, annual, templates, annotated
+copies): A4, one page wide and never one page tall, title rows repeated, text never below 8 pt at
+the print scale, a footer naming the sheet and the page; and the parts of a Vietnamese
+administrative form (Nghị định 30/2020/NĐ-CP layout) on what a head signs or posts: governing body
+and unit on the left, the national heading on the right, place and date, signature blocks.
+
+The print scale is *computed* here from the column widths, the same way Excel and LibreOffice turn
+a width in characters into points, so a writer knows before writing whether a sheet can fit one
+page wide at 8 pt or more. A sheet meant to be printed is laid out so that it does (fewer or
+narrower columns, wrapped headers, landscape); a data sheet that does not is printed at a readable
+scale across several pages, with its first columns repeated, and says so in its header
+(:func:`too_wide_note`), instead of being squeezed onto a page.
+
+XlsxWriter worksheets are set up by :func:`setup`; openpyxl worksheets (annotated copies) by
+:func:`setup_openpyxl`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import floor
+from typing import Any, Iterable, Sequence
+
+A4 = 9                       # paper code of A4 in both XlsxWriter and OOXML
+MIN_PT = 8.0                 # no text smaller than this on paper
+FONT = "Times New Roman"
+FOOTER_PT = 11
+PAGE_WIDTH_PT = {False: 595.28, True: 841.89}    # portrait / landscape width of A4 in points
+MARGIN_IN = {"left": 0.5, "right": 0.4, "top": 0.6, "bottom": 0.6}
+SAFETY = 0.97               # renderers differ by a few percent in column pixels: keep a margin
+NONE_TEXT = ("Không có", "None")
+
+
+def _t(lang: str, vi: str, en: str) -> str:
+    return en if lang == "en" else vi
+
+
+# --- widths and scale ----------------------------------------------------------------------------
+
+def column_points(width_chars: float) -> float:
+    """A column width in characters as printed points, the way LibreOffice prints an .xlsx:
+    ``trunc(w * 7 + 5)`` — Excel's pixel count at 96 dpi, which LibreOffice lays out as points
+    (measured: widths 5, 10, 20 print 40, 75, 145 pt). Excel prints the same column at 3/4 of
+    that, so a sheet that fits in LibreOffice fits in Excel, at a larger scale."""
+    if width_chars <= 0:
+        return 0.0
+    return float(floor(width_chars * 7 + 5)) if width_chars >= 1 else float(floor(width_chars * 12))
+
+
+def sheet_points(widths: Iterable[float]) -> float:
+    return sum(column_points(w) for w in widths)
+
+
+def printable_points(landscape: bool, margins: dict[str, float] | None = None) -> float:
+    m = margins or MARGIN_IN
+    return PAGE_WIDTH_PT[landscape] - 72 * (m["left"] + m["right"])
+
+
+@dataclass(frozen=True)
+class Fit:
+    scale: float          # the print scale (≤ 1) that puts the sheet one page wide
+    smallest_pt: float    # the smallest text on paper at that scale
+    fits: bool            # smallest_pt ≥ MIN_PT: the sheet prints one page wide
+    landscape: bool
+
+
+def fit(widths: Sequence[float], smallest_font_pt: float, landscape: bool,
+        margins: dict[str, float] | None = None) -> Fit:
+    """The scale at which ``widths`` print one page wide, and whether text stays ≥ 8 pt."""
+    need = sheet_points(widths)
+    room = printable_points(landscape, margins) * SAFETY
+    scale = min(1.0, room / need) if need else 1.0
+    smallest = min(smallest_font_pt, FOOTER_PT) * scale
+    return Fit(scale, smallest, smallest >= MIN_PT, landscape)
+
+
+def best_orientation(widths: Sequence[float], smallest_font_pt: float) -> Fit:
+    """Portrait when the sheet fits portrait at full size; else landscape."""
+    portrait = fit(widths, smallest_font_pt, False)
+    if portrait.scale >= 1.0:
+        return portrait
+    return fit(widths, smallest_font_pt, True)
+
+
+# --- page setup ----------------------------------------------------------------------------------
+
+def footer(lang: str) -> str:
+    """Sheet name and page number, in the body font (``&A`` sheet, ``&P`` page, ``&N`` pages)."""
+    return f'&C&"{FONT},Regular"&{FOOTER_PT}&A · ' + _t(lang, "Trang &P/&N", "Page &P/&N")
+
+
+def setup(ws, widths: Sequence[float], *, lang: str = "vi", smallest_font_pt: float = 12,
+          repeat_rows: tuple[int, int] | int | None = None, landscape: bool | None = None,
+          repeat_columns: tuple[int, int] | None = None, printable: bool = True,
+          margins: dict[str, float] | None = None) -> Fit:
+    """Set an XlsxWriter worksheet's paper, orientation, scale, repeated rows and footer.
+
+    ``printable`` sheets must fit one page wide at ≥ 8 pt (the writer lays them out so; it is
+    asserted by the PDF test). A data sheet (``printable=False``) that cannot is printed at the
+    smallest readable scale, over several pages across, with ``repeat_columns`` on each page;
+    the caller says so in its header with :func:`too_wide_note`. Returns the :class:`Fit`.
+    """
+    f = best_orientation(widths, smallest_font_pt) if landscape is None else fit(widths, smallest_font_pt, landscape)
+    m = margins or MARGIN_IN
+    ws.set_paper(A4)
+    if f.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=m["left"], right=m["right"], top=m["top"], bottom=m["bottom"])
+    ws.set_footer(footer(lang))
+    if f.fits or printable:
+        ws.fit_to_pages(1, 0)                   # one page wide, as many tall as it takes
+    else:
+        ws.set_print_scale(max(10, -(-int(100 * (MIN_PT + 0.1)) // int(min(smallest_font_pt, FOOTER_PT)))))
+        if repeat_columns is not None:
+            ws.repeat_columns(*repeat_columns)
+    if repeat_rows is not None:
+        if isinstance(repeat_rows, int):
+            ws.repeat_rows(repeat_rows)
+        else:
+            ws.repeat_rows(*repeat_rows)
+    return f
+
+
+def too_wide_note(lang: str, print_sheet: str | None = None) -> str:
+    """The header line of a data sheet too wide for one page."""
+    vi = "Bảng dữ liệu rộng: khi in chia thành nhiều trang theo chiều ngang"
+    en = "Wide data table: prints across several pages"
+    if print_sheet:
+        vi += f"; bản để in và ký: trang «{print_sheet}»"
+        en += f"; the sheet to print and sign: «{print_sheet}»"
+    return _t(lang, vi, en)
+
+
+def setup_openpyxl(ws, lang: str = "vi", landscape: bool | None = None,
+                   repeat_rows: str | None = None, keep_existing: bool = True) -> None:
+    """A4, one page wide (never one tall) on an openpyxl worksheet; a footer naming the sheet
+    when it has none. ``keep_existing`` keeps a form's own orientation and margins."""
+    ps = ws.page_setup
+    ps.paperSize = A4
+    if landscape is not None:
+        ps.orientation = "landscape" if landscape else "portrait"
+    elif not (keep_existing and ps.orientation):
+        ps.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ps.fitToWidth = 1
+    ps.fitToHeight = 0
+    ps.scale = None
+    if not keep_existing or ws.page_margins is None:
+        ws.page_margins.left, ws.page_margins.right = MARGIN_IN["left"], MARGIN_IN["right"]
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+    if not (ws.oddFooter.left.text or ws.oddFooter.center.text or ws.oddFooter.right.text):
+        ws.oddFooter.center.text = "&A · " + _t(lang, "Trang &P/&N", "Page &P/&N")
+        ws.oddFooter.center.font = f"{FONT},Regular"
+        ws.oddFooter.center.size = FOOTER_PT
+
+
+# --- the parts of an administrative form (XlsxWriter) --------------------------------------------
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Who issues the sheet: the governing body (cơ quan chủ quản) above the unit, and the place
+    written before the date. Unknown parts print as dotted blanks to be filled by hand."""
+
+    unit: str = ""
+    governing_body: str = ""
+    place: str = ""
+
+
+class Forms:
+    """XlsxWriter formats of the administrative parts (formats belong to one workbook)."""
+
+    def __init__(self, wb, size: int = 12):
+        base = {"font_name": FONT, "font_size": size, "valign": "vcenter", "text_wrap": True}
+        add = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
+        self.body_left = add(align="center")
+        self.unit_left = add(align="center", bold=True)
+        self.nation = add(align="center", bold=True)
+        self.motto = add(align="center", bold=True, underline=True)
+        self.title = add(align="center", bold=True, font_size=size + 2)
+        self.subtitle = add(align="center", italic=True)
+        self.date = add(align="center", italic=True)
+        self.sign = add(align="center", bold=True)
+        self.sign_note = add(align="center", italic=True)
+        self.left = add(align="left")
+        self.none = add(align="left", italic=True)
+
+
+def _merge(ws, r: int, c1: int, c2: int, text: str, fmt) -> None:
+    if c2 > c1:
+        ws.merge_range(r, c1, r, c2, "", fmt)
+    ws.write_string(r, c1, text, fmt)
+
+
+def split_columns(last_col: int, widths: Sequence[float]) -> int:
+    """The first column of the right-hand block: about the middle of the printed width."""
+    total = sum(widths[: last_col + 1]) or 1
+    run = 0.0
+    for c in range(last_col + 1):
+        run += widths[c]
+        if run >= total * 0.45:
+            return min(c + 1, last_col)
+    return max(1, last_col)
+
+
+def letterhead(ws, forms: Forms, head: Letterhead, last_col: int, widths: Sequence[float],
+               lang: str = "vi", row: int = 0, doc_number: str | None = None) -> int:
+    """Governing body and unit on the left, the national heading on the right; returns the next
+    free row. ``doc_number`` adds a "Số: …" line under the unit (notices)."""
+    split = split_columns(last_col, widths)
+    left_end = split - 1
+    gov = (head.governing_body or "").upper()
+    unit = (head.unit or _t(lang, "TÊN ĐƠN VỊ", "UNIT")).upper()
+    _merge(ws, row, 0, left_end, gov or "……………………", forms.body_left)
+    _merge(ws, row, split, last_col, _t(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                        "SOCIALIST REPUBLIC OF VIET NAM"), forms.nation)
+    _merge(ws, row + 1, 0, left_end, unit, forms.unit_left)
+    _merge(ws, row + 1, split, last_col, _t(lang, "Độc lập - Tự do - Hạnh phúc",
+                                            "Independence - Freedom - Happiness"), forms.motto)
+    left_width = sum(widths[:split])
+    for r, text in ((row, gov), (row + 1, unit)):
+        ws.set_row(r, row_height([(text, left_width)]))
+    r = row + 2
+    if doc_number is not None:
+        _merge(ws, r, 0, left_end, doc_number, forms.body_left)
+        r += 1
+    return r
+
+
+def title(ws, forms: Forms, row: int, last_col: int, text: str, subtitle: str | None = None,
+          widths: Sequence[float] | None = None) -> int:
+    _merge(ws, row, 0, last_col, text, forms.title)
+    r = row + 1
+    if subtitle:
+        _merge(ws, r, 0, last_col, subtitle, forms.subtitle)
+        if widths:
+            ws.set_row(r, row_height([(subtitle, sum(widths[: last_col + 1]))]))
+        r += 1
+    return r
+
+
+def date_line(head: Letterhead, lang: str = "vi") -> str:
+    place = head.place or "……"
+    return _t(lang, f"{place}, ngày …… tháng …… năm ……", f"{place}, date ……………")
+
+
+def signatures(ws, forms: Forms, row: int, last_col: int, widths: Sequence[float], head: Letterhead,
+               lang: str = "vi", preparer: bool = True, recipients: bool = False) -> int:
+    """Place and date line, then "Người lập biểu" (left) and "Thủ trưởng đơn vị" (right) with
+    room to sign; returns the row after the block."""
+    split = split_columns(last_col, widths)
+    _merge(ws, row, split, last_col, date_line(head, lang), forms.date)
+    r = row + 1
+    right_head = _t(lang, "THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT")
+    right_note = _t(lang, "(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)")
+    if recipients:
+        left_head, left_note = _t(lang, "Nơi nhận:", "To:"), _t(lang, "- Như trên;\n- Lưu: VT.", "- As above;\n- Archive.")
+        _merge(ws, r, 0, split - 1, left_head, forms.left)
+        _merge(ws, r + 1, 0, split - 1, left_note, forms.left)
+        ws.set_row(r + 1, 34)
+    elif preparer:
+        _merge(ws, r, 0, split - 1, _t(lang, "NGƯỜI LẬP BIỂU", "PREPARED BY"), forms.sign)
+        _merge(ws, r + 1, 0, split - 1, _t(lang, "(Ký, ghi rõ họ tên)", "(Signature, full name)"), forms.sign_note)
+    _merge(ws, r, split, last_col, right_head, forms.sign)
+    _merge(ws, r + 1, split, last_col, right_note, forms.sign_note)
+    return r + 6
+
+
+def span_width(widths: Sequence[float], first: int, last: int) -> float:
+    """The width in characters of merged columns ``first..last``."""
+    return sum(widths[first: last + 1]) + 0.7 * (last - first)
+
+
+def none_line(ws, forms: Forms, row: int, last_col: int, lang: str = "vi", what: str | None = None) -> int:
+    """An empty list prints one line."""
+    text = _t(lang, *NONE_TEXT) if not what else what
+    _merge(ws, row, 0, last_col, text, forms.none)
+    return row + 1
+
+
+def roman(n: int) -> str:
+    """1 → I, 4 → IV … (section numbers of a grouped list)."""
+    out = []
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)
+
+
+def lines_of(text: Any, width_chars: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width_chars`` wide (12-pt Times New Roman
+    averages about 6.2 pt a character; a column is :func:`column_points` wide; words are not split)."""
+    per_line = max(3.0, (column_points(width_chars) - 4) / 6.2)
+    n = 0
+    for para in str(text).split("\n"):
+        run, count = 0.0, 1
+        for word in para.split():
+            need = len(word) + (1 if run else 0)
+            if run and run + need > per_line:
+                count += 1
+                run = float(len(word))
+            else:
+                run += need
+        n += count
+    return max(1, n)
+
+
+def row_height(cells: Iterable[tuple[Any, float]], line_pt: float = 15.0) -> float:
+    """The height of a row whose wrapped cells are ``(text, column width)``: LibreOffice does not
+    grow rows of an .xlsx by itself, so every writer sets the height of wrapped rows."""
+    lines = max((lines_of(t, w) for t, w in cells if t not in (None, "")), default=1)
+    return line_pt * lines + 2
+
+
+def text_rows(values: Iterable[Any], width_chars: float, line_height: float = 16.0) -> float:
+    """A row height that shows the longest wrapped text of ``values`` in a column ``width_chars``."""
+    return row_height(((v, width_chars) for v in values), line_height)

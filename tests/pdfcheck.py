@@ -1,0 +1,170 @@
+"""Look at a workbook the way a printer does: LibreOffice converts it to PDF, poppler reads it back.
+
+Used by ``test_print.py`` (and by hand: ``python tests/pdfcheck.py FILE.xlsx...`` prints the pages
+per sheet). Every sheet the tool writes carries the sheet's name in its page footer (``&A``), so
+each page of the PDF can be given back to its sheet; pages of a sheet without such a footer (a
+unit's own form in an annotated copy) are counted under ``None``.
+
+The smallest text on a page is read from the PDF's own ``Tf`` operators (LibreOffice writes the
+size *after* the print scale, e.g. 12 pt at 50 % is ``/F2 5.995 Tf``), so it is exact, not a
+guess from word boxes. pdftotext gives the text of each page (blank page = no text but the footer).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+MISSING = ", ".join(n for n, p in (("LibreOffice (soffice)", SOFFICE), ("poppler-utils (pdftotext)", PDFTOTEXT))
+                    if p is None)
+
+
+@dataclass
+class Page:
+    number: int
+    text: str                 # the page's text (pdftotext), footer included
+    sizes: list[float]        # every font size used on the page, in points
+    sheet: str | None = None  # from the footer
+
+    @property
+    def smallest(self) -> float:
+        return min(self.sizes, default=0.0)
+
+    @property
+    def body(self) -> str:
+        """The page's text without the footer line(s) naming the sheet."""
+        lines = [ln for ln in self.text.splitlines() if ln.strip()]
+        if self.sheet is not None:
+            lines = [ln for ln in lines if not _footer_line(ln)]
+        return "\n".join(lines)
+
+
+@dataclass
+class Printed:
+    pdf: Path
+    pages: list[Page] = field(default_factory=list)
+
+    def sheets(self) -> dict[str | None, list[Page]]:
+        out: dict[str | None, list[Page]] = {}
+        for p in self.pages:
+            out.setdefault(p.sheet, []).append(p)
+        return out
+
+    def counts(self) -> dict[str | None, int]:
+        return {k: len(v) for k, v in self.sheets().items()}
+
+
+FOOTER = re.compile(r"^\s*(?P<sheet>\S.*?)\s+·\s+(Trang|Page)\s+\d+(\s*/\s*\d+)?\s*$")
+
+
+def _footer_line(line: str) -> bool:
+    return FOOTER.match(line) is not None
+
+
+def convert(workbook: Path, out_dir: Path | None = None) -> Path:
+    """``soffice --headless --convert-to pdf``; a private profile so parallel runs never collide."""
+    out_dir = Path(out_dir or tempfile.mkdtemp(prefix="danhgia-pdf-"))
+    profile = Path(tempfile.mkdtemp(prefix="danhgia-lo-"))
+    try:
+        subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(out_dir), str(workbook)],
+                       check=True, capture_output=True, timeout=300)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = out_dir / (Path(workbook).stem + ".pdf")
+    if not pdf.is_file():
+        raise RuntimeError(f"LibreOffice wrote no PDF for {workbook}")
+    return pdf
+
+
+def read(pdf: Path) -> Printed:
+    text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    texts = text.split("\f")
+    sizes = _page_font_sizes(Path(pdf).read_bytes())
+    printed = Printed(Path(pdf))
+    for i, s in enumerate(sizes):
+        t = texts[i] if i < len(texts) else ""
+        sheet = None
+        for ln in reversed([ln for ln in t.splitlines() if ln.strip()]):
+            m = FOOTER.match(ln)
+            if m:
+                sheet = m.group("sheet").strip()
+                break
+        printed.pages.append(Page(i + 1, t, s, sheet))
+    return printed
+
+
+def print_workbook(workbook: Path, out_dir: Path | None = None) -> Printed:
+    return read(convert(workbook, out_dir))
+
+
+# --- a tiny reader of LibreOffice's PDFs: the page tree and each page's Tf sizes ----------------
+
+_OBJ = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
+_REF = re.compile(rb"(\d+) 0 R")
+
+
+def _page_font_sizes(data: bytes) -> list[list[float]]:
+    objs = {int(m.group(1)): m.group(2) for m in _OBJ.finditer(data)}
+    root = re.search(rb"/Root\s+(\d+) 0 R", data)
+    catalog = objs[int(root.group(1))]
+    pages_ref = int(re.search(rb"/Pages\s+(\d+) 0 R", catalog).group(1))
+    out: list[list[float]] = []
+
+    def walk(num: int) -> None:
+        body = objs[num]
+        head = body.split(b"stream", 1)[0]
+        if re.search(rb"/Type\s*/Pages", head):
+            kids = re.search(rb"/Kids\s*\[(.*?)\]", head, re.S).group(1)
+            for k in _REF.findall(kids):
+                walk(int(k))
+        else:
+            out.append(_sizes(objs, head))
+
+    walk(pages_ref)
+    return out
+
+
+def _stream(obj: bytes) -> bytes:
+    head, _, rest = obj.partition(b"stream")
+    raw = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0]
+    return zlib.decompress(raw) if b"FlateDecode" in head else raw
+
+
+def _sizes(objs: dict[int, bytes], page: bytes) -> list[float]:
+    m = re.search(rb"/Contents\s*(\[(?:.*?)\]|\d+ 0 R)", page, re.S)
+    if not m:
+        return []
+    sizes: list[float] = []
+    for ref in _REF.findall(m.group(1)):
+        content = _stream(objs[int(ref)])
+        # text matrices that scale (a b c d e f Tm with |d| != 1) multiply the Tf size
+        scale = 1.0
+        for tok in re.finditer(rb"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) [-\d.]+ [-\d.]+ Tm|/\S+ ([\d.]+) Tf|\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>", content):
+            if tok.group(4) is not None:
+                scale = abs(float(tok.group(4))) or 1.0
+            elif tok.group(5) is not None:
+                sizes.append(round(float(tok.group(5)) * scale, 3))
+    return sizes
+
+
+def report(paths: list[str]) -> None:
+    for p in paths:
+        printed = print_workbook(Path(p))
+        print(p)
+        for sheet, pages in printed.sheets().items():
+            print(f"  {sheet!s:24} pages {len(pages):3}  smallest {min(x.smallest for x in pages):5.2f} pt"
+                  f"  blank {sum(1 for x in pages if not x.body.strip())}")
+
+
+if __name__ == "__main__":
+    report(sys.argv[1:])

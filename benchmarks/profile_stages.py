@@ -103,7 +103,7 @@ def per_file(tasks, ctx, month, t: dict[str, float]) -> list:
     for task in tasks:
         path = Path(task.path)
         t0 = pc()
-        sha = pipeline._sha256_file(path)
+        sha = pipeline.sha256_of(path)
         t1 = pc()
         guard.preflight(path, task.display, limits)
         t2 = pc()

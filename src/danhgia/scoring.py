@@ -30,57 +30,97 @@ class Totals:
         return not self.missing
 
 
+class _Flat:
+    """A variant's tree in post-order, compiled once: (code, kind, is_leaf, [(child index,
+    is_deduction, child code)], max, the criterion when it is ``computed_from``) per node, and
+    the indices of the top-level blocks."""
+
+    __slots__ = ("variant", "nodes", "blocks")
+
+    def __init__(self, variant: Variant):
+        self.variant = variant
+        self.nodes: list[tuple[str, str, bool, list[tuple[int, bool, str]], Decimal, Criterion | None]] = []
+        self.blocks: list[tuple[int, bool]] = []
+
+        def add(c: Criterion) -> int:
+            kids = [(add(ch), ch.kind == "deduction", ch.code) for ch in c.children]
+            self.nodes.append((c.code, c.kind, not c.children, kids, c.max,
+                               c if c.children and c.computed_from else None))
+            return len(self.nodes) - 1
+
+        for block in variant.criteria:
+            self.blocks.append((add(block), block.kind == "deduction"))
+
+
+_FLAT: dict[int, _Flat] = {}
+
+
+def _flat(variant: Variant) -> _Flat:
+    hit = _FLAT.get(id(variant))
+    if hit is None or hit.variant is not variant:
+        if len(_FLAT) > 256:
+            _FLAT.clear()
+        hit = _FLAT[id(variant)] = _Flat(variant)
+    return hit
+
+
 def compute(variant: Variant, leaves: Mapping[str, Decimal | None], ratios_capped: bool = True) -> Totals:
     """Compute every parent and the total from leaf values (``None`` = blank).
 
     A parent with ``computed_from`` (NĐ 335 task results) is not a sum: it is its max × the mean
     of its ratio children (see :func:`points_from_percentages`); ``ratios_capped`` counts each ratio at
-    most 100%."""
+    most 100%.
+
+    One loop over the variant's tree in post-order (compiled once per variant), exact Decimal
+    arithmetic; ``values`` is filled in post-order (children before their parent)."""
     values: dict[str, Decimal | None] = {}
     missing: list[str] = []
     clamped: list[str] = []
     capped: list[str] = []
-
-    def visit(c: Criterion) -> Decimal | None:
-        if c.is_leaf:
-            v = leaves.get(c.code)
+    flat = _flat(variant)
+    part: list[Decimal | None] = []          # what each node contributes to its parent
+    get = leaves.get
+    for code, kind, leaf, kids, cmax, computed in flat.nodes:
+        if leaf:
+            v = get(code)
+            values[code] = v
             if v is None:
-                if c.kind in ("score", "ratio"):
-                    missing.append(c.code)
-                    values[c.code] = None
-                    return None
-                values[c.code] = None
-                return ZERO
-            values[c.code] = v
-            return v
-        if c.computed_from:
-            shares = {ch.code: visit(ch) for ch in c.children}
-            points = points_from_percentages(c, shares, ratios_capped)
-            values[c.code] = points
-            return points
+                if kind == "score" or kind == "ratio":
+                    missing.append(code)
+                    part.append(None)
+                else:
+                    part.append(ZERO)
+            else:
+                part.append(v)
+            continue
+        if computed is not None:
+            points = points_from_percentages(computed, {kc: part[j] for j, _d, kc in kids}, ratios_capped)
+            values[code] = points
+            part.append(points)
+            continue
         acc: Decimal | None = ZERO
-        for ch in c.children:
-            part = visit(ch)
-            if part is None or acc is None:
+        for j, deduction, _kc in kids:
+            p = part[j]
+            if p is None or acc is None:
                 acc = None
                 continue
-            acc = acc - part if ch.kind == "deduction" else acc + part
+            acc = acc - p if deduction else acc + p
         if acc is not None and acc < 0:
-            clamped.append(c.code)
+            clamped.append(code)
             acc = ZERO
-        if acc is not None and c.kind == "bonus" and acc > c.max:
-            capped.append(c.code)   # bonus points never count beyond the block's max (10)
-            acc = c.max
-        values[c.code] = acc
-        return acc
+        if acc is not None and kind == "bonus" and acc > cmax:
+            capped.append(code)   # bonus points never count beyond the block's max (10)
+            acc = cmax
+        values[code] = acc
+        part.append(acc)
 
     total: Decimal | None = ZERO
-    for block in variant.criteria:
-        part = visit(block)
-        if part is None or total is None:
+    for i, deduction in flat.blocks:
+        p = part[i]
+        if p is None or total is None:
             total = None
         else:
-            total = total - part if block.kind == "deduction" else total + part
+            total = total - p if deduction else total + p
     if total is not None and total < 0:
         total = ZERO
     return Totals(values=values, total=total, missing=missing, clamped=clamped, capped=capped)

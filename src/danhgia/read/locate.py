@@ -526,7 +526,7 @@ class _Found:
     """What the structure search found on a sheet, before the Scoresheet is built."""
 
     __slots__ = ("h0", "cols", "rows", "matched", "total_r", "fields", "title", "title_texts",
-                 "month_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month")
+                 "month_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month", "plan")
 
     def __init__(self) -> None:
         self.matched: dict[str, _Row] | None = None
@@ -538,14 +538,18 @@ class _Found:
         self.title_texts: list[str] = []
         self.title = ""
         self.lazy_month = None
+        self.plan: _TemplatePlan | None = None
 
 
-def _merge_ends(merged: Iterable[Any] | None) -> dict[tuple[int, int], int]:
+def _merge_ends(merged: Iterable[Any] | None, only: Any = None) -> dict[tuple[int, int], int]:
+    """Top-left cell → last column of each merged range (of those starting in ``only``, if given)."""
     out: dict[tuple[int, int], int] = {}
     for rng in merged or ():
         try:
             (r0, c0), (_r1, c1) = rng
-            out[(int(r0), int(c0))] = int(c1)
+            key = (int(r0), int(c0))
+            if only is None or key in only:
+                out[key] = int(c1)
         except (TypeError, ValueError):
             continue
     return out
@@ -597,23 +601,63 @@ def _above_header(found: _Found, grid, h0: int, items: Iterable[tuple[int, int, 
 
 # --- danhgia's own templates: a fast path, verified cell by cell --------------------------------
 
-_LAYOUTS: dict[int, tuple[Variant, Any, list[tuple[int, str]], list[tuple[str, int, int, str]]]] = {}
+class _TemplatePlan:
+    """A variant's form as ``danhgia template`` writes it, compiled once per variant: the cells
+    that must hold fixed text (table header, codes, total, field labels) and, per criteria row,
+    the A1 names of its cells, so reading a sheet from the template is a few look-ups per row."""
+
+    __slots__ = ("variant", "h0", "total_r", "expect", "rows", "labels", "label_at", "min_rows")
+
+    def __init__(self, variant: Variant):
+        lay = layout_for(variant)
+        self.variant = variant
+        self.h0 = h0 = lay.header_row - 1
+        self.total_r = lay.total_row - 1
+        parents = {c.code for c, _d in variant.walk() if c.children}
+        letters = {k: col_letter(c) for k, c in _TEMPLATE_COLS.items()}
+        # (row, col, text) every template sheet holds, checked in this order
+        expect: list[tuple[int, int, str]] = [(h0, c, t) for c, t in enumerate(TABLE_HEADERS)]
+        rows = []
+        for c, _d in variant.walk():
+            r = lay.rows[c.code] - 1
+            expect.append((r, 0, c.code))
+            n = str(r + 1)
+            rows.append((c.code, r, r + 1, letters["max"] + n, letters["self"] + n, letters["leader"] + n,
+                         letters["note"] + n, c.code in parents))
+        expect.append((self.total_r, 0, "Tổng cộng"))
+        self.labels = []
+        for key, cell in lay.labels.items():
+            col = ord(cell[0]) - 65
+            r = int(cell[1:]) - 1
+            self.labels.append((key, r, col))
+            expect.append((r, col, label_text(variant, key)))
+        self.rows = rows
+        self.expect = expect
+        self.label_at = {(r, c) for _k, r, c in self.labels}
+        self.min_rows = max(r for r, _c, _t in expect) + 1
+
+    def matches(self, grid) -> bool:
+        if len(grid) < self.min_rows:
+            return False
+        for r, c, text in self.expect:
+            row = grid[r]
+            if len(row) <= c or row[c] != text:
+                return False
+        return True
 
 
-def _template_layout(variant: Variant):
-    hit = _LAYOUTS.get(id(variant))
+_PLANS: dict[int, tuple[Variant, _TemplatePlan]] = {}
+
+
+def _template_plan(variant: Variant) -> _TemplatePlan:
+    hit = _PLANS.get(id(variant))
     if hit is not None and hit[0] is variant:
-        return hit[1:]
-    lay = layout_for(variant)
-    codes = [(lay.rows[c.code] - 1, c.code) for c, _d in variant.walk()]
-    labels = []
-    for key, cell in lay.labels.items():
-        col = ord(cell[0]) - 65
-        labels.append((key, int(cell[1:]) - 1, col, label_text(variant, key)))
-    if len(_LAYOUTS) > 256:
-        _LAYOUTS.clear()
-    _LAYOUTS[id(variant)] = (variant, lay, codes, labels)
-    return lay, codes, labels
+        return hit[1]
+    plan = _TemplatePlan(variant)
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    _PLANS[id(variant)] = (variant, plan)
+    return plan
 
 
 _TEMPLATE_COLS = {"code": 0, "label": 1, "max": 2, "self": 3, "leader": 4, "note": 5}
@@ -633,37 +677,22 @@ def _from_template(grid, cands, merged) -> _Found | None:
         return None
     pairs.sort(key=lambda p: p[1].id != marker.get("framework"))
     variant, _fw = pairs[0]
-    lay, codes, labels = _template_layout(variant)
-    n = len(grid)
-    h0 = lay.header_row - 1
-    if n <= max(r for _k, r, _c, _t in labels) or tuple(grid[h0][:6]) != TABLE_HEADERS:
+    plan = _template_plan(variant)
+    if not plan.matches(grid):
         return None
-    for r, code in codes:
-        row = grid[r]
-        if not row or row[0] != code:
-            return None
-    total = grid[lay.total_row - 1]
-    if not total or total[0] != "Tổng cộng":
-        return None
-    for _key, r, c, text in labels:
-        row = grid[r]
-        if len(row) <= c or row[c] != text:
-            return None
+    h0 = plan.h0
     found = _Found()
     found.h0 = h0
     found.marker = marker
     found.cols = dict(_TEMPLATE_COLS)
-    found.total_r = lay.total_row - 1
+    found.total_r = plan.total_r
     found.chosen = pairs[0]
     found.variant_id, found.source = variant.id, "marker"
-    found.matched = {}
-    for r, code in codes:
-        label = grid[r][1]
-        found.matched[code] = _Row(r, code, _raw(label.strip()) if label.__class__ is str else "", "", 1)
-    label_at = {(r, c) for _k, r, c, _t in labels}
-    merge_end = _merge_ends(merged)
+    found.plan = plan
+    label_at = plan.label_at
+    merge_end = _merge_ends(merged, label_at)
     found.fields = {key: _field_value(grid, r, c, key, -1, label_at, merge_end, merged is not None, True)
-                    for key, r, c, _t in labels}
+                    for key, r, c in plan.labels}
     title = grid[3][0]
     if title.__class__ is str and title:
         found.title = nfc(" ".join(title.split()))
@@ -676,6 +705,25 @@ def _from_template(grid, cands, merged) -> _Found | None:
 
     found.lazy_month = month_text
     return found
+
+
+def _template_rows(plan: _TemplatePlan, grid, ss: Scoresheet) -> None:
+    """The criteria rows of a sheet that matched ``plan``: cells named by the plan."""
+    rows_out = ss.rows
+    stored = ss.stored_totals
+    for code, r, row_no, c_max, c_self, c_leader, c_note, parent in plan.rows:
+        line = grid[r]
+        w = len(line)
+        label = line[1] if w > 1 else ""
+        label = _raw(label.strip()) if label.__class__ is str else ""
+        v_max = _raw(line[2]) if w > 2 else None
+        v_self = _raw(line[3]) if w > 3 else None
+        v_leader = _raw(line[4]) if w > 4 else None
+        v_note = _raw(line[5]) if w > 5 else None
+        scores = {"self": Entry(c_self, v_self), "leader": Entry(c_leader, v_leader)}
+        rows_out[code] = CriterionRow(code, label, row_no, Entry(c_max, v_max), scores, Entry(c_note, v_note), None)
+        if parent:
+            stored[code] = dict(scores)
 
 
 # --- any other layout ---------------------------------------------------------------------
@@ -800,6 +848,21 @@ def _build(found: _Found, grid, sheet: str, file: str) -> Scoresheet:
         ss.framework_version = marker.get("version") or None
     ss.columns = {k: col_letter(c) for k, c in cols.items() if k not in ("code", "label")}
 
+    if found.plan is not None:
+        _template_rows(found.plan, grid, ss)
+    else:
+        _general_rows(found, grid, ss, cols)
+    if found.total_r is not None:
+        line = grid[found.total_r]
+        num = str(found.total_r + 1)
+        ss.stored_totals[TOTAL_KEY] = {
+            key: Entry(col_letter(cols[key]) + num, _raw(line[cols[key]]) if cols[key] < len(line) else None)
+            for key in ("self", "leader")}
+    _period_and_notes(found, grid, ss, fields)
+    return ss
+
+
+def _general_rows(found: _Found, grid, ss: Scoresheet, cols: dict[str, int]) -> None:
     # the cells of each criteria row, built without per-cell function calls where possible
     spec = [(key, cols[key], col_letter(cols[key])) for key in ("max", "self", "leader", "note", "share")
             if key in cols]
@@ -822,13 +885,9 @@ def _build(found: _Found, grid, sheet: str, file: str) -> Scoresheet:
                                       note=got.get("note"), share=got.get("share"))
         if code in parents:
             ss.stored_totals[code] = dict(scores)
-    if found.total_r is not None:
-        line = grid[found.total_r]
-        num = str(found.total_r + 1)
-        ss.stored_totals[TOTAL_KEY] = {
-            key: Entry(col_letter(cols[key]) + num, _raw(line[cols[key]]) if cols[key] < len(line) else None)
-            for key in ("self", "leader")}
 
+
+def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Entry]) -> None:
     # period: Tháng + Năm fields, else "tháng … năm …" above the table (the title)
     m_e, y_e = fields.get("month"), fields.get("year")
     month = _int(m_e.raw) if m_e else None
@@ -871,7 +930,6 @@ def _build(found: _Found, grid, sheet: str, file: str) -> Scoresheet:
                                                    "suggestion": legacy.decode(e.raw, enc)}))
     if found.variant_id is None:
         ss.notes.append(ss.finding("unknown-variant"))
-    return ss
 
 
 def sheet_is_blank(grid: Sequence[Sequence[Any]]) -> bool:

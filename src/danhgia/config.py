@@ -5,6 +5,7 @@ Flags on the command line win over the unit file; the unit file wins over the pr
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,9 @@ def find(start: str | Path | None) -> Path | None:
         p = p.parent
     for folder in (p, *p.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
+        # not only regular files: a FIFO or folder named danhgia.yaml is reported by ``load``,
+        # never skipped in silence (the unit's rules would be ignored)
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -87,10 +90,14 @@ def find(start: str | Path | None) -> Path | None:
 def load(path: str | Path | None) -> UnitConfig:
     if path is None:
         return UnitConfig()
+    from danhgia.read.files import MAX_YAML_BYTES, InputFileError, load_yaml, read_text
+
     path = Path(path)
-    try:
-        data = fw_mod.safe_load(path.read_text("utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    try:    # a regular file of at most 1 MB; YAML bounded in depth and alias expansion
+        data = load_yaml(read_text(path, MAX_YAML_BYTES), str(path)) or {}
+    except InputFileError as exc:
+        raise ConfigError(f"{path}: không đọc được tệp cấu hình / cannot read the unit file: {exc.reason}") from None
+    except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: không đọc được tệp cấu hình / cannot read the unit file: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: tệp cấu hình phải là một bảng YAML / must be a YAML mapping")
@@ -119,5 +126,14 @@ def framework_for(cfg: UnitConfig, explicit: str | None = None, variant: str | N
     """The framework to use: the flag, else the unit's per-variant/group choice, else its default."""
     ref = explicit or cfg.frameworks.get(variant or "") or cfg.frameworks.get(group or "") \
         or cfg.framework or DEFAULT_FRAMEWORK
-    ref = ref if ref in fw_mod.preset_ids() else (cfg.resolve_path(ref) or ref)
-    return fw_mod.load(ref, overrides=cfg.overrides or None)
+    if ref in fw_mod.preset_ids():
+        return fw_mod.load(ref, overrides=cfg.overrides or None)
+    path = cfg.resolve_path(ref) or ref
+    try:
+        return fw_mod.load(path, overrides=cfg.overrides or None)
+    except fw_mod.FrameworkError as exc:
+        if explicit or cfg.source is None:
+            raise
+        # a framework file named in danhgia.yaml: say which unit file named it
+        raise fw_mod.FrameworkError(f"{exc.source} (tệp được nêu trong / named in {cfg.source})",
+                                    exc.problems) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from functools import lru_cache
 from datetime import date
 from decimal import Decimal
@@ -555,8 +556,10 @@ def _line_index(text: str) -> dict[str, int]:
     ``extends`` a preset (whose lists are merged by key) still points at its own lines.
     """
     index: dict[str, int] = {}
+    from danhgia.read.files import compose_yaml
+
     try:
-        root = yaml.compose(text)
+        root = compose_yaml(text)    # bounded like the load (aliases, depth)
     except yaml.YAMLError:
         return index
 
@@ -611,13 +614,18 @@ def _line_for(path: str, lines: dict[str, int]) -> int | None:
     return None
 
 
-def parse(text: str, source: str = "<text>", overrides: dict | None = None) -> Framework:
+def parse(text: str, source: str = "<text>", overrides: dict | None = None, trusted: bool = False) -> Framework:
     """Parse and fully check a framework; raise FrameworkError with every problem found.
 
     ``overrides`` (a unit file's ``overrides:``) are merged in after ``extends`` is resolved.
+    ``trusted``: the text is one of the package's presets (read with libyaml, unbounded).
     """
+    from danhgia.read.files import load_yaml
+
     try:
-        data = safe_load(text)
+        # the package's own presets with libyaml (fast, trusted); anything a user wrote through
+        # the bounded loader (size, depth, alias expansion)
+        data = safe_load(text) if trusted else load_yaml(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise FrameworkError(source, [("(yaml)", mark.line + 1 if mark else None, str(exc).splitlines()[0])])
@@ -652,14 +660,16 @@ def load(ref: str | Path, overrides: dict | None = None) -> Framework:
 def _load_cached(ref_s: str, overrides_key: str) -> Framework:
     overrides = json.loads(overrides_key) if overrides_key else None
     if ref_s in preset_ids():
-        return parse(_preset_text(ref_s), ref_s, overrides)
+        return parse(_preset_text(ref_s), ref_s, overrides, trusted=True)
+    from danhgia.read.files import MAX_YAML_BYTES, InputFileError, read_text
+
     path = Path(ref_s)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise FrameworkError(ref_s, [("(tệp)", None, f"no preset or file named '{ref_s}' (presets: {', '.join(preset_ids())})")])
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FrameworkError(ref_s, [("(tệp)", None, f"cannot read: {exc}")])
+    try:   # a regular file of at most 1 MB: never a FIFO (hangs) or /dev/zero (reads forever)
+        text = read_text(path, MAX_YAML_BYTES)
+    except InputFileError as exc:
+        raise FrameworkError(ref_s, [("(tệp)", None, exc.reason)])
     return parse(text, ref_s, overrides)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
 from danhgia.read import guard
-from danhgia.read.files import sha256_of
+from danhgia.read.files import InputFileError, sha256_of
 
 
 @dataclass(slots=True)
@@ -263,7 +263,14 @@ def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
                 sheets, found = _reader()(tmp, task.display, ctx)
         else:
             path = Path(task.path)
-            out.sha256 = sha256_of(path)
+            try:    # a regular file within the limit, checked before a byte is hashed
+                out.sha256 = sha256_of(path, limits.max_file_bytes)
+            except InputFileError as exc:
+                params = {"reason": exc.reason}
+                if exc.code == "file-too-large":
+                    params["limit"] = f"{exc.limit} bytes"
+                out.findings.append(Finding(exc.code, file=task.display, params=params))
+                return out
             sheets, found = _reader()(path, task.display, ctx)
         out.findings.extend(found)
         for sheet in sheets:

@@ -102,7 +102,7 @@ def annual_(
     ros = None
     if roster_path is not None:
         try:
-            ros = roster_read.load(roster_path)
+            ros = roster_read.load(roster_path, named_by=None if roster else cfg.source)
         except roster_mod.RosterError as exc:
             fail(str(exc))
     events_path = events or (Path(cfg.resolve_path(cfg.events)) if cfg.events else None)
@@ -113,7 +113,8 @@ def annual_(
         elif roster_path is not None:
             ev_table = events_read.from_roster(roster_path, _display(roster_path))
     except events_mod.EventsError as exc:
-        fail(str(exc))
+        named = events is None and (cfg.events or roster is None) and cfg.source
+        fail(str(exc) + (f" (tệp được nêu trong / named in {cfg.source})" if named else ""))
 
     files = _expand(inputs, [out] + [p for p in (roster_path, events_path) if p is not None], lang)
     books = []

@@ -47,7 +47,7 @@ from typing import Any
 from danhgia.events import LEADER_KEYS, AnnualEvents, Discipline, EventsError, EventsTable
 from danhgia.findings import Finding
 from danhgia.framework import DISCIPLINE_FORMS
-from danhgia.read.files import sha256_of
+from danhgia.read.files import InputFileError, check_regular, sha256_of
 from danhgia.read.table import body_rows, read_table
 from danhgia.text import BLANK, NOT_NUMBER, fold, id_text, is_blank, nfc, parse_date, parse_grade, parse_number
 
@@ -153,11 +153,15 @@ def from_roster(path: str | Path, display: str | None = None) -> EventsTable | N
 
 def _load(path: Path, display: str | None, required: bool) -> EventsTable | None:
     src = display or str(path)
-    if not path.is_file():
-        raise EventsError(src, "không tìm thấy tệp / file not found")
+    try:   # a regular file (a FIFO would hang, /dev/zero read forever), named in the message
+        check_regular(path)
+    except InputFileError as exc:
+        raise EventsError(src, exc.reason) from None
     try:
         table = _read_table(path, "required" if required else None)
         sha = sha256_of(path)
+    except InputFileError as exc:
+        raise EventsError(src, exc.reason) from None
     except Exception as exc:  # calamine raises several types for broken files
         raise EventsError(src, f"không đọc được / cannot read: {type(exc).__name__}: {exc}"[:300]) from None
     if table is None:

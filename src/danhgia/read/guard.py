@@ -183,22 +183,21 @@ def zip_entry_count(path: str | Path) -> int | None:
 
 
 def _inspect(path: Path, limits, state: dict) -> None:
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise _os_error(exc) from None
-    if not path.is_file():
-        raise _unreadable("không phải là tệp", "not a regular file")
-    size = st.st_size
+    from danhgia.read.files import InputFileError, check_regular, open_regular
+
+    try:   # a regular file (a FIFO, a device, a socket, a folder is said to be one)
+        size = check_regular(path).st_size
+    except InputFileError as exc:
+        raise _unreadable(exc.reason_vi, exc.reason_en) from None
     if size > limits.max_file_bytes:
         raise _too_large(f"{size} byte", f"{size} bytes",
                          f"{limits.max_file_bytes} byte", f"{limits.max_file_bytes} bytes")
     if size == 0:
         raise _unreadable("tệp rỗng (0 byte)", "the file is empty (0 bytes)")
-    try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        raise _os_error(exc) from None
+    try:   # without blocking on a FIFO swapped in after the check
+        fh = open_regular(path, limits.max_file_bytes)
+    except InputFileError as exc:
+        raise _unreadable(exc.reason_vi, exc.reason_en) from None
     with fh:
         head = fh.read(512)
         fh.seek(0)

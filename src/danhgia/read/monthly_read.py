@@ -33,7 +33,7 @@ from danhgia.text import fold, id_text, nfc
 from danhgia.text import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, parse_number)
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
 from danhgia.read.table import body_rows, col_letter
-from danhgia.read.files import sha256_of
+from danhgia.read.files import InputFileError, check_regular, sha256_of
 
 HEADER_SCAN = 10
 _DETAIL_NAMES = {fold(layout.DETAIL_SHEET), "detail", "details"}
@@ -73,9 +73,10 @@ def read(path: str | Path, display: str | None = None, limits: Any = None) -> Mo
     shown = display or str(path)
     wb = MonthlyWorkbook(file=shown, path=str(path))
     try:
-        if not path.is_file():
-            wb.findings.append(Finding("file-unreadable", file=shown,
-                                       params={"reason": "không tìm thấy tệp / file not found"}))
+        try:    # a FIFO or a device is said to be one (and never opened)
+            check_regular(path)
+        except InputFileError as exc:
+            wb.findings.append(Finding("file-unreadable", file=shown, params={"reason": exc.reason}))
             return wb
         from danhgia.config import Limits
         from danhgia.read.guard import preflight

@@ -6,10 +6,12 @@ Read from .xlsx/.xls/.ods (python-calamine) or .csv. A broken roster is a usage 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
+from danhgia.read.files import InputFileError
 from danhgia.read.table import body_rows, col_letter, read_table
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, YES_WORDS, Person, Roster, RosterError
 from danhgia.text import fold, id_text, is_blank, nfc, parse_date, parse_month_text
@@ -107,13 +109,25 @@ def read_rows(path: Path, sheet_hint: str | None = None) -> tuple[str, list[list
 
 
 
-def load(path: str | Path) -> Roster:
-    path = Path(path)
+def load(path: str | Path, named_by: str | None = None) -> Roster:
+    """Read a roster; a problem raises RosterError naming the file and, when another file
+    (``named_by``, a danhgia.yaml) named it, that one too."""
+    try:
+        return _load(Path(path))
+    except RosterError as exc:
+        if not named_by:
+            raise
+        raise RosterError(f"{exc.source} (tệp được nêu trong / named in {named_by})", exc.problems) from None
+
+
+def _load(path: Path) -> Roster:
     src = str(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise RosterError(src, ["không tìm thấy tệp / file not found"])
     try:
         sheet, rows = read_rows(path)
+    except InputFileError as exc:   # a FIFO, a device, a folder, too large …
+        raise RosterError(src, [exc.reason]) from None
     except Exception as exc:  # calamine raises several types for broken files
         raise RosterError(src, [f"không đọc được / cannot read: {exc}"]) from None
     where0 = f"{src} › {sheet}" if sheet else src

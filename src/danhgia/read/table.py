@@ -71,14 +71,13 @@ def read_table(path: Path, choose: Callable[[list[str]], str | None],
     raises ValueError with the guard's message, which roster and events report as exit 2.
     """
     from danhgia.config import Limits
+    from danhgia.read.files import read_bytes
     from danhgia.read.guard import preflight
 
     limits = (limits or Limits()).for_tables()
     if path.suffix.lower() == ".csv":
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise ValueError(f"{size} bytes > {limits.max_file_bytes} bytes")
-        return "", csv_rows(path.read_bytes())
+        # a regular file within the limit (InputFileError otherwise: a FIFO, /dev/zero …)
+        return "", csv_rows(read_bytes(path, limits.max_file_bytes))
     stop = preflight(path, str(path), limits)
     if stop is not None:
         raise ValueError(f"{stop.message('vi')} / {stop.message('en')}")

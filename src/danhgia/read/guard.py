@@ -669,10 +669,27 @@ def _walk_cells(z: _Zip, e: _Entry, limits) -> None:
     _scan_part(z, e, full=True, on_buffer=on_buffer)
 
 
-def _check_sheet_xml(z: _Zip, e: _Entry, limits) -> None:
+class _BadString(Exception):
+    """A cell refers to a shared string that does not exist."""
+
+    def __init__(self, cell: str, index: str):
+        super().__init__(cell, index)
+        self.cell, self.index = cell, index
+
+
+# a shared-string cell written the usual way (``<c r="B7" s="3" t="s"><v>12</v></c>``)
+_SST_CELL = re.compile(rb'<c r="\$?([A-Za-z]{1,3}\$?[0-9]+)"[^>]*?\st\s*=\s*["\']s["\'][^>]*(?<!/)>\s*'
+                       rb'<(?:[A-Za-z_][\w.-]*:)?v>\s*([^<]*?)\s*</')
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
+
+
+def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> None:
     """Stream a worksheet: no DTD; cells with content within bounds. When every cell tag is
     written ``<c r="…"`` (as all writers do), byte patterns find the suspects; otherwise the
-    cells are walked one by one."""
+    cells are walked one by one. ``strings`` is the number of shared strings (``None``: the
+    workbook has no shared-strings part; -1: not checked): a cell whose index is not one of
+    them stops the file (python-calamine raises for an index past the end and reads -1 as the
+    first string: a wrong value in silence)."""
     suspect = _suspect(limits)
     odd = False
 
@@ -681,6 +698,14 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits) -> None:
         for m in suspect.finditer(buf):
             if not m.group(0).endswith(b"/>"):
                 _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
+        if strings != -1:
+            for m in _SST_CELL.finditer(buf):
+                if m.end() <= seen:
+                    continue
+                raw = m.group(2)
+                if strings is None or not raw.isdigit() or int(raw) >= strings:
+                    raise _BadString(m.group(1).replace(b"$", b"").decode("ascii").upper(),
+                                     raw[:20].decode("utf-8", "replace"))
         if not odd:
             odd = _ODD_CELL.search(buf) is not None
 
@@ -743,35 +768,91 @@ def _out_of_bounds(sheet: str, exc: _OutOfBounds, limits) -> _Stop:
     return stop
 
 
+def _sheet_targets(wb_xml: bytes | None, rels: bytes | None) -> list[str]:
+    """Every part name the workbook's own relationships give for a ``<sheet r:id=…>`` (a sheet
+    part may live anywhere in the package, not only in xl/worksheets/), spelt the ways readers
+    resolve it: relative to xl/, normalised, and python-calamine's plain ``xl/`` + target."""
+    if wb_xml is None or rels is None:
+        return []
+    ids = {a.get("id") for a in (_attrs(m.group(1)) for m in _SHEET_EL.finditer(wb_xml))}
+    out: list[str] = []
+    for m in _REL_EL.finditer(rels):
+        a = _attrs(m.group(1))
+        target = (a.get("Target") or "").replace("\\", "/")
+        if a.get("Id") not in ids or not target:
+            continue
+        raw = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out += [raw, os.path.normpath(raw).replace("\\", "/"), "xl/" + target.lstrip("/")]
+    return out
+
+
+def _bad_string(sheet: str, exc: _BadString, strings: int | None) -> _Stop:
+    if strings is None:
+        vi = (f"trang «{sheet}», ô {exc.cell} tham chiếu bảng chuỗi dùng chung nhưng tệp không có bảng này "
+              "(tệp hỏng); hãy mở bằng Excel và lưu lại")
+        en = (f"sheet «{sheet}», cell {exc.cell} refers to the shared-strings table but the file has none "
+              "(a damaged file); open it in Excel and save it again")
+    else:
+        vi = (f"trang «{sheet}», ô {exc.cell} tham chiếu chuỗi dùng chung số {exc.index} nhưng tệp chỉ có "
+              f"{strings} chuỗi (tệp hỏng); hãy mở bằng Excel và lưu lại")
+        en = (f"sheet «{sheet}», cell {exc.cell} refers to shared string {exc.index} but the file holds "
+              f"{strings} (a damaged file); open it in Excel and save it again")
+    stop = _unreadable(vi, en)
+    stop.params.update(sheet=sheet, cell=exc.cell)
+    return stop
+
+
 def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     xml_parts = [e for e in z.entries if e.name.lower().endswith(_XML_SUFFIXES)]
-    sheet_parts = [e for e in xml_parts if e.name.startswith("xl/worksheets/") and e.name.count("/") == 2]
     keep: dict[str, bytes | None] = {"xl/workbook.xml": None, "xl/_rels/workbook.xml.rels": None}
-    # 1. every other XML part: no DTD (in the prolog; anywhere in a large part); keep the
-    #    workbook and its rels, which name the sheets
-    for e in xml_parts:
-        if e in sheet_parts:
-            continue
+    for e in xml_parts:     # the workbook and its relationships name the sheets and their parts
         if e.name in keep and e.usize <= _SMALL:
             chunks: list[bytes] = []
             _scan_part(z, e, keep=chunks)
             keep[e.name] = b"".join(chunks)
+    wb_xml, rels = keep["xl/workbook.xml"], keep["xl/_rels/workbook.xml.rels"]
+    # the sheet parts: every part the workbook's relationships give for a sheet (wherever it
+    # lies), and everything in xl/worksheets/ (a reader may take those whatever the rels say)
+    by_lower: dict[str, list[_Entry]] = {}
+    for e in xml_parts:
+        by_lower.setdefault(e.name.lower(), []).append(e)
+    sheet_parts = [e for e in xml_parts if e.name.startswith("xl/worksheets/") and e.name.count("/") == 2]
+    for name in _sheet_targets(wb_xml, rels):
+        for e in by_lower.get(name.lower(), []):
+            if e not in sheet_parts:
+                sheet_parts.append(e)
+    # 1. every other XML part: no DTD (in the prolog; anywhere in a large part); the shared
+    #    strings counted (a cell may only refer to one that exists)
+    strings: int | None = None
+    for e in xml_parts:
+        if e in sheet_parts or (e.name in keep and keep[e.name] is not None):
+            continue
+        if e.name.lower() == "xl/sharedstrings.xml":
+            count = [0]
+
+            def on_buffer(buf: bytes, seen: int) -> None:
+                count[0] += sum(1 for m in _SI.finditer(buf) if m.end() > seen)
+
+            _scan_part(z, e, full=True, on_buffer=on_buffer)
+            strings = count[0]
         else:
             _scan_part(z, e, full=e.usize > _FULL_SCAN)
     # 2. sheets: how many
-    wb_xml = keep["xl/workbook.xml"]
     count = len(_SHEET_EL.findall(wb_xml)) if wb_xml is not None else len(sheet_parts)
     state["sheets"] = count
     if count > limits.max_sheets:
         raise _too_large(f"{count} trang tính", f"{count} sheets",
                          f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
-    # 3. each worksheet, streamed whole: no DTD anywhere, every cell with content in bounds
+    # 3. each sheet part, streamed whole: no DTD anywhere, every cell with content in bounds,
+    #    every shared-string reference to a string that exists
+    names = _sheet_names(wb_xml, rels)[1]
     for e in sheet_parts:
         try:
-            _check_sheet_xml(z, e, limits)
+            _check_sheet_xml(z, e, limits, strings)
         except _OutOfBounds as exc:
-            sheet = _sheet_names(wb_xml, keep["xl/_rels/workbook.xml.rels"])[1].get(e.name, e.name)
-            raise _out_of_bounds(sheet, exc, limits) from None
+            raise _out_of_bounds(names.get(e.name, e.name), exc, limits) from None
+        except _BadString as exc:
+            raise _bad_string(names.get(e.name, e.name), exc, strings) from None
 
 
 _ODS_TOKEN = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s>/])([^>]*?)(/?)>"

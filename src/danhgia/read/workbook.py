@@ -67,6 +67,9 @@ def roster_variants(ctx: ReadContext) -> dict[str, str | None]:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if type(exc).__name__ == "CalamineError":   # the reader's own words, not its type's name
+        return (f"tệp hỏng, trình đọc bảng tính báo: {text} / "
+                f"a damaged file, the workbook reader says: {text}")[:300]
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
@@ -145,7 +148,8 @@ def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoreshe
     if sheets:
         findings += [Finding("not-a-scoresheet", file=display, sheet=name, params={"detail": ""})
                      for name in skipped]
-    elif not any(f.code == "file-unreadable" and f.sheet is None for f in findings):
+    elif not any(f.code == "file-unreadable" for f in findings):
+        # a sheet that could not be read is said once; it is no "not a scoresheet" besides
         detail = f" ({', '.join(skipped)})" if skipped else ""
         findings.append(Finding("not-a-scoresheet", severity="error", file=display, sheet=None,
                                 params={"detail": detail}))

@@ -109,6 +109,15 @@ def float_to_decimal(x: float) -> Decimal:
 
 
 _NUM = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+# No score, total or share comes near 10^15 (Excel's 15 significant digits); a cell beyond it
+# (1e308, four hundred nines) is not a number this tool can reckon with: a finding at its cell
+# instead of arithmetic that overflows Decimal's precision (quantize, %) far from the cell.
+MAX_MAGNITUDE = Decimal(10) ** 15
+_MAX_DIGITS = 40      # text longer than this is not converted at all
+
+
+def _bounded(d: Decimal) -> bool:
+    return d.is_finite() and abs(d) < MAX_MAGNITUDE
 
 
 def parse_number(raw: Any) -> Parsed:
@@ -117,26 +126,43 @@ def parse_number(raw: Any) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(NOT_NUMBER, raw)
     if isinstance(raw, int):
-        return Parsed(NUMBER, Decimal(raw))
+        return Parsed(NUMBER, Decimal(raw)) if abs(raw) < MAX_MAGNITUDE else Parsed(NOT_NUMBER, raw)
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if raw != raw or raw in (float("inf"), float("-inf")) or abs(raw) >= 1e15:
             return Parsed(NOT_NUMBER, raw)
         return Parsed(NUMBER, float_to_decimal(raw))
     if isinstance(raw, Decimal):
-        return Parsed(NUMBER, raw)
+        return Parsed(NUMBER, raw) if _bounded(raw) else Parsed(NOT_NUMBER, raw)
     if isinstance(raw, str):
         s = nfc(raw).strip().replace("\u00a0", "").replace(" ", "")
-        if _NUM.match(s):
+        if len(s) <= _MAX_DIGITS and _NUM.match(s):
             try:
-                return Parsed(TEXT_NUMBER, Decimal(s.replace(",", ".")))
+                d = Decimal(s.replace(",", "."))
             except InvalidOperation:  # pragma: no cover - regex guards this
-                pass
+                return Parsed(NOT_NUMBER, raw)
+            if _bounded(d):
+                return Parsed(TEXT_NUMBER, d)
     return Parsed(NOT_NUMBER, raw)
 
 
-_DATE_TEXT = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})")
-_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Each number stands alone: "122/10/2026" and "22/10/20266" are not 22/10/2026 read in part.
+_DATE_TEXT = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?!\d)")
+_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})(?!\d)")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# what may follow a date: a time of day ("T09:30", " 14:05:00", "9h", "9h30", "9 giờ 30")
+_TIME = re.compile(r"^[t ,]*(\d{1,2})\s*(?::|h|gio)\s*(\d{1,2})?(?:\s*(?::|phut)\s*(\d{1,2}))?"
+                   r"(?:[.,]\d+)?\s*(?:z|[+-]\d{2}:?\d{2})?")
+
+
+def _tail_ok(tail: str) -> bool:
+    """The text after a date: nothing that holds a number, or a valid time of day."""
+    if not any(ch.isdigit() for ch in tail):
+        return True
+    m = _TIME.match(tail)
+    if m is None or any(ch.isdigit() for ch in tail[m.end():]):
+        return False
+    h, mi, sec = (int(g) if g else 0 for g in m.groups())
+    return h < 24 and mi < 60 and sec < 60
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -161,6 +187,8 @@ def parse_date(raw: Any) -> Parsed:
                 y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
                 if y < 100:
                     y += 2000
+                if any(ch.isdigit() for ch in s[:m.start()]) or not _tail_ok(s[m.end():]):
+                    return Parsed(NOT_NUMBER, raw)   # more numbers than a date: not this date
                 try:
                     return Parsed(TEXT_NUMBER, date(y, mo, d))
                 except ValueError:

@@ -497,7 +497,8 @@ def _int(v: Any) -> int | None:
     if isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
-        return int(v) if v == int(v) else None
+        # inf (a cell holding 1e400) has no int; a month or year has at most four digits
+        return int(v) if -1e5 < v < 1e5 and v == int(v) else None
     if isinstance(v, str):
         s = v.strip()
         return int(s) if s.isdigit() and len(s) <= 4 else None

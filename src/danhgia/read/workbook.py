@@ -84,6 +84,26 @@ def _open(path: Path) -> CalamineWorkbook:
             return CalamineWorkbook.from_filelike(fh)
 
 
+def _entries(ss: Scoresheet):
+    yield from ss.fields.values()
+    for row in ss.rows.values():
+        yield from (e for e in (row.max, row.note, row.share) if e is not None)
+        yield from row.scores.values()
+    for cols in ss.stored_totals.values():
+        yield from cols.values()
+
+
+def limit_cells(ss: Scoresheet, limit: int) -> None:
+    """``Limits.max_cell_chars``: a cell holding more text (a 1 MB name) is one finding at that
+    cell, and only its first ``limit`` characters are carried on (never cut in silence)."""
+    for e in _entries(ss):
+        raw = e.raw
+        if raw.__class__ is str and len(raw) > limit:
+            ss.notes.append(ss.finding("cell-too-long", cell=e.cell, params={
+                "length": len(raw), "limit": limit, "value": raw[:40]}))
+            e.raw = raw[:limit]
+
+
 def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoresheet], list[Finding]]:
     """Scoresheets found in the workbook at ``path`` and file-level findings.
 
@@ -137,6 +157,7 @@ def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoreshe
             if found is None:
                 skipped.append(name)
             else:
+                limit_cells(found, limits.max_cell_chars)
                 sheets.append(found)
     except Exception as exc:
         findings.append(Finding("file-unreadable", file=display, params={"reason": _reason(exc)}))

@@ -30,6 +30,11 @@ CODES: dict[str, Code] = {
     "file-encrypted": Code("error",
         "Tệp được đặt mật khẩu, không đọc được; hãy gửi lại bản không mật khẩu",
         "The file is password-protected and cannot be read; ask for a copy without a password"),
+    "archive-duplicate-name": Code("error",
+        "Tệp nén có {count} mục cùng tên «{name}»; đây là mục thứ {nth}, đã kiểm tra riêng. Hãy đặt tên khác nhau "
+        "(khi giải nén, mục sau ghi đè mục trước)",
+        "The archive holds {count} entries named «{name}»; this is entry {nth}, checked on its own. Give them "
+        "different names (unzipping keeps only the last)"),
     "file-too-large": Code("error",
         "Tệp vượt giới hạn cho phép ({reason}; giới hạn {limit})",
         "The file is over the allowed limit ({reason}; limit {limit})"),

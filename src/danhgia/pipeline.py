@@ -102,6 +102,8 @@ class Task:
     path: str
     member: str | None = None
     finding: Finding | None = None     # decided while collecting (a member too large, …)
+    index: int | None = None           # the member's place in the archive (names may repeat)
+    notes: tuple[Finding, ...] = ()    # reported along with the file's own findings
 
 
 def is_temporary(name: str) -> bool:
@@ -154,12 +156,33 @@ def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
             "file-unreadable", file=display, params={"reason": f"zip: {exc}"}))]
     tasks: list[Task] = []
     total = 0
-    for info in sorted(infos, key=lambda i: i.filename):
+    counts: dict[str, int] = {}
+    for info in infos:
+        counts[info.filename] = counts.get(info.filename, 0) + 1
+    nth: dict[str, int] = {}
+    # sorted by name, entries of the same name in archive order: each is read on its own
+    for index, info in sorted(enumerate(infos), key=lambda x: (x[1].filename, x[0])):
         name = info.filename
-        if info.is_dir() or name.startswith("__MACOSX/") or is_temporary(name) \
-                or not name.lower().endswith(WORKBOOK_EXTS):
+        if info.is_dir() or name.startswith("__MACOSX/") or is_temporary(name):
+            continue
+        if name.lower().endswith(ARCHIVE_EXTS):
+            # an archive inside the archive is not opened (one level is read): said, never
+            # skipped in silence — its scoresheets would go unchecked
+            shown = f"{display}/{name}"
+            tasks.append(Task(shown, str(path), finding=Finding("file-unreadable", file=shown, params={
+                "reason": "tệp nén nằm trong tệp nén không được mở; hãy giải nén ra thư mục rồi chạy lại / "
+                          "an archive inside the archive is not opened; extract it into a folder and run again"})))
+            continue
+        if not name.lower().endswith(WORKBOOK_EXTS):
             continue
         shown = f"{display}/{name}"
+        notes: tuple[Finding, ...] = ()
+        if counts[name] > 1:
+            nth[name] = nth.get(name, 0) + 1
+            if nth[name] > 1:
+                shown = f"{shown} ({nth[name]})"
+            notes = (Finding("archive-duplicate-name", file=shown, params={
+                "name": name, "count": counts[name], "nth": nth[name]}),)
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         finding = None
@@ -174,7 +197,7 @@ def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
         elif info.file_size > _CHUNK and ratio > limits.max_compression_ratio:
             finding = Finding("file-too-large", file=shown, params={
                 "reason": f"{ratio:.0f}:1", "limit": f"{limits.max_compression_ratio}:1"})
-        tasks.append(Task(shown, str(path), member=name, finding=finding))
+        tasks.append(Task(shown, str(path), member=name, finding=finding, index=index, notes=notes))
     return tasks
 
 
@@ -221,7 +244,8 @@ def _extract(task: Task, limits, target_dir: str) -> tuple[Path, str]:
     suffix = Path(task.member or "").suffix.lower()
     fd, tmp = tempfile.mkstemp(prefix=".danhgia-member-", suffix=suffix, dir=target_dir)
     written = 0
-    with zipfile.ZipFile(task.path) as zf, zf.open(task.member) as src, os.fdopen(fd, "wb") as dst:
+    with zipfile.ZipFile(task.path) as zf, os.fdopen(fd, "wb") as dst, \
+            zf.open(zf.infolist()[task.index] if task.index is not None else task.member) as src:
         while True:
             block = src.read(_CHUNK)
             if not block:
@@ -247,6 +271,7 @@ def _reader():
 def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
     """Read one file and check each of its scoresheets; never raises."""
     out = FileOutcome(file=task.display, path=task.path, member=task.member)
+    out.findings.extend(task.notes)
     if task.finding is not None:
         out.findings.append(task.finding)
         return out

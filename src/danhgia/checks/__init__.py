@@ -21,7 +21,7 @@ from danhgia.text import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_number
 
 # family → codes it emits (the reader's and the pipeline's codes are under "files")
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "files": ("file-unreadable", "file-encrypted", "file-too-large", "not-a-scoresheet",
+    "files": ("file-unreadable", "file-encrypted", "file-too-large", "not-a-scoresheet", "archive-duplicate-name",
               "unknown-variant", "legacy-encoding", "unsafe-text", "cell-too-long"),
     "header": ("missing-field", "month-mismatch", "invalid-date", "invalid-period"),
     "cells": ("missing-score", "score-not-number", "text-as-number", "score-above-max",

@@ -25,7 +25,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import yaml
+from functools import lru_cache
 
 MAX_YAML_BYTES = 1024 * 1024          # a framework or unit file (the largest preset is 16 KB)
 MAX_YAML_DEPTH = 64                   # nesting of mappings and sequences
@@ -182,80 +182,91 @@ def sha256_of(path: str | Path, limit: int | None = None) -> str:
 # an alias to a node still being composed (a recursive structure).
 
 
-class YamlLimitError(yaml.YAMLError):
-    def __init__(self, vi: str, en: str, mark=None):
-        super().__init__(f"{vi} / {en}")
-        self.problem_mark = mark
-        self.vi, self.en = vi, en
+@lru_cache(maxsize=1)
+def _yaml_types():
+    """(YamlLimitError, the bounded loader class), built on first use: PyYAML is imported only
+    by a command that reads YAML (``danhgia --version`` must not pay for it)."""
+    import yaml
+
+    class YamlLimitError(yaml.YAMLError):
+        def __init__(self, vi: str, en: str, mark=None):
+            super().__init__(f"{vi} / {en}")
+            self.problem_mark = mark
+            self.vi, self.en = vi, en
+
+    class _BoundedLoader(yaml.SafeLoader):
+        max_depth = MAX_YAML_DEPTH
+        max_nodes = MAX_YAML_NODES
+
+        def __init__(self, stream):
+            super().__init__(stream)
+            self._depth = 0
+            self._nodes = 0                       # nodes composed so far, aliases counted expanded
+            self._sizes: dict[str, int] = {}      # anchor → nodes under it (aliases expanded)
+            self._open: set[str] = set()          # anchors of the collections being composed
+
+        def _count(self, n: int, mark) -> None:
+            self._nodes += n
+            if self._nodes > self.max_nodes:
+                raise YamlLimitError(f"quá nhiều phần tử sau khi mở rộng bí danh (hơn {self.max_nodes}; dấu hiệu bom YAML)",
+                                     f"too many nodes once aliases are expanded (over {self.max_nodes}; a YAML alias bomb)",
+                                     mark)
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in self._open:
+                    raise YamlLimitError("bí danh trỏ vào chính phần tử chứa nó (cấu trúc đệ quy)",
+                                         "an alias to a node that holds it (a recursive structure)",
+                                         event.start_mark)
+                self._count(self._sizes.get(event.anchor, 1), event.start_mark)
+                return super().compose_node(parent, index)
+            self._depth += 1
+            if self._depth > self.max_depth:
+                raise YamlLimitError(f"lồng nhau quá sâu (hơn {self.max_depth} cấp)",
+                                     f"nested too deeply (over {self.max_depth} levels)", event.start_mark)
+            anchor = getattr(event, "anchor", None)
+            before = self._nodes
+            if anchor is not None:
+                self._open.add(anchor)
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+                self._open.discard(anchor)
+            self._count(1, event.start_mark)
+            if anchor is not None:
+                self._sizes[anchor] = self._nodes - before
+            return node
+
+    return YamlLimitError, _BoundedLoader
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    max_depth = MAX_YAML_DEPTH
-    max_nodes = MAX_YAML_NODES
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0                       # nodes composed so far, aliases counted expanded
-        self._sizes: dict[str, int] = {}      # anchor → nodes under it (aliases expanded)
-        self._open: set[str] = set()          # anchors of the collections being composed
-
-    def _count(self, n: int, mark) -> None:
-        self._nodes += n
-        if self._nodes > self.max_nodes:
-            raise YamlLimitError(f"quá nhiều phần tử sau khi mở rộng bí danh (hơn {self.max_nodes}; dấu hiệu bom YAML)",
-                                 f"too many nodes once aliases are expanded (over {self.max_nodes}; a YAML alias bomb)",
-                                 mark)
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor in self._open:
-                raise YamlLimitError("bí danh trỏ vào chính phần tử chứa nó (cấu trúc đệ quy)",
-                                     "an alias to a node that holds it (a recursive structure)",
-                                     event.start_mark)
-            self._count(self._sizes.get(event.anchor, 1), event.start_mark)
-            return super().compose_node(parent, index)
-        self._depth += 1
-        if self._depth > self.max_depth:
-            raise YamlLimitError(f"lồng nhau quá sâu (hơn {self.max_depth} cấp)",
-                                 f"nested too deeply (over {self.max_depth} levels)", event.start_mark)
-        anchor = getattr(event, "anchor", None)
-        before = self._nodes
-        if anchor is not None:
-            self._open.add(anchor)
-        try:
-            node = super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-            self._open.discard(anchor)
-        self._count(1, event.start_mark)
-        if anchor is not None:
-            self._sizes[anchor] = self._nodes - before
-        return node
+def _limit_error(vi: str, en: str, mark=None):
+    return _yaml_types()[0](vi, en, mark)
 
 
 def load_yaml(text: str, source: str, named_by: str | None = None) -> Any:
     """``yaml.safe_load`` bounded in size, depth and alias expansion. Raises ``yaml.YAMLError``
     (``YamlLimitError`` for a bound) with a ``problem_mark`` where known."""
     if len(text) > MAX_YAML_BYTES:
-        raise YamlLimitError(f"tệp YAML quá lớn ({len(text)} ký tự; tối đa {MAX_YAML_BYTES})",
-                             f"the YAML file is too large ({len(text)} characters; at most {MAX_YAML_BYTES})")
-    loader = _BoundedLoader(text)
+        raise _limit_error(f"tệp YAML quá lớn ({len(text)} ký tự; tối đa {MAX_YAML_BYTES})",
+                           f"the YAML file is too large ({len(text)} characters; at most {MAX_YAML_BYTES})")
+    loader = _yaml_types()[1](text)
     try:
         return loader.get_single_data()
     except RecursionError:
-        raise YamlLimitError("lồng nhau quá sâu", "nested too deeply") from None
+        raise _limit_error("lồng nhau quá sâu", "nested too deeply") from None
     finally:
         loader.dispose()
 
 
 def compose_yaml(text: str):
     """``yaml.compose`` with the same bounds (for line numbers of a framework file)."""
-    loader = _BoundedLoader(text)
+    loader = _yaml_types()[1](text)
     try:
         return loader.get_single_node()
     except RecursionError:
-        raise YamlLimitError("lồng nhau quá sâu", "nested too deeply") from None
+        raise _limit_error("lồng nhau quá sâu", "nested too deeply") from None
     finally:
         loader.dispose()

@@ -59,7 +59,7 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
 
     wb = load_workbook(out)                       # formulas
     vals = load_workbook(out, data_only=True)     # cached values
-    assert wb.sheetnames == ["Cả năm", "Tổng hợp", "Tỷ lệ", "Thông báo", "Lỗi", "Nguồn"]
+    assert wb.sheetnames == ["Cả năm", "Tổng hợp", "Tỷ lệ", "Thông báo", "Bảng xếp loại", "Lỗi", "Nguồn"]
     ws, wv = wb["Cả năm"], vals["Cả năm"]
     header = [c.value for c in ws[4]]
     assert header[:3] == ["STT", "Mã", "Họ và tên"] and "Xếp loại năm" in header and "T12" in header
@@ -83,9 +83,10 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     assert ws.print_title_rows == "$4:$4"
 
     s, sv = wb["Tổng hợp"], vals["Tổng hợp"]
-    hdr = [c.value for c in s[4]]
+    shr = next(r for r in range(1, 12) if s.cell(r, 1).value == "Đơn vị")
+    hdr = [c.value for c in s[shr]]
     scol = {h: i + 1 for i, h in enumerate(hdr)}
-    lines = {s.cell(r, 2).value: r for r in range(5, s.max_row + 1)}
+    lines = {s.cell(r, 2).value: r for r in range(shr + 1, s.max_row + 1) if s.cell(r, 2).value}
     assert list(lines) == ["Cán bộ", "Công chức", "Viên chức", "LĐHĐ", "Tổng"]
     t = lines["Tổng"]
     assert [sv.cell(t, scol[h]).value for h in ("Tổng số", "Được xếp loại", "HTXSNV (SL)", "HTTNV (SL)")] == [8, 8, 1, 6]
@@ -94,6 +95,15 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     assert sv.cell(t, scol["HTXS/HTT (%)"]).value == pytest.approx(1 / 7)
     assert sv.cell(lines["Công chức"], scol["HTXS/HTT (%)"]).value == pytest.approx(0.2)
     assert sv.cell(lines["Công chức"], scol["Mức trần (%)"]).value == pytest.approx(0.2)
+    signed = [c.value for row in sv.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in signed and "NGƯỜI LẬP BIỂU" in signed and "THỦ TRƯỞNG ĐƠN VỊ" in signed
+    # the printable year list: grouped with Roman numerals, a column-number row, every month
+    lv = [list(r) for r in vals["Bảng xếp loại"].iter_rows(values_only=True)]
+    lhr = next(i for i, r in enumerate(lv) if r[0] == "TT")
+    assert lv[lhr][3] == "T1" and lv[lhr][14] == "T12" and lv[lhr + 1][:3] == ["(1)", "(2)", "(3)"]
+    assert lv[lhr + 2][0] == "I"
+    listed = {r[1]: r for r in lv if isinstance(r[0], int)}
+    assert listed["Nguyễn Văn An"][16] == "Hoàn thành xuất sắc nhiệm vụ"
 
     src = vals["Nguồn"]
     kv = {src.cell(r, 1).value: src.cell(r, 2).value for r in range(1, 8)}

@@ -142,9 +142,11 @@ def annual_(
             result.inputs.append(annual_mod.InputFile(_display(p), "rules", _sha(p)))
 
     from danhgia.write import annual as annual_writer
+    from danhgia.write.paper import Letterhead
 
+    head = Letterhead(unit=cfg.unit or "", governing_body=cfg.governing_body or "", place=cfg.place or "")
     try:
-        annual_writer.write(result, out, force=force, lang=lg)
+        annual_writer.write(result, out, force=force, lang=lg, letterhead=head)
     except OutputExists:
         fail(tr(lang, f"Tệp kết quả đã có: {out} (thêm --force để ghi đè)",
                 f"The output exists: {out} (add --force to replace it)"))

@@ -34,6 +34,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from danhgia import __version__
 from danhgia.annual import AnnualResult, GroupRow, PersonResult, strategy_label
 from danhgia.framework import GRADES
+from danhgia.write import paper
 from danhgia.write.safe import atomic_path
 from danhgia.text import nfc
 from danhgia.roster import GROUP_LABELS
@@ -42,6 +43,7 @@ SHEET_PEOPLE = "Cả năm"
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_QUOTA = "Tỷ lệ"
 SHEET_NOTICE = "Thông báo"
+SHEET_LIST = "Bảng xếp loại"      # the printable year list
 SHEET_FINDINGS = "Lỗi"
 SHEET_SOURCES = "Nguồn"
 
@@ -63,12 +65,16 @@ def _t(lang: str, vi: str, en: str) -> str:
 
 
 class _Writer:
-    def __init__(self, wb: xlsxwriter.Workbook):
+    def __init__(self, wb: xlsxwriter.Workbook, lang: str = "vi"):
         self.wb = wb
+        self.lang = lang
+        self.forms = paper.Forms(wb)
         base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top"}
         self.f = {
             "title": wb.add_format({**base, "bold": True, "font_size": 14}),
             "subtitle": wb.add_format({**base, "italic": True}),
+            "section": wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#F2F2F2"}),
+            "division": wb.add_format({**base, "bold": True, "italic": True, "border": 1}),
             "header": wb.add_format({**base, "bold": True, "text_wrap": True, "border": 1, "align": "center",
                                      "valign": "vcenter", "bg_color": "#DDEBF7"}),
             "cell": wb.add_format({**base, "border": 1}),
@@ -79,8 +85,8 @@ class _Writer:
             "pct": wb.add_format({**base, "border": 1, "num_format": "0.00%"}),
             "bold": wb.add_format({**base, "bold": True}),
             "plain": wb.add_format(base),
-            "key": wb.add_format({**base, "bold": True, "border": 1}),
-            "bad": wb.add_format({**base, "border": 1, "font_color": "#C00000", "bold": True}),
+            "key": wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True}),
+            "bad": wb.add_format({**base, "border": 1, "font_color": "#C00000", "bold": True, "text_wrap": True}),
             "n_center_bold": wb.add_format({**base, "bold": True, "align": "center"}),
             "n_center": wb.add_format({**base, "align": "center"}),
             "n_center_italic": wb.add_format({**base, "italic": True, "align": "center"}),
@@ -100,37 +106,46 @@ class _Writer:
         else:
             ws.write_string(r, c, nfc(str(value)), f)
 
-    def table_header(self, ws, r: int, headers: list[tuple[str, int]]) -> None:
+    def table_header(self, ws, r: int, headers: list[tuple[str, float]]) -> None:
         for c, (label, width) in enumerate(headers):
             ws.write_string(r, c, label, self.f["header"])
             ws.set_column(c, c, width)
-        ws.set_row(r, 32)
+        ws.set_row(r, paper.row_height(headers))
 
-    def finish_table(self, ws, header_row: int, last_row: int, ncols: int, landscape: bool = True) -> None:
+    def finish_table(self, ws, header_row: int, last_row: int, widths: list[float], landscape: bool = True,
+                     printable: bool = True, repeat_columns: tuple[int, int] | None = None,
+                     repeat: bool = True) -> paper.Fit:
+        """Frozen header, autofilter and the shared print setup (``danhgia.write.paper``)."""
         ws.freeze_panes(header_row + 1, 0)
-        ws.autofilter(header_row, 0, max(header_row, last_row), ncols - 1)
-        ws.set_paper(9)
-        if landscape:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        ws.repeat_rows(header_row)
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.autofilter(header_row, 0, max(header_row, last_row), len(widths) - 1)
+        return paper.setup(ws, widths, lang=self.lang, repeat_rows=header_row if repeat else None,
+                           landscape=landscape, printable=printable, repeat_columns=repeat_columns)
+
+    def row(self, ws, r: int, cells) -> None:
+        """The height of a row of wrapped cells ``(text, width)``."""
+        ws.set_row(r, paper.row_height(cells))
 
 
 def write(result: AnnualResult, target: str | Path, force: bool = False, lang: str = "vi",
-          generated: datetime | None = None) -> Path:
-    """Write the annual workbook to ``target`` (atomic; raises ``OutputExists`` without ``force``)."""
+          generated: datetime | None = None, letterhead: paper.Letterhead | None = None) -> Path:
+    """Write the annual workbook to ``target`` (atomic; raises ``OutputExists`` without ``force``).
+
+    ``letterhead`` names the governing body, unit and place on the sheets a head signs."""
     generated = generated or datetime.now().replace(microsecond=0)
+    units = _units(result)
+    head = letterhead or paper.Letterhead()
+    if not head.unit:
+        head = paper.Letterhead(unit=units[0] if len(units) == 1 else "", governing_body=head.governing_body,
+                                place=head.place)
     with atomic_path(target, force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
                                             "strings_to_urls": False})
-        w = _Writer(wb)
+        w = _Writer(wb, lang)
         _people_sheet(w, result, lang)
-        _summary_sheet(w, result, lang)
+        _summary_sheet(w, result, lang, head)
         _quota_sheet(w, result, lang)
-        _notice_sheet(w, result, lang)
+        _notice_sheet(w, result, lang, head)
+        _list_sheet(w, result, lang, head)
         _findings_sheet(w, result, lang)
         _sources_sheet(w, result, lang, generated)
         wb.set_properties({"title": f"Xếp loại năm {result.year}", "creator": f"danhgia {__version__}"})
@@ -213,37 +228,61 @@ def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         put(c + 8, p.level_label(lang), "bad" if p.final == "D" or p.status == "not_classified" else "cell")
         put(c + 9, "x" if p.provisional else "", "center")
         put(c + 10, "\n".join(n[1] if lang == "en" else n[0] for n in p.notes), "wrap")
-    w.finish_table(ws, hr, r, len(headers))
+        w.row(ws, r, [(_overrides_text(p, lang), 48), (ne, 24), (miss, 16), (p.level_label(lang), 26),
+                      ("\n".join(n[1] if lang == "en" else n[0] for n in p.notes), 30)])
+    fit = w.finish_table(ws, hr, r, [width for _h, width in headers], printable=False, repeat_columns=(0, 2))
+    if not fit.fits:
+        ws.write_string(2, 0, paper.too_wide_note(lang, SHEET_LIST), w.f["subtitle"])
 
 
-def _summary_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+def _units(res: AnnualResult) -> list[str]:
+    return list(dict.fromkeys(p.unit for p in res.people if p.unit))
+
+
+def _units_text(res: AnnualResult, lang: str) -> str:
+    names = _units(res)
+    if not names:
+        return ""
+    return _t(lang, "Đơn vị: ", "Units: " if len(names) > 1 else "Unit: ") + "; ".join(names)
+
+
+def _summary_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterhead) -> None:
     ws = w.wb.add_worksheet(SHEET_SUMMARY)
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
-    ws.write_string(0, 0, t(f"TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}",
-                            f"SUMMARY OF THE ANNUAL RATING {res.year}"), w.f["title"])
-    ws.write_string(1, 0, t("Tỷ lệ % tính trên số được xếp loại; HTXS/HTT = số HTXS trên số HTT trở lên",
-                            "Percentages of those classified; HTXS/HTT = A over those rated B or better"),
-                    w.f["subtitle"])
-    hr = 3
-    headers = [(t("Đơn vị", "Unit"), 24), (t("Nhóm", "Staff group"), 12), (t("Tổng số", "Staff"), 8),
-               (t("Được xếp loại", "Classified"), 10), (t("Không xếp loại", "Not classified"), 10),
-               (t("Chưa xếp loại", "Not rated yet"), 10)]
+    headers = [(t("Đơn vị", "Unit"), 16), (t("Nhóm", "Staff group"), 9), (t("Tổng số", "Staff"), 5),
+               (t("Được xếp loại", "Classified"), 6), (t("Không xếp loại", "Not classified"), 6),
+               (t("Chưa xếp loại", "Not rated yet"), 6)]
     for g in GRADES:
-        headers += [(t(f"{LEVEL_SHORT[g]} (SL)", f"{LEVEL_SHORT[g]} (n)"), 9), (t(f"{LEVEL_SHORT[g]} (%)", f"{LEVEL_SHORT[g]} (%)"), 9)]
-    headers += [(t("HTXS/HTT (%)", "HTXS/HTT (%)"), 10), (t("Mức trần (%)", "Cap (%)"), 9),
-                (t("Đánh giá tỷ lệ", "Quota"), 10), (t("Ghi chú", "Notes"), 40)]
+        headers += [(t(f"{LEVEL_SHORT[g]} (SL)", f"{LEVEL_SHORT[g]} (n)"), 5), (t(f"{LEVEL_SHORT[g]} (%)", f"{LEVEL_SHORT[g]} (%)"), 7)]
+    headers += [(t("HTXS/HTT (%)", "HTXS/HTT (%)"), 7), (t("Mức trần (%)", "Cap (%)"), 6),
+                (t("Đánh giá tỷ lệ", "Quota"), 7), (t("Ghi chú", "Notes"), 14)]
+    widths = [width for _h, width in headers]
+    last_col = len(headers) - 1
+    r = paper.letterhead(ws, w.forms, head, last_col, widths, lang)
+    r = paper.title(ws, w.forms, r + 1, last_col,
+                    t(f"TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}", f"SUMMARY OF THE ANNUAL RATING {res.year}"),
+                    " · ".join(x for x in (_units_text(res, lang),
+                                           t("Tỷ lệ % tính trên số được xếp loại; HTXS/HTT = số HTXS trên số HTT trở lên",
+                                             "Percentages of those classified; HTXS/HTT = A over those rated B or better")) if x),
+                    widths)
+    hr = r + 1
     w.table_header(ws, hr, headers)
     r = hr
     for i, g in enumerate(res.groups, 1):
         r = hr + i
+        w.row(ws, r, [(g.unit or "", widths[0]), (g.group_label(lang), widths[1]), (g.notes(lang), widths[-1])])
         _summary_row(w, ws, r, g, lang)
-    w.finish_table(ws, hr, r, len(headers))
+    if not res.groups:
+        r = paper.none_line(ws, w.forms, hr + 1, last_col, lang)
+    w.finish_table(ws, hr, r, widths, repeat=r - hr > 18)
+    end = paper.signatures(ws, w.forms, r + 2, last_col, widths, head, lang)
+    ws.print_area(0, 0, end - 1, last_col)
 
 
 def _summary_row(w: _Writer, ws, r: int, g: GroupRow, lang: str) -> None:
     put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
-    put(0, g.unit or _t(lang, "Tất cả đơn vị", "All units"), "key" if g.group == "total" else "cell")
-    put(1, g.group_label(lang), "key" if g.group == "total" else "cell")
+    put(0, g.unit or _t(lang, "Tất cả đơn vị", "All units"), "key" if g.group == "total" else "wrap")
+    put(1, g.group_label(lang), "key" if g.group == "total" else "wrap")
     for c, v in ((2, g.staff), (3, g.classified), (4, g.not_classified), (5, g.pending)):
         put(c, v, "int")
     classified = xl_rowcol_to_cell(r, 3)
@@ -278,13 +317,14 @@ def _quota_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
                             "The tool reports only and never lowers a level; ties at the cut are for the head"),
                     w.f["subtitle"])
     hr = 3
-    headers = [(t("Đơn vị", "Unit"), 24), (t("Nhóm nhiệm vụ", "Task group"), 18), (t("Quy định", "Rules"), 11),
-               (t("Mức", "Level"), 7), (t("Số người", "Count"), 8), (t("Cơ sở tính", "Base"), 8),
-               (t("Loại cơ sở", "Base kind"), 22), (t("Tỷ lệ tối đa (%)", "Cap (%)"), 9),
-               (t("Trần chưa làm tròn", "Cap before rounding"), 10), (t("Trần", "Cap"), 7),
-               (t("Làm tròn", "Rounding"), 9), (t("Trạng thái", "Status"), 10),
-               (t("Danh sách xếp theo điểm (khi vượt)", "Ranked list (when exceeded)"), 44),
-               (t("Bằng điểm tại ngưỡng", "Tied at the cut"), 20)]
+    # one A4 landscape page wide at about 8.5 pt: narrow columns, wrapped headers
+    headers = [(t("Đơn vị", "Unit"), 13), (t("Nhóm nhiệm vụ", "Task group"), 11), (t("Quy định", "Rules"), 8),
+               (t("Mức", "Level"), 5), (t("Số người", "Count"), 5), (t("Cơ sở tính", "Base"), 5),
+               (t("Loại cơ sở", "Base kind"), 11), (t("Tỷ lệ tối đa (%)", "Cap (%)"), 6),
+               (t("Trần chưa làm tròn", "Cap before rounding"), 7), (t("Trần", "Cap"), 5),
+               (t("Làm tròn", "Rounding"), 7), (t("Trạng thái", "Status"), 7),
+               (t("Danh sách xếp theo điểm (khi vượt)", "Ranked list (when exceeded)"), 28),
+               (t("Bằng điểm tại ngưỡng", "Tied at the cut"), 12)]
     w.table_header(ws, hr, headers)
     r = hr
     for u in res.units:
@@ -310,7 +350,11 @@ def _quota_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
                                    for k, c in enumerate(qr.ranked, 1))
             put(12, ranked, "wrap")
             put(13, ", ".join(c.name or c.id for c in qr.tied), "wrap")
-    w.finish_table(ws, hr, r, len(headers))
+            w.row(ws, r, [(u.unit, 13), (qr.scope or "", 11), (ranked, 28), (", ".join(c.name or c.id for c in qr.tied), 12),
+                          (BASE_LABELS.get(qr.base_kind, (qr.base_kind, qr.base_kind))[1 if lang == "en" else 0], 11)])
+    if r == hr:
+        r = paper.none_line(ws, w.forms, hr + 1, len(headers) - 1, lang)
+    w.finish_table(ws, hr, r, [width for _h, width in headers])
 
 
 def _dec(x: Decimal | None) -> str:
@@ -320,16 +364,14 @@ def _dec(x: Decimal | None) -> str:
     return s.replace(".", ",")
 
 
-def _notice_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
+def _notice_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterhead) -> None:
     ws = w.wb.add_worksheet(SHEET_NOTICE)
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
     f = w.f
-    for c, width in enumerate((6, 32, 26, 30)):
+    widths = [5, 26, 22, 22]
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    ws.set_paper(9)
-    ws.set_portrait()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.8, right=0.6, top=0.7, bottom=0.7)
+    paper.setup(ws, widths, lang=lang, landscape=False)
     r = 0
     breaks = []
     units = sorted({p.unit for p in res.people})
@@ -337,17 +379,17 @@ def _notice_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         if n:
             breaks.append(r)
         members = [p for p in res.people if p.unit == unit]
-        ws.merge_range(r, 0, r, 1, (unit or t("TÊN ĐƠN VỊ", "UNIT")).upper(), f["n_center_bold"])
-        ws.merge_range(r, 2, r, 3, t("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM"),
-                       f["n_center_bold"])
-        ws.merge_range(r + 1, 0, r + 1, 1, t("Số: ……/TB-……", "No.: ……/TB-……"), f["n_center"])
-        ws.merge_range(r + 1, 2, r + 1, 3, t("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
-                       f["n_center_ul"])
-        ws.merge_range(r + 2, 2, r + 2, 3, t("……, ngày …… tháng …… năm ……", "……, date ……"), f["n_center_italic"])
-        ws.merge_range(r + 4, 0, r + 4, 3, t("THÔNG BÁO", "NOTICE"), f["n_title"])
-        ws.merge_range(r + 5, 0, r + 5, 3, t(f"Kết quả đánh giá, xếp loại chất lượng năm {res.year}",
+        # a sub-unit's notice names the issuing unit above it as its governing body
+        own = paper.Letterhead(unit=unit, place=head.place,
+                               governing_body=head.governing_body if unit == head.unit or not head.unit else head.unit)
+        top = paper.letterhead(ws, w.forms, own, 3, widths, lang, row=r, doc_number=t("Số: ……/TB-……", "No.: ……/TB-……"))
+        split = paper.split_columns(3, widths)
+        paper.merge(ws, top, split, 3, paper.date_line(own, lang), f["n_center_italic"])
+        r = top
+        ws.merge_range(r + 2, 0, r + 2, 3, t("THÔNG BÁO", "NOTICE"), f["n_title"])
+        ws.merge_range(r + 3, 0, r + 3, 3, t(f"Kết quả đánh giá, xếp loại chất lượng năm {res.year}",
                                              f"Results of the annual rating {res.year}"), f["n_center_bold"])
-        r += 7
+        r += 5
         rules = members[0].rules.rules if members and members[0].rules else None
         sections: list[tuple[str, list[PersonResult]]] = []
         for g in GRADES:
@@ -368,21 +410,110 @@ def _notice_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
                 ws.write_string(r, c, h, f["n_head"])
             r += 1
             for i, p in enumerate(who, 1):
+                note = t("Tạm tính (thiếu tháng)", "Provisional (months missing)") if p.provisional else ""
+                w.row(ws, r, [(p.name, widths[1]), (p.position, widths[2]), (note, widths[3])])
                 w.put(ws, r, 0, i, "int")
-                w.put(ws, r, 1, p.name)
-                w.put(ws, r, 2, p.position)
-                w.put(ws, r, 3, t("Tạm tính (thiếu tháng)", "Provisional (months missing)") if p.provisional else "")
+                w.put(ws, r, 1, p.name, "wrap")
+                w.put(ws, r, 2, p.position, "wrap")
+                w.put(ws, r, 3, note, "wrap")
                 r += 1
         r += 1
-        ws.write_string(r, 0, t("Nơi nhận:", "To:"), f["bold"])
-        ws.merge_range(r, 2, r, 3, t("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF UNIT"), f["n_center_bold"])
-        ws.write_string(r + 1, 0, t("- Như trên;", "- As above;"), f["plain"])
-        ws.merge_range(r + 1, 2, r + 1, 3, t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"),
-                       f["n_center_italic"])
-        ws.write_string(r + 2, 0, t("- Lưu: VT.", "- Archive."), f["plain"])
+        split = paper.split_columns(3, widths)
+        paper.merge(ws, r, 0, split - 1, t("Nơi nhận:", "To:"), f["bold"])
+        paper.merge(ws, r, split, 3, t("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT"), f["n_center_bold"])
+        paper.merge(ws, r + 1, 0, split - 1, t("- Như trên;", "- As above;"), f["plain"])
+        paper.merge(ws, r + 1, split, 3, t("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"),
+                    f["n_center_italic"])
+        paper.merge(ws, r + 2, 0, split - 1, t("- Lưu: VT.", "- Archive."), f["plain"])
         r += 8
     if breaks:
         ws.set_h_pagebreaks(breaks)
+
+
+def _list_order(people: list[PersonResult]) -> list[tuple[str, list[tuple[str | None, list[PersonResult]]]]]:
+    """Units in order of appearance; inside a unit, divisions (task groups) with leaders first."""
+    units: dict[str, list[PersonResult]] = {}
+    for p in people:
+        units.setdefault(p.unit, []).append(p)
+    out = []
+    for unit, members in units.items():
+        lead = lambda p: 0 if p.leader else 1  # noqa: E731
+        divisions: dict[str | None, list[PersonResult]] = {}
+        for p in members:
+            divisions.setdefault(p.task_group or None, []).append(p)
+        if len(divisions) > 1:
+            order = sorted(divisions, key=lambda d: (min(lead(p) for p in divisions[d]), list(divisions).index(d)))
+            out.append((unit, [(d, sorted(divisions[d], key=lead)) for d in order]))
+        else:
+            out.append((unit, [(None, sorted(members, key=lead))]))
+    return out
+
+
+def _month_code(p: PersonResult, m: int, lang: str) -> str:
+    mr = p.months.get(m)
+    if mr is None:
+        return ""
+    if mr.status == "classified":
+        return mr.grade or ""
+    return MONTH_CODES[mr.status][1 if lang == "en" else 0]
+
+
+def _list_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterhead) -> None:
+    """The printable year list: everyone with the grade of each month, the mean score and the
+    annual rating, grouped by unit (Roman numerals) and division, leaders first."""
+    ws = w.wb.add_worksheet(SHEET_LIST)
+    t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    headers = ([(t("TT", "No."), 4), (t("Họ và tên", "Name"), 19), (t("Chức vụ", "Position"), 16)]
+               + [(f"T{m}", 3.7) for m in range(1, 13)]
+               + [(t("Điểm TB", "Mean"), 6), (t("Kết quả xếp loại năm", "Annual rating"), 21), (t("Ghi chú", "Notes"), 15)])
+    widths = [width for _h, width in headers]
+    last_col = len(headers) - 1
+    r = paper.letterhead(ws, w.forms, head, last_col, widths, lang)
+    r = paper.title(ws, w.forms, r + 1, last_col,
+                    t(f"BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}", f"ANNUAL RATING LIST {res.year}"),
+                    " · ".join(x for x in (_units_text(res, lang), t(
+                        "T1…T12: loại của từng tháng; KĐG: không đánh giá; —: chưa công tác",
+                        "T1…T12: each month's grade; NE: not evaluated; —: not employed")) if x), widths)
+    hr = r + 1
+    w.table_header(ws, hr, headers)
+    for c in range(len(headers)):
+        ws.write_string(hr + 1, c, f"({c + 1})", w.f["center"])
+    r = hr + 2
+    groups = _list_order(res.people)
+    if not groups:
+        r = paper.none_line(ws, w.forms, r, last_col, lang)
+    for ui, (unit, parts) in enumerate(groups, 1):
+        ws.merge_range(r, 1, r, last_col, unit or "", w.f["section"])
+        ws.write_string(r, 0, paper.roman(ui), w.f["section"])
+        r += 1
+        n = 0
+        for di, (div, members) in enumerate(parts, 1):
+            if div is not None:
+                ws.merge_range(r, 1, r, last_col, div, w.f["division"])
+                ws.write_string(r, 0, str(di), w.f["division"])
+                r += 1
+            for p in members:
+                n += 1
+                note = t("Tạm tính", "Provisional") if p.provisional else ""
+                w.row(ws, r, [(p.name, widths[1]), (p.position, widths[2]), (p.level_label(lang), widths[16]),
+                              (note, widths[17])])
+                w.put(ws, r, 0, n, "int")
+                w.put(ws, r, 1, p.name, "wrap")
+                w.put(ws, r, 2, p.position, "wrap")
+                for m in range(1, 13):
+                    w.put(ws, r, 2 + m, _month_code(p, m, lang), "center")
+                w.put(ws, r, 15, p.mean_score, "dec")
+                w.put(ws, r, 16, p.level_label(lang), "bad" if p.final == "D" or p.status == "not_classified" else "wrap")
+                w.put(ws, r, 17, note, "wrap")
+                r += 1
+    counts = {g: sum(1 for p in res.people if p.status == "classified" and p.final == g) for g in GRADES}
+    r += 1
+    ws.merge_range(r, 0, r, last_col, t(f"Tổng số: {len(res.people)} người; ", f"In all: {len(res.people)} people; ")
+                   + "; ".join(f"{LEVEL_SHORT[g]}: {counts[g]}" for g in GRADES), w.f["plain"])
+    end = paper.signatures(ws, w.forms, r + 2, last_col, widths, head, lang)
+    ws.freeze_panes(hr + 2, 0)
+    paper.setup(ws, widths, lang=lang, repeat_rows=(hr, hr + 1), landscape=True)
+    ws.print_area(0, 0, end - 1, last_col)
 
 
 def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
@@ -390,9 +521,9 @@ def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
     ws.write_string(0, 0, t("CÁC LỖI VÀ CẢNH BÁO", "FINDINGS"), w.f["title"])
     hr = 2
-    headers = [(t("Mã lỗi", "Code"), 22), (t("Mức độ", "Severity"), 9), (t("Tệp", "File"), 30),
-               (t("Trang", "Sheet"), 12), (t("Ô", "Cell"), 7), (t("Người", "Person"), 22),
-               (t("Mã số", "Id"), 10), (t("Nội dung", "Message"), 70)]
+    headers = [(t("Mã lỗi", "Code"), 14), (t("Mức độ", "Severity"), 8), (t("Tệp", "File"), 18),
+               (t("Trang", "Sheet"), 9), (t("Ô", "Cell"), 5), (t("Người", "Person"), 14),
+               (t("Mã số", "Id"), 8), (t("Nội dung", "Message"), 40)]
     w.table_header(ws, hr, headers)
     sev = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning"), "info": ("Thông tin", "Info")}
     r = hr
@@ -400,17 +531,17 @@ def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         r = hr + i
         for c, v in enumerate((fd.code, sev[fd.severity][1 if lang == "en" else 0], fd.file, fd.sheet, fd.cell,
                                fd.person, fd.person_id, fd.message(lang))):
-            w.put(ws, r, c, v, "wrap" if c == 7 else "cell")
-    w.finish_table(ws, hr, r, len(headers))
+            w.put(ws, r, c, v, "wrap")
+        w.row(ws, r, [(v, width) for v, (_h, width) in zip((fd.code, "", fd.file, fd.sheet, "", fd.person, "",
+                                                            fd.message(lang)), headers)])
+    if not res.findings:
+        r = paper.none_line(ws, w.forms, hr + 1, len(headers) - 1, lang)
+    w.finish_table(ws, hr, r, [width for _h, width in headers])
 
 
 def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime) -> None:
     ws = w.wb.add_worksheet(SHEET_SOURCES)
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 60)
-    ws.set_column(2, 4, 14)
-    ws.set_column(4, 4, 68)
     rows = [(t("Năm", "Year"), str(res.year)),
             (t("Cách tính", "Strategy"), strategy_label(res.strategy, lang)),
             (t("Phiên bản danhgia", "danhgia version"), __version__),
@@ -422,12 +553,16 @@ def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime
     r = 0
     for key, value in rows:
         w.put(ws, r, 0, key, "key")
-        w.put(ws, r, 1, value)
+        w.put(ws, r, 1, value, "wrap")
+        w.row(ws, r, [(key, 22), (value, 30)])
         r += 1
     r += 1
     hr = r
-    headers = [(t("Tệp", "File"), 26), (t("Loại", "Kind"), 60), (t("Tháng", "Month"), 14),
-               (t("Đơn vị", "Unit"), 14), ("SHA-256", 68)]
+    headers = [(t("Tệp", "File"), 22), (t("Loại", "Kind"), 30), (t("Tháng", "Month"), 9),
+               (t("Đơn vị", "Unit"), 14), ("SHA-256", 55)]
+    widths = [width for _h, width in headers]
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
     for c, (label, _width) in enumerate(headers):
         ws.write_string(hr, c, label, w.f["header"])
     kinds = {"monthly": ("Bảng tổng hợp tháng", "Monthly workbook"), "roster": ("Danh sách", "Roster"),
@@ -437,11 +572,9 @@ def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime
         r += 1
         for c, v in enumerate((inp.file, kinds.get(inp.kind, (inp.kind, inp.kind))[1 if lang == "en" else 0],
                                inp.month, inp.unit, inp.sha256)):
-            w.put(ws, r, c, v)
+            w.put(ws, r, c, v, "wrap" if c < 4 else "cell")
+        w.row(ws, r, [(inp.file, widths[0]), (inp.unit, widths[3])])
     ws.autofilter(hr, 0, max(hr, r), len(headers) - 1)
     ws.freeze_panes(hr + 1, 0)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.repeat_rows(hr)
-    ws.fit_to_pages(1, 0)
+    paper.setup(ws, widths, lang=lang, repeat_rows=hr, landscape=True)
 

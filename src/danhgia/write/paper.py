@@ -188,20 +188,22 @@ class Forms:
         self.none = add(align="left", italic=True)
 
 
-def _merge(ws, r: int, c1: int, c2: int, text: str, fmt) -> None:
+def merge(ws, r: int, c1: int, c2: int, text: str, fmt) -> None:
+    """Text over columns ``c1..c2`` (XlsxWriter refuses to merge a single cell)."""
     if c2 > c1:
         ws.merge_range(r, c1, r, c2, "", fmt)
     ws.write_string(r, c1, text, fmt)
 
 
 def split_columns(last_col: int, widths: Sequence[float]) -> int:
-    """The first column of the right-hand block: about the middle of the printed width."""
+    """The first column of the right-hand block (national heading, head's signature): the right
+    block takes the last ~60 % of the printed width, and at least one column."""
     total = sum(widths[: last_col + 1]) or 1
     run = 0.0
     for c in range(last_col + 1):
+        if run >= total * 0.4:
+            return max(1, min(c, last_col))
         run += widths[c]
-        if run >= total * 0.45:
-            return min(c + 1, last_col)
     return max(1, last_col)
 
 
@@ -213,28 +215,28 @@ def letterhead(ws, forms: Forms, head: Letterhead, last_col: int, widths: Sequen
     left_end = split - 1
     gov = (head.governing_body or "").upper()
     unit = (head.unit or _t(lang, "TÊN ĐƠN VỊ", "UNIT")).upper()
-    _merge(ws, row, 0, left_end, gov or "……………………", forms.body_left)
-    _merge(ws, row, split, last_col, _t(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    merge(ws, row, 0, left_end, gov or "……………………", forms.body_left)
+    merge(ws, row, split, last_col, _t(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                         "SOCIALIST REPUBLIC OF VIET NAM"), forms.nation)
-    _merge(ws, row + 1, 0, left_end, unit, forms.unit_left)
-    _merge(ws, row + 1, split, last_col, _t(lang, "Độc lập - Tự do - Hạnh phúc",
+    merge(ws, row + 1, 0, left_end, unit, forms.unit_left)
+    merge(ws, row + 1, split, last_col, _t(lang, "Độc lập - Tự do - Hạnh phúc",
                                             "Independence - Freedom - Happiness"), forms.motto)
     left_width = sum(widths[:split])
     for r, text in ((row, gov), (row + 1, unit)):
         ws.set_row(r, row_height([(text, left_width)]))
     r = row + 2
     if doc_number is not None:
-        _merge(ws, r, 0, left_end, doc_number, forms.body_left)
+        merge(ws, r, 0, left_end, doc_number, forms.body_left)
         r += 1
     return r
 
 
 def title(ws, forms: Forms, row: int, last_col: int, text: str, subtitle: str | None = None,
           widths: Sequence[float] | None = None) -> int:
-    _merge(ws, row, 0, last_col, text, forms.title)
+    merge(ws, row, 0, last_col, text, forms.title)
     r = row + 1
     if subtitle:
-        _merge(ws, r, 0, last_col, subtitle, forms.subtitle)
+        merge(ws, r, 0, last_col, subtitle, forms.subtitle)
         if widths:
             ws.set_row(r, row_height([(subtitle, sum(widths[: last_col + 1]))]))
         r += 1
@@ -251,20 +253,20 @@ def signatures(ws, forms: Forms, row: int, last_col: int, widths: Sequence[float
     """Place and date line, then "Người lập biểu" (left) and "Thủ trưởng đơn vị" (right) with
     room to sign; returns the row after the block."""
     split = split_columns(last_col, widths)
-    _merge(ws, row, split, last_col, date_line(head, lang), forms.date)
+    merge(ws, row, split, last_col, date_line(head, lang), forms.date)
     r = row + 1
     right_head = _t(lang, "THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT")
     right_note = _t(lang, "(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)")
     if recipients:
         left_head, left_note = _t(lang, "Nơi nhận:", "To:"), _t(lang, "- Như trên;\n- Lưu: VT.", "- As above;\n- Archive.")
-        _merge(ws, r, 0, split - 1, left_head, forms.left)
-        _merge(ws, r + 1, 0, split - 1, left_note, forms.left)
+        merge(ws, r, 0, split - 1, left_head, forms.left)
+        merge(ws, r + 1, 0, split - 1, left_note, forms.left)
         ws.set_row(r + 1, 34)
     elif preparer:
-        _merge(ws, r, 0, split - 1, _t(lang, "NGƯỜI LẬP BIỂU", "PREPARED BY"), forms.sign)
-        _merge(ws, r + 1, 0, split - 1, _t(lang, "(Ký, ghi rõ họ tên)", "(Signature, full name)"), forms.sign_note)
-    _merge(ws, r, split, last_col, right_head, forms.sign)
-    _merge(ws, r + 1, split, last_col, right_note, forms.sign_note)
+        merge(ws, r, 0, split - 1, _t(lang, "NGƯỜI LẬP BIỂU", "PREPARED BY"), forms.sign)
+        merge(ws, r + 1, 0, split - 1, _t(lang, "(Ký, ghi rõ họ tên)", "(Signature, full name)"), forms.sign_note)
+    merge(ws, r, split, last_col, right_head, forms.sign)
+    merge(ws, r + 1, split, last_col, right_note, forms.sign_note)
     return r + 6
 
 
@@ -276,7 +278,7 @@ def span_width(widths: Sequence[float], first: int, last: int) -> float:
 def none_line(ws, forms: Forms, row: int, last_col: int, lang: str = "vi", what: str | None = None) -> int:
     """An empty list prints one line."""
     text = _t(lang, *NONE_TEXT) if not what else what
-    _merge(ws, row, 0, last_col, text, forms.none)
+    merge(ws, row, 0, last_col, text, forms.none)
     return row + 1
 
 
@@ -293,8 +295,8 @@ def roman(n: int) -> str:
 
 def lines_of(text: Any, width_chars: float) -> int:
     """How many lines ``text`` wraps to in a column ``width_chars`` wide (12-pt Times New Roman
-    averages about 6.2 pt a character; a column is :func:`column_points` wide; words are not split)."""
-    per_line = max(3.0, (column_points(width_chars) - 4) / 6.2)
+    averages about 5.6 pt a character; a column is :func:`column_points` wide; words are not split)."""
+    per_line = max(3.0, (column_points(width_chars) - 4) / 5.6)
     n = 0
     for para in str(text).split("\n"):
         run, count = 0.0, 1

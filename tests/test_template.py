@@ -167,11 +167,12 @@ def test_template_structure(fw_id, variant_id):
         assert dv.type == "list" and dv.formula1 == '"A,B,C,D"'
     assert validations[lay.fields["self_date"]].type == "date"
 
-    # one A4 page
+    # A4, one page wide and as many tall as the form takes (never shrunk to one page)
     assert ws.page_setup.paperSize in (9, "9")
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     # (1 is the default, which the file may leave unwritten)
-    assert ws.page_setup.fitToWidth in (None, 1, "1") and ws.page_setup.fitToHeight in (None, 1, "1")
+    assert ws.page_setup.fitToWidth in (None, 1, "1") and ws.page_setup.fitToHeight in (0, "0")
+    assert ws.print_title_rows == f"${lay.header_row}:${lay.header_row}"
     assert ws.freeze_panes == f"A{lay.header_row + 1}"
 
 
@@ -308,7 +309,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; "
                                             "the committed fixtures in tests/fixtures/libreoffice cover re-saved files")
-def test_templates_print_on_one_page_in_libreoffice(tmp_path):
+def test_templates_print_one_page_wide_in_libreoffice(tmp_path):
     srcs = [TEMPLATES / "hanoi-2022" / f"{v}.xlsx" for v in VARIANTS]
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
@@ -318,7 +319,7 @@ def test_templates_print_on_one_page_in_libreoffice(tmp_path):
         pdf = (tmp_path / f"{v}.pdf").read_bytes()
         assert pdf.startswith(b"%PDF")
         pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
-        assert len(pages) == 1, f"{v}: {len(pages)} pages"
+        assert len(pages) <= 2, f"{v}: {len(pages)} pages"     # the text size is checked in test_print.py
 
 
 def test_layout_follows_the_input_offsets():

@@ -37,12 +37,15 @@ from danhgia.form import (COL_CODE, COL_LABEL, COL_LEADER, COL_MARKER, COL_MAX, 
                           FIELD_LABELS, PERIOD_FORM_TITLE_NOTE, SHEET_NAME, TABLE_HEADERS, Layout,
                           is_period_form, label_text, layout_for, marker_text, variant_title)
 from danhgia.framework import Criterion, Framework, Variant
+from danhgia.write import paper
 from danhgia.write.safe import OutputExists, atomic_path
 from danhgia.text import nfc, slug
 
 CREATED = datetime(2022, 1, 1, 0, 0, 0)  # fixed so the output is reproducible
 FONT = "Times New Roman"
-WIDTHS = {COL_CODE: 11, COL_LABEL: 56, COL_MAX: 10, COL_SELF: 9.5, COL_LEADER: 10, COL_NOTE: 20}
+# one A4 portrait page wide at about 8.5 pt or more (danhgia.write.paper.fit); the form runs on
+# to a second page rather than shrinking
+WIDTHS = {COL_CODE: 8, COL_LABEL: 44, COL_MAX: 8, COL_SELF: 8, COL_LEADER: 8.5, COL_NOTE: 14}
 
 
 class TemplateError(Exception):
@@ -300,10 +303,8 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
     lay.last_row = name_row
 
     # print and protect
-    ws.set_paper(9)                                   # A4
-    ws.set_portrait()
-    ws.fit_to_pages(1, 1)
-    ws.set_margins(left=0.5, right=0.4, top=0.5, bottom=0.5)
+    paper.setup(ws, [WIDTHS[c] for c in sorted(WIDTHS)], landscape=False,
+                repeat_rows=lay.header_row - 1)      # A4, one page wide, the table header repeated
     ws.center_horizontally()
     ws.print_area(0, 0, lay.last_row - 1, COL_NOTE)
     ws.freeze_panes(lay.header_row, 0)

@@ -1,8 +1,10 @@
 """The validation run: collect inputs, read and check each file (in N processes), then the
 checks that need every file (roster, duplicates). ``validate`` reports it; ``tally`` builds on it.
 
-Workers return compact ``SheetOutcome`` objects, not whole Scoresheets, so memory stays small
-however many files a district sends.
+Workers return compact ``SheetOutcome`` objects, not whole Scoresheets. ``validate`` asks for
+``slim=True``: each sheet is then kept as a ``SheetRef`` (its findings and what the run-level
+checks need), strings many sheets share are kept once, and no input is hashed, so the run's
+memory hardly grows with the number of files (issue 16).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
 from danhgia.read import guard
-from danhgia.read.files import InputFileError, sha256_of
+from danhgia.read.files import InputFileError, check_regular, sha256_of
 
 
 @dataclass(slots=True)
@@ -59,7 +61,63 @@ class SheetOutcome:
         return [f for f in self.findings if f.severity == "error"]
 
 
-@dataclass
+@dataclass(slots=True)
+class SheetRef:
+    """What ``validate`` keeps of a checked sheet: its findings and what the run-level checks
+    need (duplicates and the roster: id, name, period, the id's cell; NĐ 335 leaders' d: unit,
+    variant, grades, the d value) — not its scores."""
+
+    file: str
+    sheet: str
+    person: str = ""
+    person_id: str = ""
+    unit: str = ""
+    variant: str | None = None
+    period: tuple[int, int] | None = None
+    id_cell: str | None = None
+    not_evaluated: str | None = None
+    decided_grade: str | None = None
+    leader_band: str | None = None
+    ratio_d: tuple[Decimal, str] | None = None
+    ratio_d_code: str | None = None
+    findings: list[Finding] | tuple = ()
+
+    @property
+    def cells(self) -> dict[str, str]:
+        return {"id": self.id_cell} if self.id_cell else {}
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def slim_sheet(o: SheetOutcome) -> SheetRef:
+    return SheetRef(o.file, o.sheet, o.person, o.person_id, o.unit, o.variant, o.period, o.cells.get("id"),
+                    o.not_evaluated, o.decided_grade, o.leader_band, o.ratio_d, o.ratio_d_code,
+                    o.findings or ())
+
+
+class _Shared:
+    """Keeps one copy of the values many sheets repeat (sheet names, cells, periods, names)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, fo: "FileOutcome") -> "FileOutcome":
+        one = self.seen.setdefault
+        for s in fo.sheets:
+            s.file = fo.file
+            s.sheet = one(s.sheet, s.sheet)
+            s.person = one(s.person, s.person)
+            s.unit = one(s.unit, s.unit)
+            if s.period is not None:
+                s.period = one(s.period, s.period)
+            if s.id_cell is not None:
+                s.id_cell = one(s.id_cell, s.id_cell)
+        return fo
+
+
+@dataclass(slots=True)
 class FileOutcome:
     file: str                           # display path
     path: str                           # real path (of the archive, for a member)
@@ -94,7 +152,7 @@ ARCHIVE_EXTS = (".zip",)
 _CHUNK = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """One file to read: a file on disk, or a member of a .zip archive (``member``)."""
 
@@ -268,8 +326,9 @@ def _reader():
     return read_file
 
 
-def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
-    """Read one file and check each of its scoresheets; never raises."""
+def process_file(task: Task, ctx, month: tuple[int, int] | None, slim: bool = False) -> FileOutcome:
+    """Read one file and check each of its scoresheets; never raises. ``slim``: keep each sheet
+    as a ``SheetRef`` and do not hash the file (what ``validate`` needs)."""
     out = FileOutcome(file=task.display, path=task.path, member=task.member)
     out.findings.extend(task.notes)
     if task.finding is not None:
@@ -289,7 +348,10 @@ def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
         else:
             path = Path(task.path)
             try:    # a regular file within the limit, checked before a byte is hashed
-                out.sha256 = sha256_of(path, limits.max_file_bytes)
+                if slim:
+                    check_regular(path, limits.max_file_bytes)    # validate shows no fingerprint
+                else:
+                    out.sha256 = sha256_of(path, limits.max_file_bytes)
             except InputFileError as exc:
                 params = {"reason": exc.reason}
                 if exc.code == "file-too-large":
@@ -299,7 +361,8 @@ def process_file(task: Task, ctx, month: tuple[int, int] | None) -> FileOutcome:
             sheets, found = _reader()(path, task.display, ctx)
         out.findings.extend(found)
         for sheet in sheets:
-            out.sheets.append(check_sheet(sheet, ctx, month))
+            o = check_sheet(sheet, ctx, month)
+            out.sheets.append(slim_sheet(o) if slim else o)
     except Exception as exc:  # a bug or a file nobody foresaw: a finding, never the end of the run
         out.findings.append(crash_finding(task.display, exc))
     return out
@@ -414,25 +477,27 @@ def _ratios(o: SheetOutcome, sheet, env) -> None:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(ctx, month) -> None:
-    _WORKER["ctx"], _WORKER["month"] = ctx, month
+def _init_worker(ctx, month, slim: bool = False) -> None:
+    _WORKER["ctx"], _WORKER["month"], _WORKER["slim"] = ctx, month, slim
 
 
 def _process_chunk(chunk: list[Task]) -> list[FileOutcome]:
-    return [process_file(t, _WORKER["ctx"], _WORKER["month"]) for t in chunk]
+    return [process_file(t, _WORKER["ctx"], _WORKER["month"], _WORKER.get("slim", False)) for t in chunk]
 
 
-def _pool(jobs: int, ctx, month) -> ProcessPoolExecutor:
+def _pool(jobs: int, ctx, month, slim: bool = False) -> ProcessPoolExecutor:
     method = "fork" if "fork" in mp.get_all_start_methods() else None
     return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method),
-                               initializer=_init_worker, initargs=(ctx, month))
+                               initializer=_init_worker, initargs=(ctx, month, slim))
 
 
-def _attempt(tasks: list[Task], ctx, month, jobs: int, size: int, tick) -> list[FileOutcome | None]:
+def _attempt(tasks: list[Task], ctx, month, jobs: int, size: int, tick,
+             slim: bool = False) -> list[FileOutcome | None]:
     """Run ``tasks`` in a pool, ``size`` files per job; ``None`` for files whose worker died."""
     chunks = [list(range(i, min(i + size, len(tasks)))) for i in range(0, len(tasks), size)]
     out: list[FileOutcome | None] = [None] * len(tasks)
-    with _pool(jobs, ctx, month) as pool:
+    keep = _Shared() if slim else (lambda fo: fo)
+    with _pool(jobs, ctx, month, slim) as pool:
         futures = {pool.submit(_process_chunk, [tasks[i] for i in c]): c for c in chunks}
         for fut in as_completed(futures):
             chunk = futures[fut]
@@ -441,30 +506,30 @@ def _attempt(tasks: list[Task], ctx, month, jobs: int, size: int, tick) -> list[
             except Exception:  # a worker died (crash, out of memory): those files are retried
                 continue
             for i, o in zip(chunk, res):
-                out[i] = o
+                out[i] = keep(o)
             tick(len(chunk))
     return out
 
 
-def _run_parallel(tasks: list[Task], ctx, month, jobs: int, tick) -> list[FileOutcome]:
+def _run_parallel(tasks: list[Task], ctx, month, jobs: int, tick, slim: bool = False) -> list[FileOutcome]:
     size = max(1, min(16, len(tasks) // (jobs * 4)))
-    out = _attempt(tasks, ctx, month, jobs, size, tick)
+    out = _attempt(tasks, ctx, month, jobs, size, tick, slim)
     failed = [i for i, o in enumerate(out) if o is None]
     if failed and size > 1:   # a worker died: retry those files one per job in a fresh pool
-        again = _attempt([tasks[i] for i in failed], ctx, month, jobs, 1, tick)
+        again = _attempt([tasks[i] for i in failed], ctx, month, jobs, 1, tick, slim)
         for i, o in zip(failed, again):
             out[i] = o
         failed = [i for i, o in enumerate(out) if o is None]
     for i in failed:          # a file that kills its worker, alone in a process of its own
-        out[i] = _isolated(tasks[i], ctx, month)
+        out[i] = _isolated(tasks[i], ctx, month, slim)
         tick(1)
     return out  # type: ignore[return-value]
 
 
-def _isolated(task: Task, ctx, month) -> FileOutcome:
+def _isolated(task: Task, ctx, month, slim: bool = False) -> FileOutcome:
     """Read one file in a process of its own, so that a crash only costs that file."""
     try:
-        with _pool(1, ctx, month) as pool:
+        with _pool(1, ctx, month, slim) as pool:
             return pool.submit(_process_chunk, [task]).result()[0]
     except Exception as exc:
         return FileOutcome(file=task.display, path=task.path, member=task.member,
@@ -485,10 +550,11 @@ def _warm_up(ctx) -> None:
 
 
 def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs: int = 1,
-        progress=None, exclude: Iterable[str | Path] = ()) -> RunResult:
+        progress=None, exclude: Iterable[str | Path] = (), slim: bool = False) -> RunResult:
     """Read and check every input. ``ctx`` is a ``danhgia.model.ReadContext``; ``progress`` an
     optional callable(done, total); ``exclude`` folders not to walk into (outputs). The result
-    does not depend on ``jobs``."""
+    does not depend on ``jobs``. ``slim`` (validate): sheets are kept as ``SheetRef`` (findings
+    and what the run-level checks need) and inputs are not hashed."""
     from danhgia.checks import roster as roster_checks
 
     tasks = collect(paths, ctx.get_limits(), exclude)
@@ -507,13 +573,14 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
         _warm_up(ctx)
         gc.freeze()     # forked workers then share the parent's objects without copying pages
         try:
-            files = _run_parallel(tasks, ctx, month, min(jobs, total), tick)
+            files = _run_parallel(tasks, ctx, month, min(jobs, total), tick, slim)
         finally:
             gc.unfreeze()
     else:
+        keep = _Shared() if slim else (lambda fo: fo)
         files = []
         for t in tasks:
-            files.append(process_file(t, ctx, month))
+            files.append(keep(process_file(t, ctx, month, slim)))
             tick(1)
     result = RunResult(files=files, month=month)
     roster_display = Path(ctx.roster.source).as_posix() if ctx.roster is not None else None

@@ -38,7 +38,7 @@ YES_WORDS = {"co", "x", "yes", "y", "1", "true", "gv", "giao vien", "dung", "v",
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     id: str
     name: str

@@ -72,7 +72,7 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
     from danhgia import pipeline
 
     if not show:
-        return pipeline.run(paths, ctx, month=ym, jobs=jobs, exclude=exclude)
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, exclude=exclude, slim=True)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -82,7 +82,7 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude)
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude, slim=True)
 
 
 @app.command("validate")

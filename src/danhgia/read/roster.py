@@ -139,6 +139,8 @@ def _load(path: Path) -> Roster:
     people: list[Person] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
+    shared: dict[str, str] = {}      # one copy of the texts many people repeat (unit, position)
+    one = shared.setdefault
     for t in body_rows(rows, hrow, cols):
         r, get = t.index, t.get
 
@@ -158,8 +160,9 @@ def _load(path: Path) -> Roster:
             continue
         seen[pid] = cell("id")
         p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}", cell=f"{col_letter(cols['id'])}{r + 1}")
-        p.unit = nfc(str(get("unit") or "")).strip()
-        p.position = nfc(str(get("position") or "")).strip()
+        unit = nfc(str(get("unit") or "")).strip()
+        position = nfc(str(get("position") or "")).strip()
+        p.unit, p.position = one(unit, unit), one(position, position)
         if not is_blank(get("group")):
             g = GROUP_WORDS.get(fold(get("group")))
             if g is None:
@@ -172,7 +175,7 @@ def _load(path: Path) -> Roster:
             p.variant = v
         p.teacher = fold(get("teacher")) in YES_WORDS
         tg = get("task_group")
-        p.task_group = None if is_blank(tg) else nfc(str(tg)).strip()
+        p.task_group = None if is_blank(tg) else one(nfc(str(tg)).strip(), nfc(str(tg)).strip())
         for key in ("start", "end"):
             raw = get(key)
             if is_blank(raw):

@@ -717,10 +717,19 @@ def _template_rows(plan: _TemplatePlan, grid, ss: Scoresheet) -> None:
         w = len(line)
         label = line[1] if w > 1 else ""
         label = _raw(label.strip()) if label.__class__ is str else ""
-        v_max = _raw(line[2]) if w > 2 else None
-        v_self = _raw(line[3]) if w > 3 else None
-        v_leader = _raw(line[4]) if w > 4 else None
-        v_note = _raw(line[5]) if w > 5 else None
+        if w > 5:
+            v_max, v_self, v_leader, v_note = line[2], line[3], line[4], line[5]
+        else:
+            v_max, v_self, v_leader, v_note = (list(line[2:6]) + [None] * 4)[:4]
+        # scores are numbers; only a non-ASCII text needs NFC (what _raw does, inlined)
+        if v_max.__class__ is str and v_max and not v_max.isascii():
+            v_max = nfc(v_max)
+        if v_self.__class__ is str and v_self and not v_self.isascii():
+            v_self = nfc(v_self)
+        if v_leader.__class__ is str and v_leader and not v_leader.isascii():
+            v_leader = nfc(v_leader)
+        if v_note.__class__ is str and v_note and not v_note.isascii():
+            v_note = nfc(v_note)
         scores = {"self": Entry(c_self, v_self), "leader": Entry(c_leader, v_leader)}
         rows_out[code] = CriterionRow(code, label, row_no, Entry(c_max, v_max), scores, Entry(c_note, v_note), None)
         if parent:

@@ -256,14 +256,14 @@ class Person:
     variant: str
 
 
-def people(n: int, seed: int) -> list[Person]:
+def people(n: int, seed: int, id_prefix: str = "BM", unit_prefix: str = "Đơn vị") -> list[Person]:
     rng = random.Random(seed)
     weights = [w for _v, w in VARIANT_MIX]
     variants = [v for v, _w in VARIANT_MIX]
     out = []
     for i in range(n):
         name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLES)} {rng.choice(GIVEN)}"
-        out.append(Person(i, f"BM{i + 1:06d}", name, f"Đơn vị {i // UNIT_SIZE + 1:03d}",
+        out.append(Person(i, f"{id_prefix}{i + 1:06d}", name, f"{unit_prefix} {i // UNIT_SIZE + 1:03d}",
                           rng.choices(variants, weights)[0]))
     return out
 
@@ -357,24 +357,27 @@ def write_roster(path: Path, persons: list[Person]) -> None:
 
 UNIT_FILE = """\
 # Đơn vị giả lập cho benchmark / a synthetic unit for the benchmark (benchmarks/generate.py)
-unit: Huyện Mẫu
+unit: {unit}
 framework: {framework}
 roster: danh-sach.csv
 """
 
 
 def generate(n: int, outdir: str | Path, seed: int = 1, month: tuple[int, int] = (2026, 10),
-             roster: bool = True) -> list[Path]:
-    """Write ``n`` scoresheets into ``outdir`` (created; existing BM*.xlsx are replaced)."""
+             roster: bool = True, id_prefix: str = "BM", unit: str = "Huyện Mẫu",
+             unit_prefix: str = "Đơn vị") -> list[Path]:
+    """Write ``n`` scoresheets into ``outdir`` (created; existing ``{id_prefix}*.xlsx`` are
+    replaced). ``id_prefix`` / ``unit`` / ``unit_prefix`` keep several generated units apart
+    (``benchmarks/city.py``: one per ward)."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    for old in outdir.glob("BM*.xlsx"):
+    for old in outdir.glob(f"{id_prefix}*.xlsx"):
         old.unlink()
     fw = config.framework_for(config.UnitConfig(framework=FRAMEWORK))
     with tempfile.TemporaryDirectory(prefix="danhgia-bench-") as tmp:
         skeletons = {v.id: build_skeleton(fw, v, month, Path(tmp)) for v in fw.variants}
     scorers = {vid: Scorer(fw, sk.variant) for vid, sk in skeletons.items()}
-    persons = people(n, seed)
+    persons = people(n, seed, id_prefix, unit_prefix)
     rng = random.Random(seed * 7919 + 1)
     paths = []
     for p in persons:
@@ -385,7 +388,7 @@ def generate(n: int, outdir: str | Path, seed: int = 1, month: tuple[int, int] =
     roster_path, unit_path = outdir / "danh-sach.csv", outdir / "danhgia.yaml"
     if roster:
         write_roster(roster_path, persons)
-        unit_path.write_text(UNIT_FILE.format(framework=FRAMEWORK), encoding="utf-8")
+        unit_path.write_text(UNIT_FILE.format(framework=FRAMEWORK, unit=unit), encoding="utf-8")
     else:
         for stale in (roster_path, unit_path):
             if stale.exists():

@@ -98,3 +98,30 @@ def test_slim_run_keeps_a_few_hundred_bytes_a_file(tmp_path):
     per_file = kept_slim / 240
     assert per_file < 1000, f"{per_file:.0f} bytes kept per file"
     assert kept_slim < kept_full / 2
+
+
+def test_tally_writes_the_detail_sheet_row_by_row(tmp_path):
+    """«Chi tiết» is written in constant_memory mode (inline strings, flushed row by row); the
+    other sheets are not; the workbook reads back with every person."""
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from danhgia import layout
+    from danhgia.cli import app
+    from danhgia.read import monthly_read
+
+    folder = _generate(120, tmp_path / "120")
+    out = tmp_path / "tally.xlsx"
+    res = CliRunner().invoke(app, ["tally", str(folder), "--month", "2026-10", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(out) as zf:
+        wb_xml = zf.read("xl/workbook.xml").decode("utf-8")
+        names = [n.split('"')[0] for n in wb_xml.split('<sheet name="')[1:]]
+        detail = zf.read(f"xl/worksheets/sheet{names.index(layout.DETAIL_SHEET) + 1}.xml").decode("utf-8")
+        first = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert 't="inlineStr"' in detail and 't="s"' not in detail
+    assert 't="inlineStr"' not in first
+    book = monthly_read.read(out, out.name)
+    assert book.usable and len(book.rows) == 120
+    assert {r.id for r in book.rows} == {f"BM{i:06d}" for i in range(1, 121)}

@@ -524,7 +524,17 @@ def _title_rows(book: _Book, ws, title: str, subtitle: str, last_col: int) -> No
 
 def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     lang = book.lang
-    ws = book.wb.add_worksheet(layout.DETAIL_SHEET)
+    wb = book.wb
+    # A row per person: this sheet is written in XlsxWriter's constant_memory mode, each row
+    # going to a temporary file as soon as the next one starts (every write below is in row
+    # order), so the workbook does not hold every person's cells until close() (issue 16).
+    # The option is the workbook's, read when a sheet is added: set around this sheet only,
+    # the other sheets keep shared strings and free cell order.
+    wb.constant_memory = True
+    try:
+        ws = wb.add_worksheet(layout.DETAIL_SHEET)
+    finally:
+        wb.constant_memory = False
     cols = layout.DETAIL_COLUMNS
     keys = [k for k, _vi, _en in cols]
     headers = [en if lang == "en" else vi for _k, vi, en in cols]

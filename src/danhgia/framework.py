@@ -24,6 +24,8 @@ from typing import Any, Iterator, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from danhgia.text import fold
+
 GROUPS = ("can_bo", "cong_chuc", "vien_chuc", "ldhd")
 GRADES = ("A", "B", "C", "D")
 Group = Literal["can_bo", "cong_chuc", "vien_chuc", "ldhd"]
@@ -799,3 +801,48 @@ def semantic_problems(fw: Framework, data: dict) -> list[tuple[tuple, str, str]]
         if a.quota is not None and not (0 < a.quota.cap <= 100):
             add(("annual", "quota", "cap"), "cap is a percent between 0 and 100")
     return probs
+
+
+# ---------------------------------------------------------------------------------------------
+# Naming a variant (a roster's "Bảng điểm" column, a flag): by id, title or alias
+
+
+def _name_key(text: Any) -> str:
+    """A variant name compared like a label: NFC, no case, no diacritics (đ → d), and any run
+    of spaces, hyphens, dots or slashes as one space (``giao-vien`` = ``Giáo viên``)."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())
+
+
+class VariantNames:
+    """Every name the frameworks in use accept for their variants: each variant's id, title and
+    aliases (and the built-in short words such as "CV" for the Hanoi ids they know).
+
+    Built from the frameworks, so a unit's own variant (``giao-vien`` titled "GIÁO VIÊN") is
+    known wherever a variant is named. A name two variants share is refused as ambiguous.
+    """
+
+    def __init__(self, frameworks: "list[Framework] | tuple[Framework, ...]" = (),
+                 extra: dict[str, str] | None = None):
+        self.titles: dict[str, str] = {}            # variant id → its title (first framework wins)
+        names: dict[str, set[str]] = {}
+        for fw in frameworks:
+            for v in fw.variants:
+                self.titles.setdefault(v.id, v.title)
+                for name in (v.id, v.title, *v.aliases):
+                    key = _name_key(name)
+                    if key:
+                        names.setdefault(key, set()).add(v.id)
+        for word, vid in (extra or {}).items():
+            key = _name_key(word)
+            if key and vid in self.titles and key not in names:
+                names[key] = {vid}
+        self.ambiguous = {k: sorted(ids) for k, ids in names.items() if len(ids) > 1}
+        self.ids = {k: next(iter(ids)) for k, ids in names.items() if len(ids) == 1}
+
+    def resolve(self, raw: Any) -> str | None:
+        """The variant id the text names, or None (unknown or ambiguous)."""
+        return self.ids.get(_name_key(raw))
+
+    def accepted(self) -> str:
+        """The names to show when a name is not known: «TITLE (id)» for each variant."""
+        return " / ".join(f"{title} ({vid})" for vid, title in self.titles.items())

@@ -128,6 +128,22 @@ class ReadContext:
 
         return cfg_mod.framework_for(self.config or cfg_mod.UnitConfig(), self.framework_ref, variant, group)
 
+    def frameworks_in_use(self) -> list:
+        """The default framework and every one the unit file names per variant or group."""
+        out = [self.framework_for()]
+        for key in (self.config.frameworks if self.config is not None else {}):
+            fw = self.framework_for(key, key)
+            if all(fw is not f for f in out):
+                out.append(fw)
+        return out
+
+    def variant_names(self):
+        """The names (id, title, alias) of every variant of the frameworks in use."""
+        from danhgia.framework import VariantNames
+        from danhgia.roster import VARIANT_WORDS
+
+        return VariantNames(self.frameworks_in_use(), extra=VARIANT_WORDS)
+
     def get_limits(self):
         from danhgia.config import Limits
 

@@ -56,6 +56,19 @@ def _expand(paths: list[Path], skip: list[Path], lang: Lang) -> list[tuple[Path,
     return out
 
 
+def _variant_names(cfg):
+    """The variant names of the unit's frameworks (a roster names a variant by them); the
+    presets' names when the unit's monthly framework cannot be loaded (the annual rating does
+    not need it)."""
+    from danhgia import framework as fw_mod
+    from danhgia.model import ReadContext
+
+    try:
+        return ReadContext(config=cfg).variant_names()
+    except fw_mod.FrameworkError:
+        return None
+
+
 def _sha(path: Path) -> str:
     return sha256_of(path)
 
@@ -102,7 +115,7 @@ def annual_(
     ros = None
     if roster_path is not None:
         try:
-            ros = roster_read.load(roster_path, named_by=None if roster else cfg.source)
+            ros = roster_read.load(roster_path, _variant_names(cfg), named_by=None if roster else cfg.source)
         except roster_mod.RosterError as exc:
             fail(str(exc))
     events_path = events or (Path(cfg.resolve_path(cfg.events)) if cfg.events else None)

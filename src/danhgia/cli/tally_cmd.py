@@ -112,7 +112,7 @@ def tally(
     try:
         ctx.framework_for()
         if roster_path:
-            ctx.roster = roster_read.load(roster_path, named_by=None if roster else cfg.source)
+            ctx.roster = roster_read.load(roster_path, ctx.variant_names(), named_by=None if roster else cfg.source)
             for key in sorted({(p.variant, p.group) for p in ctx.roster.people}, key=str):
                 ctx.framework_for(*key)
     except fw_mod.FrameworkError as exc:

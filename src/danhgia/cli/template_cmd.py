@@ -76,10 +76,12 @@ def template_(
         fail(tr(lang, "Cần --month YYYY-MM khi dùng --roster", "--month YYYY-MM is required with --roster"))
     period = month_or_fail(month, lang)
     try:
-        staff = roster_read.load(roster)
+        ctx = ReadContext(config=cfg, framework_ref=framework)
+        ctx.roster = staff = roster_read.load(roster, ctx.variant_names())
     except roster_mod.RosterError as exc:
         fail(str(exc))
-    ctx = ReadContext(config=cfg, framework_ref=framework, roster=staff)
+    except fw_mod.FrameworkError as exc:
+        fail(str(exc))
     try:
         written = tpl.person_templates(staff.people, period, ctx.framework_for, out,
                                        one_workbook=one_workbook, force=force, default_variant=variant)

@@ -57,7 +57,7 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
     roster_ref = str(roster_file) if roster_file else cfg.resolve_path(cfg.roster)
     if roster_ref:
         try:
-            ctx.roster = roster_read.load(roster_ref, named_by=None if roster_file else cfg.source)
+            ctx.roster = roster_read.load(roster_ref, ctx.variant_names(), named_by=None if roster_file else cfg.source)
         except roster_mod.RosterError as exc:
             fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + str(exc))
         try:

@@ -126,7 +126,7 @@ for _key, _names in {
                  "chuc vu chuc danh", "chuc danh/chuc vu", "chuc vu hien tai"),
     "unit": ("don vi", "phong", "don vi/phong", "phong/don vi", "don vi cong tac", "co quan",
              "co quan/don vi", "bo phan", "phong ban", "don vi / phong", "khoa/phong",
-             "phong, ban", "co quan, don vi"),
+             "phong, ban", "co quan, don vi", "to chuyen mon", "to", "to/nhom"),
     "month": ("thang", "thang danh gia", "ky danh gia"),
     "year": ("nam",),
     "self_date": ("ngay tu danh gia", "ngay tu cham", "ngay ca nhan tu danh gia",
@@ -190,11 +190,14 @@ def field_label(folded: str) -> tuple[str | None, int]:
         return None, -1
     n = norm_label(folded)
     key = FIELD_SYNONYMS.get(n)
-    if key is None and len(n) <= 80:
-        key = next((k for p, k in _FIELD_PREFIXES if n.startswith(p)), None)
     if key is not None:
         return key, -1
     i = folded.find(":")
+    if key is None and len(n) <= 80 and not (0 < i < 60 and folded[i + 1:].strip(" .…_-–")):
+        # a longer label ("Ngày tự đánh giá của cá nhân") without a value after a colon
+        key = next((k for p, k in _FIELD_PREFIXES if n.startswith(p)), None)
+        if key is not None:
+            return key, -1
     if 0 < i < 60:
         head = norm_label(folded[:i])
         key = FIELD_SYNONYMS.get(head) or next((k for p, k in _FIELD_PREFIXES if head.startswith(p)), None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from danhgia.read.files import InputFileError
+from danhgia.framework import VariantNames
 from danhgia.read.table import body_rows, col_letter, read_table
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, YES_WORDS, Person, Roster, RosterError
 from danhgia.text import fold, id_text, is_blank, nfc, parse_date, parse_month_text
@@ -109,18 +110,28 @@ def read_rows(path: Path, sheet_hint: str | None = None) -> tuple[str, list[list
 
 
 
-def load(path: str | Path, named_by: str | None = None) -> Roster:
+def preset_variant_names() -> VariantNames:
+    """The variants of every shipped preset: what a roster may name when the caller does not
+    say which frameworks are in use (the CLI always does: ``ReadContext.variant_names``)."""
+    from danhgia import framework as fw_mod
+
+    return VariantNames([fw_mod.load(p) for p in fw_mod.preset_ids()], extra=VARIANT_WORDS)
+
+
+def load(path: str | Path, variants: VariantNames | None = None, named_by: str | None = None) -> Roster:
     """Read a roster; a problem raises RosterError naming the file and, when another file
-    (``named_by``, a danhgia.yaml) named it, that one too."""
+    (``named_by``, a danhgia.yaml) named it, that one too. ``variants``: the variant names the
+    frameworks in use accept (id, title, alias; compared like labels); a name outside them is a
+    problem listing them."""
     try:
-        return _load(Path(path))
+        return _load(Path(path), variants)
     except RosterError as exc:
         if not named_by:
             raise
         raise RosterError(f"{exc.source} (tệp được nêu trong / named in {named_by})", exc.problems) from None
 
 
-def _load(path: Path) -> Roster:
+def _load(path: Path, variants: VariantNames | None) -> Roster:
     src = str(path)
     if not os.path.lexists(path):
         raise RosterError(src, ["không tìm thấy tệp / file not found"])
@@ -169,9 +180,14 @@ def _load(path: Path) -> Roster:
                 problems.append(f"{cell('group')}: nhóm «{get('group')}» không rõ (Cán bộ / Công chức / Viên chức / LĐHĐ)")
             p.group = g
         if not is_blank(get("variant")):
-            v = VARIANT_WORDS.get(fold(get("variant")), str(get("variant")).strip() if "-" in str(get("variant")) else None)
+            if variants is None:
+                variants = preset_variant_names()
+            raw_v = nfc(str(get("variant"))).strip()
+            v = variants.resolve(raw_v)
             if v is None:
-                problems.append(f"{cell('variant')}: bảng điểm «{get('variant')}» không rõ (Lãnh đạo quản lý / Chuyên viên / LĐHĐ)")
+                problems.append(f"{cell('variant')}: bảng điểm «{raw_v}» không rõ; khung đánh giá đang dùng nhận: "
+                                f"{variants.accepted()} / unknown scoresheet variant; the framework in use "
+                                "accepts these")
             p.variant = v
         p.teacher = fold(get("teacher")) in YES_WORDS
         tg = get("task_group")

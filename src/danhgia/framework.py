@@ -824,6 +824,7 @@ class VariantNames:
     def __init__(self, frameworks: "list[Framework] | tuple[Framework, ...]" = (),
                  extra: dict[str, str] | None = None):
         self.titles: dict[str, str] = {}            # variant id → its title (first framework wins)
+        self.stands_for: dict[str, str] = {}        # a roster id another variant replaces → that variant
         names: dict[str, set[str]] = {}
         for fw in frameworks:
             for v in fw.variants:
@@ -832,10 +833,19 @@ class VariantNames:
                     key = _name_key(name)
                     if key:
                         names.setdefault(key, set()).add(v.id)
+        for fw in frameworks:
+            for v in fw.variants:
+                for r in v.replaces:        # a roster's «Chuyên viên» is Mẫu 01A under NĐ 335
+                    if r not in self.titles:
+                        self.titles[r] = ""
+                        self.stands_for[r] = v.id
+                        names.setdefault(_name_key(r), set()).add(r)
         for word, vid in (extra or {}).items():
             key = _name_key(word)
             if key and vid in self.titles and key not in names:
                 names[key] = {vid}
+        for ids in names.values():                  # «lanh-dao-quan-ly» and the Mẫu 01B that replaces it
+            ids.difference_update({r for r in list(ids) if self.stands_for.get(r) in ids})
         self.ambiguous = {k: sorted(ids) for k, ids in names.items() if len(ids) > 1}
         self.ids = {k: next(iter(ids)) for k, ids in names.items() if len(ids) == 1}
 
@@ -845,4 +855,5 @@ class VariantNames:
 
     def accepted(self) -> str:
         """The names to show when a name is not known: «TITLE (id)» for each variant."""
-        return " / ".join(f"{title} ({vid})" for vid, title in self.titles.items())
+        return " / ".join(f"{title} ({vid})" if title else f"{vid} (= {self.stands_for[vid]})"
+                          for vid, title in self.titles.items())

@@ -822,7 +822,7 @@ class VariantNames:
     """
 
     def __init__(self, frameworks: "list[Framework] | tuple[Framework, ...]" = (),
-                 extra: dict[str, str] | None = None):
+                 extra: dict[str, str] | None = None, first_wins: bool = False):
         self.titles: dict[str, str] = {}            # variant id → its title (first framework wins)
         self.stands_for: dict[str, str] = {}        # a roster id another variant replaces → that variant
         names: dict[str, set[str]] = {}
@@ -846,6 +846,9 @@ class VariantNames:
                 names[key] = {vid}
         for ids in names.values():                  # «lanh-dao-quan-ly» and the Mẫu 01B that replaces it
             ids.difference_update({r for r in list(ids) if self.stands_for.get(r) in ids})
+        if first_wins:                              # earlier frameworks take precedence
+            order = {vid: i for i, vid in enumerate(self.titles)}
+            names = {k: {min(ids, key=order.__getitem__)} for k, ids in names.items()}
         self.ambiguous = {k: sorted(ids) for k, ids in names.items() if len(ids) > 1}
         self.ids = {k: next(iter(ids)) for k, ids in names.items() if len(ids) == 1}
 

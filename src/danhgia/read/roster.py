@@ -114,8 +114,10 @@ def preset_variant_names() -> VariantNames:
     """The variants of every shipped preset: what a roster may name when the caller does not
     say which frameworks are in use (the CLI always does: ``ReadContext.variant_names``)."""
     from danhgia import framework as fw_mod
+    from danhgia.config import DEFAULT_FRAMEWORK
 
-    return VariantNames([fw_mod.load(p) for p in fw_mod.preset_ids()], extra=VARIANT_WORDS)
+    ids = sorted(fw_mod.preset_ids(), key=lambda p: p != DEFAULT_FRAMEWORK)   # the default first
+    return VariantNames([fw_mod.load(p) for p in ids], extra=VARIANT_WORDS, first_wins=True)
 
 
 def load(path: str | Path, variants: VariantNames | None = None, named_by: str | None = None) -> Roster:

@@ -42,7 +42,9 @@ def test_annotated_copy(cli, inputs):
     assert digest(inputs / "bad.xlsx") == before                       # input untouched
     assert not Path("out/in/ok.xlsx").exists()                          # nothing to mark
     wb = load_workbook("out/in/bad.xlsx")
-    assert wb.sheetnames[0] == "Lỗi"
+    # the person's form stays first and active; «Lỗi» is last
+    assert wb.sheetnames == ["Bảng điểm", "Lỗi"] and wb.active.title == "Bảng điểm"
+    assert [s.sheet_view.tabSelected for s in wb.worksheets] == [True, False]
     ws = wb["Bảng điểm"]
     assert ws["D16"].fill.start_color.rgb.endswith(RED)
     assert "score-above-max" in ws["D16"].comment.text and "vượt điểm tối đa 3" in ws["D16"].comment.text
@@ -52,6 +54,12 @@ def test_annotated_copy(cli, inputs):
     assert ["Bảng điểm", "D16", "I.2.1", "score-above-max"] == rows[[r[1] for r in rows].index("D16")][:4]
     link = errs.cell(row=2 + [r[1] for r in rows].index("D16"), column=2).hyperlink
     assert link.location == "'Bảng điểm'!D16"
+    # every sheet prints on A4 one page wide (never one page tall); «Lỗi» repeats its header
+    for sheet in wb.worksheets:
+        ps = sheet.page_setup
+        assert ps.paperSize in (9, "9") and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert ps.fitToWidth in (None, 1, "1") and ps.fitToHeight in (0, "0")
+    assert errs.print_title_rows == "$1:$1" and errs.page_setup.orientation == "landscape"
 
 
 def test_copies_inside_the_input_folder_are_not_read_again(cli, inputs):
@@ -85,7 +93,7 @@ def test_zip_member_copy_and_english(cli, inputs):
     r = cli("validate", "t10.zip", "--annotate", "out", "--lang", "en")
     assert r.exit_code == 1
     wb = load_workbook("out/t10.zip/p/bad.xlsx")
-    assert wb.sheetnames[0] == "Lỗi" and wb["Lỗi"]["F1"].value == "Message"
+    assert wb.sheetnames[-1] == "Lỗi" and wb["Lỗi"]["F1"].value == "Message"
     assert "above the maximum 3" in wb["Bảng điểm"]["D16"].comment.text
 
 
@@ -110,6 +118,20 @@ def test_ods_input_becomes_an_xlsx_copy(tmp_path):
 
 
 def test_output_path_stays_inside_the_folder(tmp_path):
-    assert output_path(tmp_path, "/abs/x/a.xlsx") == tmp_path / "abs/x/a.xlsx"
+    assert output_path(tmp_path, "/abs/x/a.xlsx") == tmp_path / "a.xlsx"          # never rebuilt
+    assert output_path(tmp_path, "/abs/x/t.zip/p/a.xlsx") == tmp_path / "t.zip/p/a.xlsx"
+    assert output_path(tmp_path, "C:\\Users\\x\\a.xlsx") == tmp_path / "a.xlsx"
+    assert output_path(tmp_path, "x/a.xlsx") == tmp_path / "x/a.xlsx"
     assert output_path(tmp_path, "../../a.xlsx") == tmp_path / "a.xlsx"
     assert output_path(tmp_path, "a.xls", ".xlsx") == tmp_path / "a.xlsx"
+
+
+def test_same_names_in_one_run_get_distinct_copies(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for folder in ("a", "b"):
+        write_book(Path(folder) / "bad.xlsx", {"Bảng điểm": {"self_scores": {"I.2.1": 4}}})
+    r = cli("validate", str((tmp_path / "a" / "bad.xlsx").resolve()), str((tmp_path / "b" / "bad.xlsx").resolve()),
+            "--annotate", "out")
+    assert r.exit_code == 1 and "already" not in r.stderr and "đã có" not in r.stderr
+    assert sorted(p.name for p in Path("out").iterdir()) == ["bad (2).xlsx", "bad.xlsx"]
+    assert not Path("out/tmp").exists()

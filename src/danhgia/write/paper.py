@@ -133,28 +133,64 @@ def too_wide_note(lang: str, print_sheet: str | None = None) -> str:
     return _t(lang, vi, en)
 
 
+def openpyxl_widths(ws, max_cells: int = 200_000) -> tuple[list[float], float]:
+    """The printed column widths of an openpyxl sheet (visible columns up to the last one with a
+    value) and its smallest font size (a bounded scan of the cells with values)."""
+    from openpyxl.utils import get_column_letter
+
+    last, smallest, seen = 0, 99.0, 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or cell.value == "":
+                continue
+            seen += 1
+            letter = get_column_letter(cell.column)
+            if not ws.column_dimensions[letter].hidden:
+                last = max(last, cell.column)
+            size = cell.font.sz if cell.font is not None and cell.font.sz else 11
+            smallest = min(smallest, float(size))
+        if seen > max_cells:
+            break
+    widths = []
+    for c in range(1, last + 1):
+        dim = ws.column_dimensions[get_column_letter(c)]
+        if not dim.hidden:
+            widths.append(dim.width if dim.width else 8.43)
+    return widths, (smallest if smallest < 99 else 11.0)
+
+
 def setup_openpyxl(ws, lang: str = "vi", landscape: bool | None = None,
-                   repeat_rows: str | None = None, keep_existing: bool = True) -> None:
+                   repeat_rows: str | None = None, keep_existing: bool = True) -> Fit | None:
     """A4, one page wide (never one tall) on an openpyxl worksheet; a footer naming the sheet
-    when it has none. ``keep_existing`` keeps a form's own orientation and margins."""
+    when it has none. ``keep_existing`` keeps a form's own margins and, when its text stays ≥ 8 pt
+    one page wide, its orientation; a form too wide for that turns landscape if that is enough."""
     ps = ws.page_setup
+    fit_info: Fit | None = None
+    if landscape is None:
+        widths, smallest = openpyxl_widths(ws)
+        current = ps.orientation == "landscape"
+        fit_info = fit(widths, smallest, current)
+        if not fit_info.fits:
+            other = fit(widths, smallest, not current)
+            if other.fits or other.smallest_pt > fit_info.smallest_pt:
+                fit_info = other
+        landscape = fit_info.landscape
     ps.paperSize = A4
-    if landscape is not None:
-        ps.orientation = "landscape" if landscape else "portrait"
-    elif not (keep_existing and ps.orientation):
-        ps.orientation = "portrait"
+    ps.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ps.fitToWidth = 1
     ps.fitToHeight = 0
     ps.scale = None
-    if not keep_existing or ws.page_margins is None:
+    if not keep_existing:
         ws.page_margins.left, ws.page_margins.right = MARGIN_IN["left"], MARGIN_IN["right"]
+        ws.page_margins.top, ws.page_margins.bottom = MARGIN_IN["top"], MARGIN_IN["bottom"]
     if repeat_rows:
         ws.print_title_rows = repeat_rows
     if not (ws.oddFooter.left.text or ws.oddFooter.center.text or ws.oddFooter.right.text):
         ws.oddFooter.center.text = "&A · " + _t(lang, "Trang &P/&N", "Page &P/&N")
         ws.oddFooter.center.font = f"{FONT},Regular"
         ws.oddFooter.center.size = FOOTER_PT
+    return fit_info
 
 
 # --- the parts of an administrative form (XlsxWriter) --------------------------------------------

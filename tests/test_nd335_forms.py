@@ -294,3 +294,33 @@ def test_another_agencys_layout_with_a_wrong_task_score(cli, tmp_path):
     res, doc = validate_json(cli, f)
     bad = [x for x in doc["findings"] if x["code"] == "total-mismatch"]
     assert res.exit_code == 1 and {x["cell"] for x in bad} >= {"E14", "F14"}
+
+
+# --- the tally workbook shows the ratios ------------------------------------------------------
+
+
+def test_tally_shows_ratio_columns_for_period_forms_and_reads_them_back(cli, blanks, tmp_path):
+    from danhgia import layout
+    from danhgia.read import monthly_read
+
+    roster, folder = _unit(tmp_path, blanks, 50, ("HTTNV", "KHTNV"))
+    out = tmp_path / "t.xlsx"
+    cli("tally", folder, "--framework", FW, "--roster", roster, "--month", "2026-10", "--out", out)
+    ws = openpyxl.load_workbook(out)[layout.DETAIL_SHEET]
+    header = [c.value for c in ws[3]]
+    for h in ("(a) Số lượng %", "(b) Chất lượng %", "(c) Tiến độ %", "(d) Lĩnh vực phụ trách %",
+              "(đ) Tổ chức thực hiện %", "(e) Đoàn kết %"):
+        assert h in header
+    assert header.index("(a) Số lượng %") == header.index("Mục III") + 1
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert (rows["CC01"]["(a) Số lượng %"], rows["CC01"]["(d) Lĩnh vực phụ trách %"]) == (100, None)
+    assert rows["LD01"]["(d) Lĩnh vực phụ trách %"] == 50 and rows["CC02"]["(c) Tiến độ %"] == 40
+    back = monthly_read.read(out)
+    ld = next(r for r in back.rows if r.id == "LD01")
+    assert ld.ratios == {"a": 100, "b": 100, "c": 100, "d": 50, "đ": 100, "e": 100}
+
+
+def test_hanoi_tally_has_no_ratio_columns(cli, tmp_path):
+    from danhgia import layout
+
+    assert layout.detail_columns(set()) == layout.DETAIL_COLUMNS

@@ -40,6 +40,29 @@ DETAIL_COLUMNS: list[tuple[str, str, str]] = [
     ("sheet", "Trang tính", "Sheet"),
 ]
 
+# NĐ 335 task-result ratios (percent): shown after "Mục III" only when someone's form has them,
+# so a Hanoi month keeps its columns. (key, Vietnamese header, English header, ratio letter)
+RATIO_COLUMNS: list[tuple[str, str, str, str]] = [
+    ("ratio_a", "(a) Số lượng %", "(a) Quantity %", "a"),
+    ("ratio_b", "(b) Chất lượng %", "(b) Quality %", "b"),
+    ("ratio_c", "(c) Tiến độ %", "(c) Timeliness %", "c"),
+    ("ratio_d", "(d) Lĩnh vực phụ trách %", "(d) Field led %", "d"),
+    ("ratio_dd", "(đ) Tổ chức thực hiện %", "(đ) Organising %", "đ"),
+    ("ratio_e", "(e) Đoàn kết %", "(e) Uniting staff %", "e"),
+]
+RATIO_KEY = {letter: key for key, _vi, _en, letter in RATIO_COLUMNS}
+
+
+def detail_columns(ratio_letters: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
+    """"Chi tiết" columns, with the ratio columns of ``ratio_letters`` after "Mục III"."""
+    cols = list(DETAIL_COLUMNS)
+    if not ratio_letters:
+        return cols
+    at = [k for k, _vi, _en in cols].index("block_III") + 1
+    extra = [(k, vi, en) for k, vi, en, letter in RATIO_COLUMNS if letter in ratio_letters]
+    return cols[:at] + extra + cols[at:]
+
+
 # The sheets that identify a consolidated monthly workbook (all present).
 TALLY_SHEETS = (SUMMARY_SHEET, DETAIL_SHEET, SOURCES_SHEET)
 
@@ -84,7 +107,7 @@ def status_from_label(text: object) -> str | None:
 def header_keys() -> dict[str, str]:
     """Folded header text (either language) → column key, for reading by label."""
     out = {}
-    for key, vi, en in DETAIL_COLUMNS:
+    for key, vi, en in DETAIL_COLUMNS + [(k, vi, en) for k, vi, en, _l in RATIO_COLUMNS]:
         out[fold(vi)] = key
         out[fold(en)] = key
     return out

@@ -186,6 +186,7 @@ class MonthlyRow:
     position: str = ""
     variant: str | None = None
     blocks: dict[str, Decimal | None] = field(default_factory=dict)
+    ratios: dict[str, Decimal | None] = field(default_factory=dict)   # NĐ 335 letter → %
     self_total: Decimal | None = None
     leader_total: Decimal | None = None
     self_grade: str | None = None

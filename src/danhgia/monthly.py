@@ -36,7 +36,8 @@ from danhgia.text import fold, nfc
 from danhgia.roster import GROUP_LABELS, Person, Roster, index_of
 
 GROUP_ORDER: tuple[str | None, ...] = ("can_bo", "cong_chuc", "vien_chuc", "ldhd", None)
-VARIANT_LABELS = {"lanh-dao-quan-ly": "Lãnh đạo quản lý", "chuyen-vien": "Chuyên viên", "ldhd": "LĐHĐ"}
+VARIANT_LABELS = {"lanh-dao-quan-ly": "Lãnh đạo quản lý", "chuyen-vien": "Chuyên viên", "ldhd": "LĐHĐ",
+                  "nd335-01a": "Mẫu 01A", "nd335-01b": "Mẫu 01B"}
 NO_GROUP = ("Chưa rõ nhóm", "Group unknown")
 NO_UNIT = ("(Chưa rõ đơn vị)", "(Unit unknown)")
 BASE_WORDS = {   # "20% of 8 …"
@@ -80,6 +81,7 @@ class PersonMonth:
     self_total: Decimal | None = None
     leader_total: Decimal | None = None
     blocks: dict[str, Decimal | None] = field(default_factory=dict)   # leader subtotals I, II, III
+    ratios: dict[str, Decimal | None] = field(default_factory=dict)   # NĐ 335 letter → % (leader column)
     self_grade: str | None = None
     decided_grade: str | None = None
     band: str | None = None                  # band of the leader total
@@ -104,6 +106,7 @@ class PersonMonth:
             # added fields
             "group": self.group, "task_group": self.task_group, "position": self.position,
             "blocks": {k: jsonable(v) for k, v in self.blocks.items()},
+            "ratios": {k: jsonable(v) for k, v in self.ratios.items()},
             "self_grade": self.self_grade, "decided_grade": self.decided_grade, "band": self.band,
             "demoted_from": self.demoted_from, "codes": list(self.codes),
             "notes": [n.text(lang) for n in self.notes],
@@ -327,6 +330,7 @@ def _from_sheet(p: PersonMonth, s, extra: list[Finding], fw: Framework | None,
     p.file, p.sheet = s.file, s.sheet
     p.self_total, p.leader_total = s.self_total, s.leader_total
     p.blocks = dict(s.blocks_leader)
+    p.ratios = dict(s.ratios_leader)
     p.self_grade, p.decided_grade = s.self_grade, s.decided_grade
     p.band = s.leader_band or (fw.grade_for(s.leader_total) if fw and s.leader_total is not None else None)
     findings = list(s.findings) + extra

@@ -39,8 +39,11 @@ HEADER_SCAN = 10
 _DETAIL_NAMES = {fold(layout.DETAIL_SHEET), "detail", "details"}
 _SOURCE_NAMES = {fold(layout.SOURCES_SHEET), "sources", "source"}
 _GRADE_KEYS = ("self_grade", "decided_grade", "final_grade")
-_NUMBER_KEYS = ("block_I", "block_II", "block_III", "self_total", "leader_total")
+_NUMBER_KEYS = ("block_I", "block_II", "block_III", "self_total", "leader_total",
+                *(k for k, _vi, _en, _l in layout.RATIO_COLUMNS))
+_RATIO_LETTER = {k: letter for k, _vi, _en, letter in layout.RATIO_COLUMNS}
 _LABEL_VI = {key: vi for key, vi, _en in layout.DETAIL_COLUMNS}
+_LABEL_VI.update({key: vi for key, vi, _en, _l in layout.RATIO_COLUMNS})
 
 
 
@@ -191,6 +194,8 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
             value = p.value
             if key.startswith("block_"):
                 mr.blocks[key[len("block_"):]] = value
+            elif key in _RATIO_LETTER:
+                mr.ratios[_RATIO_LETTER[key]] = value
             else:
                 setattr(mr, key, value)
         for key in _GRADE_KEYS:
@@ -261,7 +266,8 @@ def read_tally(path: str | Path, display: str | None = None,
         p = PersonMonth(id=row.id, name=row.name, unit=row.unit or wb.unit, group=row.group,
                         task_group=row.task_group, position=row.position, variant=row.variant,
                         status=row.status or "pending", self_total=row.self_total,
-                        leader_total=row.leader_total, blocks=dict(row.blocks), self_grade=row.self_grade,
+                        leader_total=row.leader_total, blocks=dict(row.blocks), ratios=dict(row.ratios),
+                        self_grade=row.self_grade,
                         decided_grade=row.decided_grade, file=row.source_file, sheet=row.source_sheet or "",
                         origin=wb.file)
         if row.notes:

@@ -506,6 +506,7 @@ def _detail_values(p: PersonMonth, lang: str) -> dict[str, Any]:
     """Every "Chi tiết" value of one person, by column key (built once per row)."""
     return {
         "block_I": p.blocks.get("I"), "block_II": p.blocks.get("II"), "block_III": p.blocks.get("III"),
+        **{layout.RATIO_KEY[k]: v for k, v in p.ratios.items() if k in layout.RATIO_KEY},
         "id": p.id, "name": p.name, "unit": p.unit, "group": group_label(p.group, "vi") if p.group else "",
         "task_group": p.task_group or "", "position": p.position, "variant": variant_label(p.variant),
         "self_total": p.self_total, "leader_total": p.leader_total, "self_grade": p.self_grade or "",
@@ -535,7 +536,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
         ws = wb.add_worksheet(layout.DETAIL_SHEET)
     finally:
         wb.constant_memory = False
-    cols = layout.DETAIL_COLUMNS
+    cols = layout.detail_columns({k for p in res.people for k in p.ratios})
     keys = [k for k, _vi, _en in cols]
     headers = [en if lang == "en" else vi for _k, vi, en in cols]
     width = {"id": 10, "name": _fit([p.name for p in res.people], 18, 32), "unit": _fit([p.unit for p in res.people], 14, 30),
@@ -555,7 +556,8 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
         book.text(ws, 0, 0, title, book.left_title)
         book.text(ws, 1, 0, subtitle, book.left_subtitle)
     book.headers(ws, hr, headers, widths=widths)
-    numeric = {"block_I", "block_II", "block_III", "self_total", "leader_total"}
+    numeric = {"block_I", "block_II", "block_III", "self_total", "leader_total",
+               *(k for k, _vi, _en, _l in layout.RATIO_COLUMNS)}
     grades = {"self_grade", "decided_grade", "final_grade"}
     notes_w = widths[keys.index("notes")]
     for i, p in enumerate(res.people):
@@ -564,7 +566,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
         if values["notes"]:
             ws.set_row(r, paper.row_height([(values["notes"], notes_w)]))
         for c, (key, _vi, _en) in enumerate(cols):
-            v = values[key]
+            v = values.get(key)
             if key in numeric:
                 book.number(ws, r, c, v, book.num)
             elif key in grades:

@@ -404,8 +404,9 @@ def test_degradation_and_discipline_both_recorded():
 
 def _quota_people():
     vp = [person(f"VP{i}", f"Văn phòng {i}", task_group="Văn phòng") for i in range(1, 6)]
-    dc = [person(f"DC{i}", f"Địa chính {i}", task_group="Địa chính") for i in range(1, 6)]
-    # Văn phòng: 2 A (95, 92) + 3 B → base 5, 20% = 1 → exceeded; Địa chính: 1 A + 4 B → cap 1, ok
+    dc = [person(f"DC{i}", f"Địa chính {i}", task_group="Địa chính") for i in range(1, 7)]
+    # base = rated exactly HTT (B): Văn phòng: 2 A (95, 92) + 3 B → base 3, 20% = 0.6 → 0 → exceeded;
+    # Địa chính: 1 A + 5 B → base 5, cap 1, ok
     return ([(vp[0], [95] * 12), (vp[1], [92] * 12)] + [(p, B12) for p in vp[2:]]
             + [(dc[0], [93] * 12)] + [(p, B12) for p in dc[1:]])
 
@@ -414,11 +415,11 @@ def test_quota_breach_per_task_group():
     res = annual.rate(2026, books(2026, _quota_people()))
     (unit,) = res.units
     q = {c.task_group: c.result for c in unit.quota}
-    assert (q["Văn phòng"].count, q["Văn phòng"].base, q["Văn phòng"].cap, q["Văn phòng"].status) == (2, 5, 1, "exceeded")
+    assert (q["Văn phòng"].count, q["Văn phòng"].base, q["Văn phòng"].cap, q["Văn phòng"].status) == (2, 3, 0, "exceeded")
     assert [c.id for c in q["Văn phòng"].ranked] == ["VP1", "VP2"]
     assert (q["Địa chính"].count, q["Địa chính"].cap, q["Địa chính"].status) == (1, 1, "ok")
     f = next(f for f in res.findings if f.code == "quota-exceeded")
-    assert f.message() == "Phòng Nội vụ › Văn phòng: 2 người loại A, vượt mức tối đa 1 (20% của 5)"
+    assert f.message() == "Phòng Nội vụ › Văn phòng: 2 người loại A, vượt mức tối đa 0 (20% của 3)"
     assert not res.ok and res.quota_exceeded
     # never silently changed
     assert by_id(res)["VP2"].final == "A"
@@ -430,10 +431,10 @@ def test_quota_breach_per_task_group():
 
 def test_quota_pools_rule_sets_that_cap_alike():
     # 2026: cán bộ under NĐ 90/48, công chức under NĐ 335; both cap HTXS at 20% of HTT per task
-    # group, so five leaders form one group (cap 1), not groups of 2 and 3 (cap 0 each).
+    # group, so six leaders (1 HTXS, 5 HTT) form one group (cap 1), not groups of 2 and 4 (cap 0 each).
     ld = [person("LD1", "Chủ tịch", group="Cán bộ", task_group="Lãnh đạo"),
           person("LD2", "Phó Chủ tịch", group="Cán bộ", task_group="Lãnh đạo")] + \
-         [person(f"LD{i}", f"Trưởng phòng {i}", group="Công chức", task_group="Lãnh đạo") for i in range(3, 6)]
+         [person(f"LD{i}", f"Trưởng phòng {i}", group="Công chức", task_group="Lãnh đạo") for i in range(3, 7)]
     res = annual.rate(2026, books(2026, [(ld[0], A12)] + [(p, B12) for p in ld[1:]]))
     (check,) = res.units[0].quota
     assert (check.result.base, check.result.cap, check.result.status) == (5, 1, "ok")
@@ -446,8 +447,8 @@ def test_quota_pools_rule_sets_that_cap_alike():
 
 def test_quota_outstanding_unit_cap_25():
     # NĐ 90/48 with QĐ 366: 25% for a unit with outstanding results (NĐ 335 has no such cap)
-    vp = [person(f"VP{i}", f"Văn phòng {i}", group="Viên chức", task_group="Văn phòng") for i in range(1, 9)]
-    people = [(vp[0], A12), (vp[1], A12)] + [(p, B12) for p in vp[2:]]   # 2 A of 8 → 20%: 1.6 → 1; 25%: 2
+    vp = [person(f"VP{i}", f"Văn phòng {i}", group="Viên chức", task_group="Văn phòng") for i in range(1, 11)]
+    people = [(vp[0], A12), (vp[1], A12)] + [(p, B12) for p in vp[2:]]   # 2 A, 8 HTT → 20%: 1.6 → 1; 25%: 2
     res = annual.rate(2026, books(2026, people))
     assert res.units[0].quota[0].result.status == "exceeded"
     res = annual.rate(2026, books(2026, people), config=UnitConfig(exceptional=True))
@@ -472,7 +473,8 @@ def test_summary_per_staff_group():
     cc, vc, ld, tot = rows["cong_chuc"], rows["vien_chuc"], rows["ldhd"], rows["total"]
     assert (cc.staff, cc.classified, cc.grades) == (3, 3, {"A": 1, "B": 2, "C": 0, "D": 0})
     assert (cc.share("A"), cc.share("B"), cc.ab_ratio, cc.cap, cc.ab_status) == (D("33.33"), D("66.67"),
-                                                                                D("33.33"), 20, "exceeded")
+                                                                                D("50.00"), 20, "exceeded")
+    assert cc.base == "exactly_b"     # HTXS over those rated exactly HTT: 1 of 2
     assert (vc.staff, vc.classified, vc.not_classified, vc.grades["C"]) == (2, 1, 1, 1)
     assert (ld.grades["D"], ld.disciplined, ld.notes()) == (1, 1, "1 bị kỷ luật")
     assert (tot.staff, tot.classified, tot.not_classified) == (6, 5, 1)
@@ -540,3 +542,30 @@ def test_leader_with_partial_unit_results_gets_a_note_not_a_warning():
     assert p.final == "A" and "leader-results-missing" not in codes(res)
     assert p.notes == [("Chưa có kết quả đơn vị: tham nhũng, lãng phí; điều kiện này chưa xét",
                         "Unit results not given: corruption or waste; not checked")]
+
+
+def test_quota_base_exactly_htt_by_default_htt_or_better_as_option(tmp_path):
+    # 1 HTXS + 4 HTT: exactly HTT → 20% of 4 = 0.8 → 0 allowed (breach); HTT or better → 20% of 5 = 1 (ok)
+    people = [(person(f"P{i}", f"Người {i}", task_group="Văn phòng"), A12 if i == 0 else B12) for i in range(5)]
+    res = annual.rate(2026, books(2026, people))
+    (q,) = res.units[0].quota
+    assert (q.result.base_kind, q.result.base, q.result.cap, q.result.status) == ("exactly_b", 4, 0, "exceeded")
+    rules = tmp_path / "htt-tro-len.yaml"
+    rules.write_text("extends: nd335-2025\nid: nd335-htt-tro-len\nannual:\n  quota:\n    base: b_or_better\n",
+                     encoding="utf-8")
+    res = annual.rate(2026, books(2026, people), config=UnitConfig(annual_rules={"cong_chuc": str(rules)}))
+    (q,) = res.units[0].quota
+    assert (q.result.base_kind, q.result.base, q.result.cap, q.result.status) == ("b_or_better", 5, 1, "ok")
+    cc = next(g for g in res.groups if g.group == "cong_chuc")
+    assert (cc.base, cc.ab_ratio, cc.ab_status) == ("b_or_better", D(20), "ok")
+
+
+def test_htxs_with_nobody_rated_htt_is_a_breach():
+    people = [(person("P1", "Người 1", task_group="Văn phòng"), A12),
+              (person("P2", "Người 2", task_group="Văn phòng"), [60] * 12)]
+    res = annual.rate(2026, books(2026, people))
+    (q,) = res.units[0].quota
+    assert (q.result.base, q.result.cap, q.result.count, q.result.status) == (0, 0, 1, "exceeded")
+    cc = next(g for g in res.groups if g.group == "cong_chuc")
+    assert (cc.ab_ratio, cc.ab_status) == (D(100), "exceeded")
+    assert any(f.code == "quota-exceeded" for f in res.findings)

@@ -37,6 +37,7 @@ def _run(cli, *args):
 def test_clean_year_json_and_workbook(cli, tmp_path):
     people = [(AN, A12), (BINH, B12), (BINH | {"id": "HN006", "name": "Vũ Thị Giang"}, B12),
               (BINH | {"id": "HN007", "name": "Đặng Văn Hải"}, B12), (BINH | {"id": "HN008", "name": "Bùi Thị Yến"}, B12),
+              (BINH | {"id": "HN009", "name": "Lý Văn Khoa"}, B12),   # 5 HTT: 20% → 1 HTXS allowed
               (CUONG, [72] * 12), (DUNG, ["KĐG:Nghỉ thai sản"] * 5 + [88] * 7), (EM, [60] * 12)]
     folder, ros = _year(tmp_path, people, events=[{"Mã": "HN004", "Số tháng nghỉ thai sản": 5}])
     out = tmp_path / "nam-2026.xlsx"
@@ -54,7 +55,7 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     assert len(dung["not_evaluated"]) == 5 and dung["missing"] == []
     assert people_d["HN005"]["final"] == "C"
     (unit,) = d["units"]
-    assert unit["grades"] == {"A": 1, "B": 6, "C": 1, "D": 0} and unit["quota_status"] == "ok"
+    assert unit["grades"] == {"A": 1, "B": 7, "C": 1, "D": 0} and unit["quota_status"] == "ok"
     assert {q["task_group"]: q["cap"] for q in unit["quota"]} == {"Văn phòng": 1, "Địa chính": 0}
 
     wb = load_workbook(out)                       # formulas
@@ -89,9 +90,9 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     lines = {s.cell(r, 2).value: r for r in range(shr + 1, s.max_row + 1) if s.cell(r, 2).value}
     assert list(lines) == ["Cán bộ", "Công chức", "Viên chức", "LĐHĐ", "Tổng"]
     t = lines["Tổng"]
-    assert [sv.cell(t, scol[h]).value for h in ("Tổng số", "Được xếp loại", "HTXSNV (SL)", "HTTNV (SL)")] == [8, 8, 1, 6]
+    assert [sv.cell(t, scol[h]).value for h in ("Tổng số", "Được xếp loại", "HTXSNV (SL)", "HTTNV (SL)")] == [9, 9, 1, 7]
     assert s.cell(t, scol["HTTNV (%)"]).value.startswith("=IF(")
-    assert sv.cell(t, scol["HTTNV (%)"]).value == pytest.approx(0.75)
+    assert sv.cell(t, scol["HTTNV (%)"]).value == pytest.approx(7 / 9)
     assert sv.cell(t, scol["HTXS/HTT (%)"]).value == pytest.approx(1 / 7)
     assert sv.cell(lines["Công chức"], scol["HTXS/HTT (%)"]).value == pytest.approx(0.2)
     assert sv.cell(lines["Công chức"], scol["Mức trần (%)"]).value == pytest.approx(0.2)
@@ -115,17 +116,18 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     notice = [c.value for row in vals["Thông báo"].iter_rows() for c in row if c.value]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in notice and "THÔNG BÁO" in notice
     assert "1. Hoàn thành xuất sắc nhiệm vụ (HTXSNV): 1 người" in notice and "Nguyễn Văn An" in notice
-    assert "2. Hoàn thành tốt nhiệm vụ (HTTNV): 6 người" in notice and "THỦ TRƯỞNG ĐƠN VỊ" in notice
+    assert "2. Hoàn thành tốt nhiệm vụ (HTTNV): 7 người" in notice and "THỦ TRƯỞNG ĐƠN VỊ" in notice
 
 
 def test_quota_breach_exit_1_workbook_still_written(cli, tmp_path):
-    people = [(AN, A12), (BINH, [93] * 12)] + [(BINH | {"id": f"HN1{i}", "name": f"Người {i}"}, B12) for i in range(3)]
+    people = [(AN, A12), (BINH, [93] * 12)] + [(BINH | {"id": f"HN1{i}", "name": f"Người {i}"}, B12) for i in range(5)]
     folder, ros = _year(tmp_path, people)
     out = tmp_path / "out.xlsx"
     r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--format", "json")
     assert r.exit_code == 1 and out.exists()
     d = json.loads(r.stdout)
     q = d["units"][0]["quota"][0]
+    # base: those rated exactly HTT (5), not HTT or better (7)
     assert (q["task_group"], q["count"], q["base"], q["cap"], q["status"]) == ("Văn phòng", 2, 5, 1, "exceeded")
     assert [x["id"] for x in q["ranked"]] == ["HN001", "HN002"]
     assert d["summary"]["quota_exceeded"] and d["summary"]["by_code"]["quota-exceeded"] == 1

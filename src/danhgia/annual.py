@@ -317,7 +317,8 @@ class GroupRow:
     not_classified: int = 0
     pending: int = 0
     grades: dict[str, int] = field(default_factory=lambda: {g: 0 for g in fw_mod.GRADES})
-    cap: Decimal | None = None          # the quota percent that applies (A over A+B)
+    cap: Decimal | None = None          # the quota percent that applies (A over the base)
+    base: str = "exactly_b"             # the quota base: exactly_b (A over B) or b_or_better (A over A+B)
     disciplined: int = 0
     maternity: int = 0
     provisional: int = 0
@@ -327,7 +328,12 @@ class GroupRow:
 
     @property
     def ab_ratio(self) -> Decimal | None:
-        """A over (A + B), in percent: the HTXS/HTT figure the quota caps."""
+        """A over the quota base in percent (B, or A + B): the HTXS/HTT figure the quota caps.
+        HTXS with nobody rated HTT is over any cap."""
+        if self.base == "exactly_b":
+            if self.grades["B"] == 0:
+                return Decimal(100) if self.grades["A"] else None
+            return percent(self.grades["A"], self.grades["B"])
         return percent(self.grades["A"], self.grades["A"] + self.grades["B"])
 
     @property
@@ -1015,7 +1021,16 @@ def _summaries(res: AnnualResult, exceptional_units: set[str], all_exceptional: 
                 row.provisional += p.provisional
             caps = {(_cap_of(p, exceptional)) for p in who if _cap_of(p, exceptional) is not None}
             row.cap = caps.pop() if len(caps) == 1 else (min(caps) if caps else None)
+            bases = {_base_of(p, exceptional) for p in who} - {None}
+            row.base = "exactly_b" if "exactly_b" in bases or not bases else bases.pop()
             res.groups.append(row)
+
+
+def _base_of(p: PersonResult, exceptional: bool) -> str | None:
+    q = p.rules.rules.quota if p.rules else None
+    if q is None:
+        return None
+    return (q.exceptional_base or q.base) if exceptional and q.exceptional_cap is not None else q.base
 
 
 def _cap_of(p: PersonResult, exceptional: bool) -> Decimal | None:

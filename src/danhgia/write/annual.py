@@ -249,6 +249,12 @@ def _units_text(res: AnnualResult, lang: str) -> str:
 def _summary_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterhead) -> None:
     ws = w.wb.add_worksheet(SHEET_SUMMARY)
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
+    if all(g.base == "b_or_better" for g in res.groups):
+        base_vi, base_en = "số HTT trở lên", "those rated B or better"
+    elif all(g.base == "exactly_b" for g in res.groups):
+        base_vi, base_en = "số xếp loại HTT", "those rated exactly B"
+    else:
+        base_vi, base_en = "cơ sở tính của quy định áp dụng", "the base of the rule that applies"
     headers = [(t("Đơn vị", "Unit"), 16), (t("Nhóm", "Staff group"), 9), (t("Tổng số", "Staff"), 5),
                (t("Được xếp loại", "Classified"), 6), (t("Không xếp loại", "Not classified"), 6),
                (t("Chưa xếp loại", "Not rated yet"), 6)]
@@ -262,8 +268,8 @@ def _summary_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterh
     r = paper.title(ws, w.forms, r + 1, last_col,
                     t(f"TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}", f"SUMMARY OF THE ANNUAL RATING {res.year}"),
                     " · ".join(x for x in (_units_text(res, lang),
-                                           t("Tỷ lệ % tính trên số được xếp loại; HTXS/HTT = số HTXS trên số HTT trở lên",
-                                             "Percentages of those classified; HTXS/HTT = A over those rated B or better")) if x),
+                                           t(f"Tỷ lệ % tính trên số được xếp loại; HTXS/HTT = số HTXS trên {base_vi}",
+                                             f"Percentages of those classified; HTXS/HTT = A over {base_en}")) if x),
                     widths)
     hr = r + 1
     w.table_header(ws, hr, headers)
@@ -295,8 +301,12 @@ def _summary_row(w: _Writer, ws, r: int, g: GroupRow, lang: str) -> None:
                          _ratio(g.grades[grade], g.classified))
     a, b = xl_rowcol_to_cell(r, 6), xl_rowcol_to_cell(r, 8)
     c = 6 + 2 * len(GRADES)
-    ws.write_formula(r, c, f'=IF({a}+{b}=0,"",{a}/({a}+{b}))', w.f["pct"],
-                     _ratio(g.grades["A"], g.grades["A"] + g.grades["B"]))
+    n_a, n_b = g.grades["A"], g.grades["B"]
+    if g.base == "exactly_b":     # HTXS with nobody rated HTT counts as 100% (a breach)
+        ws.write_formula(r, c, f'=IF({b}=0,IF({a}=0,"",1),{a}/{b})', w.f["pct"],
+                         _ratio(n_a, n_b) if n_b else (1.0 if n_a else ""))
+    else:
+        ws.write_formula(r, c, f'=IF({a}+{b}=0,"",{a}/({a}+{b}))', w.f["pct"], _ratio(n_a, n_a + n_b))
     put(c + 1, float(g.cap / 100) if g.cap is not None else None, "pct")
     status = g.ab_status
     put(c + 2, STATUS_WORDS[status][1 if lang == "en" else 0] if status else "",

@@ -211,8 +211,10 @@ def parse_grade(raw: Any) -> Parsed:
     key = fold(raw).strip(" .:()")
     if key in _GRADE_WORDS:
         return Parsed(NUMBER, _GRADE_WORDS[key])
-    m = re.match(r"^(?:loai\s*)?([abcd])\b", key)
-    if m and len(key) <= 12:
+    # "A (tốt)" is A; "A+", "B-", "A hoặc B", "B/C" are no grade (a hand edit must not pass
+    # for one of its letters)
+    m = re.match(r"^(?:loai\s*)?([abcd])(?![\w+\-/])(.*)$", key)
+    if m and len(key) <= 12 and not re.search(r"(?<![a-z])[abcd](?![a-z])|[+/]", m.group(2)):
         return Parsed(NUMBER, m.group(1).upper())
     return Parsed(NOT_NUMBER, raw)
 

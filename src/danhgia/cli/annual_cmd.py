@@ -15,7 +15,8 @@ import typer
 
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
-                                RosterOpt, fail, out_console, print_json, tr, xlsx_out_or_fail)
+                                RosterOpt, fail, out_console, out_not_input_or_fail, print_json, tr,
+                                xlsx_out_or_fail)
 from danhgia.read.files import sha256_of
 
 # The library's modules are imported inside the command (start-up: issue 16).
@@ -105,6 +106,8 @@ def annual_(
     lg = lang.value
     if fmt == Format.csv:
         fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
+    named = [p for p in (roster, events, config_file) if p is not None]
+    out_not_input_or_fail(out, list(monthly) + named, lang, monthly_read.is_tally_workbook)
     xlsx_out_or_fail(out, force, lang)
     inputs = list(monthly)
     try:

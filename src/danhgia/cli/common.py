@@ -75,6 +75,21 @@ def xlsx_out_or_fail(out: Path, force: bool, lang: Lang | str) -> None:
         fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
 
 
+def out_not_input_or_fail(out: Path, inputs: list[Path], lang: Lang | str, is_input=None) -> None:
+    """Inputs are never modified, ``--force`` or not: stop (exit 2) when ``--out`` is one of the
+    files named as inputs, or an existing file inside an input folder that the run would read
+    (``is_input(path)`` says which, e.g. a scoresheet for tally; a monthly workbook for annual)."""
+    out_real = os.path.realpath(out)
+    for p in inputs:
+        real = os.path.realpath(p)
+        inside = os.path.isdir(real) and out_real.startswith(real.rstrip(os.sep) + os.sep)
+        if out_real == real or (inside and os.path.isfile(out_real) and is_input is not None and is_input(out)):
+            fail(tr(lang, f"--out {out}: là một tệp đầu vào của lần chạy này; đầu vào không bao giờ bị ghi đè "
+                          f"(kể cả với --force). Hãy chọn tên tệp khác",
+                    f"--out {out}: is one of this run's inputs; inputs are never overwritten (--force or not). "
+                    f"Choose another file name"))
+
+
 def print_json(data: Any) -> None:
     """JSON on stdout: always parseable, UTF-8, no rich markup."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))

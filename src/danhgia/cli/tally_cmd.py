@@ -19,7 +19,7 @@ import typer
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
-                                print_json, tr, xlsx_out_or_fail)
+                                out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
 # The library's modules are imported inside the command (start-up: issue 16).
 
@@ -98,6 +98,15 @@ def tally(
     if fmt == Format.csv:
         fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
     ym = month_or_fail(month, lang)
+
+    def read_as_scoresheet(p: Path) -> bool:
+        # a workbook in an input folder is read, unless it is a tally workbook (the previous
+        # output, replaced by design)
+        return p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".zip") and \
+            not monthly_read.is_tally_workbook(p)
+
+    out_not_input_or_fail(out, list(paths) + ([roster] if roster else []) + ([config] if config else []),
+                          lang, read_as_scoresheet)
     xlsx_out_or_fail(out, force, lang)
     missing = [p for p in paths if not p.exists()]
     if missing:

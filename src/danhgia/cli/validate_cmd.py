@@ -85,6 +85,22 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
         return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude, slim=True)
 
 
+def _annotate_exclude(annotate: Path | None, paths: list[Path]) -> list[Path]:
+    """The --annotate folder is not walked into (earlier annotated copies are not inputs) —
+    unless it is itself an input or holds one: ``validate in --annotate in`` must still check
+    ``in`` (the copies of this run are written after the run has read its inputs)."""
+    if annotate is None:
+        return []
+    import os
+
+    target = os.path.realpath(annotate).rstrip(os.sep)
+    for p in paths:
+        real = os.path.realpath(p)
+        if real == target or real.startswith(target + os.sep):
+            return []
+    return [annotate]
+
+
 @app.command("validate")
 def validate(
     paths: List[Path] = typer.Argument(..., help="Tệp, thư mục hoặc tệp .zip bảng điểm / scoresheet files, folders or .zip archives.",
@@ -111,7 +127,7 @@ def validate(
         from danhgia.report import Report
 
         show_bar = fmt == Format.text and is_tty()
-        exclude = [annotate] if annotate is not None else []   # never re-read our own copies
+        exclude = _annotate_exclude(annotate, paths)
         result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude)
         report = Report.build(result, keep=keep, strict=strict)
         if fmt == Format.json:

@@ -227,3 +227,30 @@ def test_library_read_bytes_is_bounded(tmp_path):
         sha256_of(p, 100)
     assert read_bytes(p, 101) == b"a" * 101
     assert len(sha256_of(p, 101)) == 64
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_one_megabyte_roster_field_fails_with_its_row_and_column(tmp_path, kind):
+    folder = _good(tmp_path)
+    big = "A" * 1_000_000
+    if kind == "csv":
+        roster = tmp_path / "ds.csv"
+        roster.write_text(f"Mã,Họ và tên,Đơn vị\nHB001,{big},P\nHB002,B,P\n", encoding="utf-8")
+    else:
+        roster = tmp_path / "ds.xlsx"
+        rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c><c r="B1" t="inlineStr"><is><t>Họ và tên'
+                '</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>HB001</t></is></c>'
+                f'<c r="B2" t="inlineStr"><is><t>{big}</t></is></c></row>')
+        import zipfile
+
+        with zipfile.ZipFile(HOSTILE / "good.xlsx") as z:
+            sheet = z.read("xl/worksheets/sheet1.xml")
+        start, end = sheet.index(b"<sheetData>"), sheet.index(b"</sheetData>")
+        round2.rewrite(HOSTILE / "good.xlsx", roster,
+                       {"xl/worksheets/sheet1.xml": sheet[:start] + b"<sheetData>" + rows.encode() + sheet[end:]})
+    res, took, peak = round2.run(["validate", folder / "good.xlsx", "--roster", roster], tmp_path, timeout=60,
+                                 lang="en")
+    out = _clean(res)
+    assert res.returncode == 2, out[-500:]
+    assert "B2 (dòng 2, cột B)" in out and "1000000 characters" in out, out[-500:]
+    assert len(out) < 5000 and took < LIMIT_S

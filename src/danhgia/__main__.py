@@ -1,4 +1,4 @@
-from danhgia.cli import main
+from danhgia.entry import main
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -175,11 +175,14 @@ def _display(root_as_given: str, rel: str) -> str:
     return Path(joined).as_posix()
 
 
-def _walk(top: Path, display_root: str, skip: set[str]) -> Iterator[tuple[Path, str]]:
+def _walk(top: Path, display_root: str, skip: set[str],
+          errors: list[OSError] | None = None) -> Iterator[tuple[Path, str]]:
     """Files under ``top`` in a stable order; symlinked folders are followed once (no loops);
-    folders in ``skip`` (real paths, e.g. the --annotate output) are left out."""
+    folders in ``skip`` (real paths, e.g. the --annotate output) are left out. A folder that
+    cannot be listed (no permission) is added to ``errors``, never skipped in silence."""
     seen: set[str] = set(skip)
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True,
+                                                onerror=errors.append if errors is not None else None):
         real = os.path.realpath(dirpath)
         if real in seen:
             dirnames[:] = []
@@ -280,8 +283,17 @@ def collect(paths: list[str | Path], limits, exclude: Iterable[str | Path] = ())
         given = str(raw)
         path = Path(given)
         if path.is_dir():
-            for full, display in _walk(path, given, skip):
+            errors: list[OSError] = []
+            for full, display in _walk(path, given, skip, errors):
                 add_file(full, display)
+            for exc in errors:      # a folder that cannot be read: its files would go unchecked
+                from danhgia.read.files import os_reason
+
+                shown = _display(given, os.path.relpath(exc.filename, path)) if exc.filename else given
+                vi, en = os_reason(exc)
+                tasks.append(Task(shown, str(exc.filename or given), finding=Finding(
+                    "file-unreadable", file=shown,
+                    params={"reason": f"không đọc được thư mục ({vi}) / the folder cannot be read ({en})"})))
         elif path.exists():
             if not is_temporary(path.name):
                 add_file(path, Path(given).as_posix())
@@ -478,6 +490,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(ctx, month, slim: bool = False) -> None:
+    import signal
+
+    # Ctrl-C is the parent's to handle (one line, exit 130): a worker stopped by it would
+    # print its own traceback; the parent ends the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["ctx"], _WORKER["month"], _WORKER["slim"] = ctx, month, slim
 
 
@@ -498,17 +515,30 @@ def _attempt(tasks: list[Task], ctx, month, jobs: int, size: int, tick,
     out: list[FileOutcome | None] = [None] * len(tasks)
     keep = _Shared() if slim else (lambda fo: fo)
     with _pool(jobs, ctx, month, slim) as pool:
-        futures = {pool.submit(_process_chunk, [tasks[i] for i in c]): c for c in chunks}
-        for fut in as_completed(futures):
-            chunk = futures[fut]
-            try:
-                res = fut.result()
-            except Exception:  # a worker died (crash, out of memory): those files are retried
-                continue
-            for i, o in zip(chunk, res):
-                out[i] = keep(o)
-            tick(len(chunk))
+        try:
+            futures = {pool.submit(_process_chunk, [tasks[i] for i in c]): c for c in chunks}
+            for fut in as_completed(futures):
+                chunk = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception:  # a worker died (crash, out of memory): those files are retried
+                    continue
+                for i, o in zip(chunk, res):
+                    out[i] = keep(o)
+                tick(len(chunk))
+        except BaseException:      # Ctrl-C: the workers are ended now, not after their files
+            _stop(pool)
+            raise
     return out
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_parallel(tasks: list[Task], ctx, month, jobs: int, tick, slim: bool = False) -> list[FileOutcome]:

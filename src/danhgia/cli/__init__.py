@@ -49,8 +49,10 @@ def main(argv: list[str] | None = None) -> None:
         app(args=args, prog_name="danhgia")
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        err_console.print("Đã dừng / interrupted")
+    except KeyboardInterrupt:       # (danhgia.entry turns Ctrl-C into Interrupted first)
+        from danhgia.entry import _interrupted
+
+        _interrupted(args)
         sys.exit(130)
     except Exception as exc:  # a bug: one clear message, the traceback only with --debug
         if debug:

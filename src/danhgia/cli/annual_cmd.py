@@ -15,7 +15,7 @@ import typer
 
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
-                                RosterOpt, fail, out_console, out_not_input_or_fail, print_json, tr,
+                                RosterOpt, cannot_write, fail, out_console, out_not_input_or_fail, print_json, tr,
                                 xlsx_out_or_fail)
 from danhgia.read.files import sha256_of
 
@@ -166,6 +166,8 @@ def annual_(
     except OutputExists:
         fail(tr(lang, f"Tệp kết quả đã có: {out} (thêm --force để ghi đè)",
                 f"The output exists: {out} (add --force to replace it)"))
+    except OSError as exc:
+        cannot_write(out, exc, lang)
 
     if fmt == Format.json:
         print_json(result.to_dict(lg))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -40,8 +41,33 @@ FrameworkOpt = typer.Option(None, "--framework", "-F", help="Khung đánh giá: 
 RosterOpt = typer.Option(None, "--roster", "-r", help="Danh sách nhân sự (.xlsx, .csv) / staff roster.")
 ConfigOpt = typer.Option(None, "--config", help="Tệp cấu hình đơn vị (mặc định: danhgia.yaml gần đầu vào) / unit file.")
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+# C0 and C1 control characters (tab and newline kept), DEL, and the bidirectional overrides
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Control characters made visible (``\x1b``, ``\x07``, ``\u202e``): a name read from a file
+    may hold ESC or BEL bytes that would set the terminal's title or clear its screen."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeConsole(Console):
+    """A rich Console that makes control characters in the text it prints visible, whatever
+    renders them (plain strings, tables, Text). Rich's own styles and control codes (colours,
+    cursor moves) are kept: only the text of each segment is escaped."""
+
+    def _render_buffer(self, buffer):  # rich's one place where segments become output
+        from rich.segment import Segment
+
+        return super()._render_buffer(
+            s if s.control else Segment(visible(s.text), s.style, s.control) for s in buffer)
+
+
+err_console = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+out_console = SafeConsole(highlight=False, soft_wrap=True)
 
 
 def tr(lang: Lang | str, vi: str, en: str) -> str:
@@ -88,6 +114,22 @@ def out_not_input_or_fail(out: Path, inputs: list[Path], lang: Lang | str, is_in
                           f"(kể cả với --force). Hãy chọn tên tệp khác",
                     f"--out {out}: is one of this run's inputs; inputs are never overwritten (--force or not). "
                     f"Choose another file name"))
+
+
+def cannot_write(target: Path, exc: OSError, lang: Lang | str) -> NoReturn:
+    """An output that cannot be written (a read-only folder, a full disk …): exit 2 with the
+    folder or file named and what the system said, in words."""
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        vi, en = "không có quyền ghi vào thư mục này", "no permission to write in this folder"
+    elif exc.errno == errno.ENOSPC:
+        vi, en = "ổ đĩa đã đầy", "the disk is full"
+    else:
+        vi = en = exc.strerror or type(exc).__name__
+    where = exc.filename if isinstance(exc.filename, str) and exc.filename else str(target)
+    fail(tr(lang, f"{target}: không ghi được kết quả ({vi}: {where})",
+            f"{target}: cannot write the output ({en}: {where})"))
 
 
 def print_json(data: Any) -> None:

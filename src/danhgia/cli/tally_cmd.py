@@ -19,7 +19,7 @@ import typer
 from danhgia.cli import app
 from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
-                                out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
+                                cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
 # The library's modules are imported inside the command (start-up: issue 16).
 
@@ -173,7 +173,7 @@ def tally(
     except OutputExists:
         fail(tr(lang, f"{out}: tệp đã có; thêm --force để ghi đè", f"{out}: the file exists; add --force to replace it"))
     except OSError as exc:
-        fail(tr(lang, f"{out}: không ghi được tệp ({exc.strerror or exc})", f"{out}: cannot write ({exc.strerror or exc})"))
+        cannot_write(out, exc, lang)
 
     if fmt == Format.json:
         data = res.to_dict(lg)

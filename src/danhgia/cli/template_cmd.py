@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from danhgia.cli import app
-from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, fail,
+from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, cannot_write, fail,
                                 month_or_fail, out_console, tr)
 
 # The library's modules are imported inside the command (start-up: issue 16).
@@ -68,6 +68,8 @@ def template_(
             fail("\n".join(exc.lines(lang.value)))
         except OutputExists as exc:
             _exists(lang, exc.path)
+        except OSError as exc:
+            cannot_write(out, exc, lang)
         for p in written:
             out_console.print(tr(lang, f"Đã tạo {p}", f"Wrote {p}"), markup=False)
         return
@@ -91,6 +93,8 @@ def template_(
         fail("\n".join(exc.lines(lang.value)))
     except OutputExists as exc:
         _exists(lang, exc.path)
+    except OSError as exc:
+        cannot_write(out, exc, lang)
     n = len(staff.people)
     if one_workbook:
         out_console.print(tr(lang, f"Đã tạo {written[0]} ({n} trang tính)", f"Wrote {written[0]} ({n} tabs)"),

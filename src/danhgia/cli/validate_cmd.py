@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-
 from danhgia.cli import app
 from danhgia.cli.common import (
     EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt,
-    JobsOpt, Lang, LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console, print_json, tr,
+    JobsOpt, Lang, LangOpt, RosterOpt, SafeConsole, err_console, fail, is_tty, month_or_fail, out_console,
+    print_json, tr, visible,
 )
 
 
@@ -85,6 +84,17 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
         return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude, slim=True)
 
 
+class _VisibleWriter:
+    """CSV to a terminal: control characters read from the files made visible (to a file or a
+    pipe the CSV keeps every character as read)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(visible(text))
+
+
 def _annotate_exclude(annotate: Path | None, paths: list[Path]) -> list[Path]:
     """The --annotate folder is not walked into (earlier annotated copies are not inputs) —
     unless it is itself an input or holds one: ``validate in --annotate in`` must still check
@@ -133,11 +143,11 @@ def validate(
         if fmt == Format.json:
             print_json(report.to_json(lg))
         elif fmt == Format.csv:
-            report.write_csv(sys.stdout, lg)
+            report.write_csv(_VisibleWriter(sys.stdout) if is_tty() else sys.stdout, lg)
             sys.stdout.flush()
         else:
             # piped to a file: wide enough that messages stay on one line (grep-able)
-            console = out_console if is_tty() else Console(highlight=False, width=240)
+            console = out_console if is_tty() else SafeConsole(highlight=False, width=240)
             report.render_text(console, lg, limit)
         code = report.exit_code
         if annotate is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from danhgia.read.files import InputFileError
 from danhgia.framework import VariantNames
-from danhgia.read.table import body_rows, col_letter, read_table
+from danhgia.read.table import body_rows, col_letter, long_cells, read_table
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, YES_WORDS, Person, Roster, RosterError
 from danhgia.text import fold, id_text, is_blank, nfc, parse_date, parse_month_text
 
@@ -144,6 +144,14 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
     except Exception as exc:  # calamine raises several types for broken files
         raise RosterError(src, [f"không đọc được / cannot read: {exc}"]) from None
     where0 = f"{src} › {sheet}" if sheet else src
+    from danhgia.config import Limits
+
+    limit = Limits().max_cell_chars
+    too_long = [f"{where0} › {cell} (dòng {cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}, cột "
+                f"{cell.rstrip('0123456789')}): ô có {n} ký tự, quá giới hạn {limit} / the cell holds {n} "
+                f"characters, over the limit of {limit}" for cell, n in long_cells(rows, limit)]
+    if too_long:
+        raise RosterError(src, too_long[:20])
     hdr = find_header(rows, COLUMNS, REQUIRED)
     if hdr is None:
         raise RosterError(src, [f"{where0}: không thấy dòng tiêu đề có cột «Mã» và «Họ và tên» / "

@@ -61,6 +61,14 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delim))
 
 
+def long_cells(rows: list[list[Any]], limit: int) -> Iterator[tuple[str, int]]:
+    """(A1 cell, length) of every text cell longer than ``limit`` characters."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value.__class__ is str and len(value) > limit:
+                yield f"{col_letter(c)}{r + 1}", len(value)
+
+
 def read_table(path: Path, choose: Callable[[list[str]], str | None],
                limits: Any = None) -> tuple[str, list[list[Any]]] | None:
     """(sheet name, rows) of a .csv (sheet name "") or of the workbook sheet ``choose`` picks
@@ -77,7 +85,11 @@ def read_table(path: Path, choose: Callable[[list[str]], str | None],
     limits = (limits or Limits()).for_tables()
     if path.suffix.lower() == ".csv":
         # a regular file within the limit (InputFileError otherwise: a FIFO, /dev/zero …)
-        return "", csv_rows(read_bytes(path, limits.max_file_bytes))
+        data = read_bytes(path, limits.max_file_bytes)
+        # the csv module's own field limit (128 KB) would end the read with no row or column;
+        # the file is bounded already, and a long cell is reported by ``long_cells`` instead
+        csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
+        return "", csv_rows(data)
     stop = preflight(path, str(path), limits)
     if stop is not None:
         raise ValueError(f"{stop.message('vi')} / {stop.message('en')}")

@@ -254,3 +254,17 @@ def test_a_one_megabyte_roster_field_fails_with_its_row_and_column(tmp_path, kin
     assert res.returncode == 2, out[-500:]
     assert "B2 (dòng 2, cột B)" in out and "1000000 characters" in out, out[-500:]
     assert len(out) < 5000 and took < LIMIT_S
+
+
+@needs_fifo
+@needs_dev
+def test_special_files_named_as_archives_are_findings(tmp_path):
+    folder = _good(tmp_path)
+    round2.fifo(folder / "ong.zip")
+    round2.device_link(folder / "zero.zip")
+    res, took, _ = round2.run(["validate", folder, "--format", "json", "--lang", "en"], tmp_path, timeout=30)
+    _clean(res)
+    data = json.loads(res.stdout)
+    hits = {Path(f["file"]).name: f["message"] for f in data["findings"] if f["code"] == "file-unreadable"}
+    assert "FIFO" in hits["ong.zip"] and "device" in hits["zero.zip"]
+    assert data["summary"]["scoresheets"] == 1

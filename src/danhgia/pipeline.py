@@ -199,7 +199,11 @@ def _walk(top: Path, display_root: str, skip: set[str],
 
 def _archive_tasks(path: Path, display: str, limits) -> list[Task]:
     """One task per workbook inside a .zip, with the limits applied to the directory."""
-    size = path.stat().st_size      # an archive holds many files: it is bounded like their sum
+    try:    # a regular file (a FIFO named .zip would block the first read, /dev/zero never end)
+        size = check_regular(path).st_size   # an archive holds many files: bounded like their sum
+    except InputFileError as exc:
+        return [Task(display, str(path), finding=Finding("file-unreadable", file=display,
+                                                         params={"reason": exc.reason}))]
     if size > limits.max_uncompressed_bytes:
         return [Task(display, str(path), finding=Finding(
             "file-too-large", file=display,

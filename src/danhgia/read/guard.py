@@ -786,6 +786,18 @@ def _sheet_targets(wb_xml: bytes | None, rels: bytes | None) -> list[str]:
     return out
 
 
+def _targets_of(rels: bytes | None, type_suffix: str) -> list[str]:
+    """Part names of the workbook relationships whose type ends with ``type_suffix``."""
+    out = []
+    for m in _REL_EL.finditer(rels or b""):
+        a = _attrs(m.group(1))
+        target = (a.get("Target") or "").replace("\\", "/")
+        if target and (a.get("Type") or "").endswith(type_suffix):
+            raw = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out.append(os.path.normpath(raw).replace("\\", "/"))
+    return out
+
+
 def _bad_string(sheet: str, exc: _BadString, strings: int | None) -> _Stop:
     if strings is None:
         vi = (f"trang «{sheet}», ô {exc.cell} tham chiếu bảng chuỗi dùng chung nhưng tệp không có bảng này "
@@ -824,10 +836,13 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     # 1. every other XML part: no DTD (in the prolog; anywhere in a large part); the shared
     #    strings counted (a cell may only refer to one that exists)
     strings: int | None = None
+    sst_names = {"xl/sharedstrings.xml"}
+    if "xl/sharedstrings.xml" not in by_lower:     # elsewhere, as the relationships say
+        sst_names.update(n.lower() for n in _targets_of(rels, "/sharedStrings"))
     for e in xml_parts:
         if e in sheet_parts or (e.name in keep and keep[e.name] is not None):
             continue
-        if e.name.lower() == "xl/sharedstrings.xml":
+        if e.name.lower() in sst_names:
             count = [0]
 
             def on_buffer(buf: bytes, seen: int) -> None:

@@ -100,8 +100,11 @@ def main(argv: list[str] | None = None) -> None:
         import shutil  # noqa: F401  (needed by the clean-up below, imported while it is safe)
         import tempfile
 
-        tmpdir = tempfile.mkdtemp(prefix="danhgia-run-")
-        tempfile.tempdir = tmpdir      # every tempfile user of this run, forked workers included
+        try:
+            tmpdir = tempfile.mkdtemp(prefix="danhgia-run-")
+            tempfile.tempdir = tmpdir  # every tempfile user of this run, forked workers included
+        except OSError:                # no usable temp folder: the commands say so if they need one
+            tmpdir = None
         if not isinstance(sys.stdout, _PipeSafe) and sys.stdout is not None:
             sys.stdout = _PipeSafe(sys.stdout)
         from danhgia.cli import main as cli_main

@@ -222,6 +222,78 @@ def split_code(text: str) -> tuple[str | None, str]:
     return re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
 
 
+# ---------------------------------------------------------------------------------------------
+# Item numbering: full codes (II.1.3), codes relative to the block (I / 1 / 1.1), Arabic blocks
+# (1 / 1.1 / 1.1.1), letters (a, b, c under the item above) and no codes (labels only)
+
+_ARABIC = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*(?:[.:)/]\s*|$)(.*)$", re.S)
+_ARABIC_LABEL = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(?:\.\s+|\)\s*|\s+(?=\D))(.*)$", re.S)
+_LETTER = re.compile(r"^\s*([a-zđ])\s*(?:[.):/]\s*|$)(.*)$", re.S | re.I)
+
+
+def number_token(v: Any, alone: bool) -> tuple[str, str, str] | None:
+    """(kind, token, rest) of a code-column cell: kind "roman" (a full code), "arabic" ("1.2"
+    typed as text or as a number) or "letter"; ``rest`` is a label written in the same cell.
+    ``alone``: the cell is in the code column (a bare number is a code there, not a label)."""
+    if v.__class__ is str:
+        s = v.strip()
+        code, rest = split_code(s)
+        if code is not None:
+            return "roman", code, rest
+        m = _ARABIC.match(s) if alone else _ARABIC_LABEL.match(s)
+        if m and (alone or m.group(2).strip()):
+            return "arabic", re.sub(r"\s+", "", m.group(1)), m.group(2).strip()
+        m = _LETTER.match(s)
+        if m and (not m.group(2).strip() or (s[1:2] in ").")):
+            return "letter", m.group(1).lower(), m.group(2).strip()
+        return None
+    if alone and v.__class__ in (int, float) and 0 < v < 100:
+        text = str(int(v)) if v == int(v) else repr(float(v))
+        return ("arabic", text, "") if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})?", text) else None
+    return None
+
+
+def resolve_numbering(tokens: list[tuple[str, str] | None]) -> list[str | None]:
+    """Full codes for the tokens of the code column, in order. Relative numbers hang under the
+    Roman block above them; without any Roman block, Arabic numbers are the blocks (1 → I,
+    2.1 → II.1); a letter is the n-th child of the last numbered item above it. A sequence
+    that cannot be a numbering (a block above 10, a repeated code) gives up its numbers."""
+    romans = any(t is not None and t[0] == "roman" for t in tokens)
+    out: list[str | None] = []
+    block: str | None = None
+    last: str | None = None
+    letters: dict[str, int] = {}
+    for t in tokens:
+        code: str | None = None
+        if t is not None:
+            kind, tok = t
+            if kind == "roman":
+                code = tok
+                block = tok.split(".")[0]
+            elif kind == "arabic":
+                parts = tok.split(".")
+                if romans:
+                    code = f"{block}.{tok}" if block else None
+                elif 1 <= int(parts[0]) <= 10:
+                    code = ".".join([_ROMANS[int(parts[0]) - 1], *parts[1:]])
+            elif kind == "letter" and last is not None:
+                letters[last] = letters.get(last, 0) + 1
+                code = f"{last}.{letters[last]}"
+            if code is not None and kind != "letter":
+                last = code
+        out.append(code)
+    seen: set[str] = set()
+    arabic_codes = [c for c, t in zip(out, tokens) if c is not None and t is not None and t[0] != "roman"]
+    for c in arabic_codes:
+        if c in seen:          # not a numbering (a running row number): keep the Roman codes only
+            return [c if t is not None and t[0] == "roman" else None for c, t in zip(out, tokens)]
+        seen.add(c)
+    return out
+
+
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
 _SUBTOTAL = re.compile(r"\bmuc\b|\bphan\b|^\S+(?: \S+)* (?:i|ii|iii|iv|v)$")
 
 
@@ -385,10 +457,12 @@ def _pick_columns(band: dict[str, list[int]]) -> dict[str, int]:
 
 
 class _Row:
-    __slots__ = ("r", "code", "label", "norm", "label_cell")
+    __slots__ = ("r", "code", "label", "norm", "label_cell", "tok")
 
-    def __init__(self, r: int, code: str | None, label: str, norm: str, label_cell: int):
+    def __init__(self, r: int, code: str | None, label: str, norm: str, label_cell: int,
+                 tok: tuple[str, str] | None = None):
         self.r, self.code, self.label, self.norm, self.label_cell = r, code, label, norm, label_cell
+        self.tok = tok          # (kind, text) of the code column before resolving: see numbering
 
 
 def _table_rows(grid: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
@@ -406,12 +480,18 @@ def _table_rows(grid: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
         if not cells:
             continue
         code: str | None = None
+        tok: tuple[str, str] | None = None
         label, label_c = "", -1
         first_c, first = cells[0]
-        if first.__class__ is str and (code_col is None or first_c == code_col or first_c < (label_col if label_col is not None else 99)):
-            code, rest = split_code(first.strip())
-            if code is not None and rest:
-                label, label_c = rest, first_c
+        if code_col is None or first_c == code_col or first_c < (label_col if label_col is not None else 99):
+            alone = first_c == code_col or any(v.__class__ is str for _c, v in cells[1:])
+            t = number_token(first, alone)
+            if t is not None:
+                kind, text, rest = t
+                tok = (kind, text)
+                code = text
+                if rest:
+                    label, label_c = rest, first_c
         if code is not None and not label:
             for c, v in cells[1:]:
                 if v.__class__ is str:
@@ -431,9 +511,17 @@ def _table_rows(grid: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
             f = _fold(label) if len(label) <= MAX_LABEL_CHARS else ""
         n = norm_label(f)
         if code is None and _is_total(n):
-            return out, r
-        out.append(_Row(r, code, nfc(label.strip()), n, label_c))
-    return out, None
+            return _numbered(out), r
+        out.append(_Row(r, code, nfc(label.strip()), n, label_c, tok))
+    return _numbered(out), None
+
+
+def _numbered(rows: list[_Row]) -> list[_Row]:
+    """The rows with their codes resolved from the form's numbering (see resolve_numbering)."""
+    if any(row.tok is not None and row.tok[0] != "roman" for row in rows):
+        for row, code in zip(rows, resolve_numbering([row.tok for row in rows])):
+            row.code = code
+    return rows
 
 
 def _match(rows: list[_Row], idx: _VariantIndex, fuzzy: bool) -> dict[str, _Row]:
@@ -441,7 +529,7 @@ def _match(rows: list[_Row], idx: _VariantIndex, fuzzy: bool) -> dict[str, _Row]
     taken: set[str] = set()
     pending: list[_Row] = []
     for row in rows:
-        if row.code is not None and row.code in idx.codes:
+        if row.code is not None and row.code in idx.codes and not _label_elsewhere(row, idx):
             if row.code not in taken:
                 matched[row.code] = row
                 taken.add(row.code)
@@ -455,6 +543,15 @@ def _match(rows: list[_Row], idx: _VariantIndex, fuzzy: bool) -> dict[str, _Row]
             matched[code] = row
             taken.add(code)
     return matched
+
+
+def _label_elsewhere(row: _Row, idx: _VariantIndex) -> bool:
+    """A code inferred from the numbering (not written in full) whose label is exactly another
+    item's label: the label wins (a running row number is not a code)."""
+    if row.tok is None or row.tok[0] == "roman" or not row.norm:
+        return False
+    other = idx.labels.get(row.norm)
+    return other is not None and other != row.code
 
 
 def _complete_first(scores: list) -> list:

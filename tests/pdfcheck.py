@@ -85,6 +85,29 @@ def convert(workbook: Path, out_dir: Path | None = None) -> Path:
     return pdf
 
 
+def convert_many(workbooks: list[Path], out_dir: Path) -> dict[Path, Path]:
+    """Convert several workbooks in one LibreOffice run (start-up is most of the cost); their
+    names (stems) must differ. Returns workbook → PDF."""
+    stems = [Path(w).stem for w in workbooks]
+    assert len(set(stems)) == len(stems), f"two workbooks share a name: {stems}"
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="danhgia-lo-"))
+    try:
+        subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, workbooks)],
+                       check=True, capture_output=True, timeout=900)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = {}
+    for w in workbooks:
+        pdf = out_dir / (Path(w).stem + ".pdf")
+        if not pdf.is_file():
+            raise RuntimeError(f"LibreOffice wrote no PDF for {w}")
+        out[Path(w)] = pdf
+    return out
+
+
 def read(pdf: Path) -> Printed:
     text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout

@@ -81,7 +81,7 @@ VC = person("VC1", "Trần Thị Bình", group="Viên chức")               # v
 
 @pytest.mark.parametrize("year,group,expected", [
     (2025, "cong_chuc", "nd90-48"), (2026, "cong_chuc", "nd335-2025"),
-    (2025, "vien_chuc", "nd90-48"), (2026, "vien_chuc", "nd90-48"),
+    (2025, "vien_chuc", "nd90-48"), (2026, "vien_chuc", "nd233-2026"), (2027, "vien_chuc", "nd233-2026"),
     (2026, "ldhd", "nd90-48"), (2026, "can_bo", "nd90-48"), (2027, "cong_chuc", "nd335-2025"),
 ])
 def test_rule_set_by_year_and_group(year, group, expected):
@@ -103,8 +103,8 @@ def test_year_boundary_in_a_rating():
     r25 = by_id(annual.rate(2025, books(2025, people)))
     r26 = by_id(annual.rate(2026, books(2026, people)))
     assert (r25["CC1"].rules.id, r25["VC1"].rules.id) == ("nd90-48", "nd90-48")
-    assert (r26["CC1"].rules.id, r26["VC1"].rules.id) == ("nd335-2025", "nd90-48")
-    # NĐ 335 has no absence cap; NĐ 90/48 caps 3 to under 6 months at HTNV
+    assert (r26["CC1"].rules.id, r26["VC1"].rules.id) == ("nd335-2025", "nd233-2026")
+    # NĐ 335 has no absence cap; NĐ 233 keeps NĐ 90/48's (3 to under 6 months → at most HTNV, verify)
     ev = ev_table([{"Mã": "CC1", "Số tháng nghỉ": 4}, {"Mã": "VC1", "Số tháng nghỉ": 4}])
     r26 = by_id(annual.rate(2026, books(2026, people), events=ev))
     assert (r26["CC1"].final, r26["VC1"].final) == ("B", "C")

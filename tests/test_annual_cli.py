@@ -45,10 +45,11 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["year"] == 2026 and d["valid"] is True
-    assert [(x["id"], x["version"]) for x in d["rules"]] == [("nd335-2025", "2026.1"), ("nd90-48", "2023.1")]
+    assert [(x["id"], x["version"]) for x in d["rules"]] == [("nd233-2026", "2026.1"), ("nd335-2025", "2026.1"),
+                                                              ("nd90-48", "2023.1")]
     people_d = {p["id"]: p for p in d["people"]}
     assert people_d["HN001"]["final"] == "A" and people_d["HN001"]["rules"] == "nd335-2025"
-    assert people_d["HN003"]["rules"] == "nd90-48" and people_d["HN003"]["final"] == "B"
+    assert people_d["HN003"]["rules"] == "nd233-2026" and people_d["HN003"]["final"] == "B"   # viên chức 2026
     dung = people_d["HN004"]
     assert (dung["mean_score"], dung["final"], dung["months_evaluated"]) == (88, "B", 7)
     assert [o["id"] for o in dung["overrides"]] == ["maternity"]
@@ -68,7 +69,7 @@ def test_clean_year_json_and_workbook(cli, tmp_path):
     rows = {ws.cell(r, 2).value: r for r in range(5, ws.max_row + 1)}
     r = rows["HN004"]
     assert [ws.cell(r, col[f"T{m}"]).value for m in (1, 5, 6)] == ["KĐG", "KĐG", "B"]
-    assert (ws.cell(r, col["Quy định"]).value, ws.cell(r, col["Cách tính"]).value) == ("nd90-48", "Trung bình điểm các tháng")
+    assert (ws.cell(r, col["Quy định"]).value, ws.cell(r, col["Cách tính"]).value) == ("nd233-2026", "Trung bình điểm các tháng")
     assert ws.cell(r, col["Số tháng B"]).value.startswith("=COUNTIF(")
     assert wv.cell(r, col["Số tháng B"]).value == 7 and wv.cell(r, col["Số tháng A"]).value == 0
     assert wv.cell(r, col["Số tháng được đánh giá"]).value == 7

@@ -49,7 +49,8 @@ def test_nd335_and_annual_rules():
     a = fw.load("nd90-48").annual
     assert a.applies_to[0].covers(2025, "cong_chuc")
     assert not a.applies_to[1].covers(2026, "cong_chuc")
-    assert a.applies_to[1].covers(2026, "vien_chuc")
+    assert not a.applies_to[1].covers(2026, "vien_chuc") and a.applies_to[1].covers(2026, "can_bo")
+    assert fw.load("nd233-2026").annual.applies_to[0].covers(2026, "vien_chuc")
 
 
 def test_unit_resplits_points(tmp_path):

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from danhgia import framework as fw_mod
 from danhgia import quota as quota_mod
@@ -76,6 +76,7 @@ OVERRIDE_LABELS: dict[str, tuple[str, str]] = {
     "discipline": ("Kỷ luật trong năm", "Disciplined in the year"),
     "degradation": ("Kết luận suy thoái", "Conclusion of degradation"),
     "leader": ("Kết quả đơn vị do lãnh đạo phụ trách", "Results of the unit the leader runs"),
+    "head_unit": ("Không cao hơn mức của đơn vị phụ trách", "Not above the level of the unit run"),
     "absence": ("Nghỉ từ 3 đến dưới 6 tháng", "Absent 3 to under 6 months"),
 }
 MONTH_STATUSES = ("classified", "not_evaluated", "missing", "not_employed")
@@ -118,6 +119,60 @@ class RuleSet:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "version": self.version, "title": self.title, "ref": self.ref}
+
+
+def regime_note(year: int, group: str | None, rs: RuleSet) -> tuple[str, str] | None:
+    """Say so when the year's default rule set for a staff group is unconfirmed (NĐ 233 for
+    viên chức in 2026, NĐ 90/48 for LĐHĐ after 2025): the person's row names it and the setting."""
+    if group is None:
+        return None
+    entry = next((a for a in rs.rules.applies_to if a.covers(year, group)), None)
+    if entry is None or not (entry.verify or rs.rules.verify):
+        return None
+    return (f"Năm {year} áp dụng {rs.id} theo mặc định (cần xác minh); đơn vị đổi bằng "
+            f"annual_rules.{group} trong danhgia.yaml",
+            f"Rated under {rs.id} by default for {year} (to verify); a unit changes it with "
+            f"annual_rules.{group} in danhgia.yaml")
+
+
+def scores_from(rs: RuleSet | None, monthly_frameworks: set[str]) -> list[str]:
+    """The period frameworks whose scores a rule set averages when it is itself a period scoring
+    framework (NĐ 335: 30 + 70) and they are not it: a Hanoi công chức in 2026 has months on the
+    20/70/10 sheet rated under NĐ 335. The annual says so in the person's row and «Nguồn»."""
+    if rs is None:
+        return []
+    try:
+        own = fw_mod.load(rs.ref) if rs.ref in fw_mod.preset_ids() else None
+    except fw_mod.FrameworkError:
+        own = None
+    if own is None or not own.variants:
+        return []
+    return sorted(f for f in monthly_frameworks if f != rs.id)
+
+
+def rules_text(p: "PersonResult", lang: str = "vi") -> str:
+    """The rule set of a person's row, with the frameworks of the scores it averaged when those
+    are not its own (``nd335-2025 · điểm tháng theo hanoi-2022``)."""
+    rid = p.rules.id if p.rules else ""
+    if not p.scores_from:
+        return rid
+    names = ", ".join(p.scores_from)
+    return f"{rid} · " + (f"scores from {names}" if lang == "en" else f"điểm các kỳ theo {names}")
+
+
+def regime_table(years: Iterable[int] = range(2025, 2028)) -> list[tuple[int, str, str, bool]]:
+    """(year, staff group, rule set id, unconfirmed) for each year and group: the shipped presets'
+    ``applies_to``, i.e. data, shown by ``danhgia framework regimes`` and the annual's «Nguồn»."""
+    out = []
+    presets = annual_presets()
+    for year in years:
+        for g in GROUPS:
+            hit = next((rs for rs in presets if any(a.covers(year, g) for a in rs.rules.applies_to)), None)
+            if hit is None:
+                continue
+            entry = next(a for a in hit.rules.applies_to if a.covers(year, g))
+            out.append((year, g, hit.id, entry.verify or hit.rules.verify))
+    return out
 
 
 def load_rules(ref: str, overrides: dict | None = None) -> RuleSet:
@@ -238,6 +293,7 @@ class PersonResult:
     provisional: bool = False
     disciplined: bool = False
     notes: list[tuple[str, str]] = field(default_factory=list)   # (vi, en)
+    scores_from: list[str] = field(default_factory=list)   # period frameworks ≠ the rule set (Hanoi months)
 
     # --- derived views ---------------------------------------------------------------------
     def grade_counts(self) -> dict[str, int]:
@@ -278,6 +334,7 @@ class PersonResult:
     def to_dict(self, year: int, lang: str = "vi") -> dict:
         en = lang == "en"
         return {
+            "scores_from": list(self.scores_from),
             "id": self.id, "name": self.name, "unit": self.unit, "group": self.group,
             "task_group": self.task_group, "position": self.position, "variant": self.variant,
             "leader": self.leader,
@@ -581,6 +638,7 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
         p.variant = (rp.variant if rp else None) or (latest.variant if latest else None)
         ev = events.get(pid) if events is not None else None
         p.rules = rules_of(p.group)
+        p.scores_from = scores_from(p.rules, {wb.framework for _row, wb in s.rows.values() if wb.framework})
         if p.group is None:
             res.findings.append(Finding("group-unknown", person=p.name or pid, person_id=pid,
                                         params={"rules": p.rules.id}))
@@ -797,6 +855,13 @@ def _rate_person(p: PersonResult, ev: AnnualEvents | None, year: int, res: Annua
         capped = _leader(p, ev, r, res, level)
         if capped is not None:
             record("leader", capped[0], capped[1], capped[2], r.leader_source)
+    # 5b. a head is not rated above the unit they run (NĐ 233, verify)
+    unit_level = ev.leader.unit_level if ev is not None else None
+    if r.head_not_above_unit and p.leader and unit_level and level is not None and _better(level, unit_level):
+        record("head_unit", unit_level,
+               f"Đơn vị phụ trách xếp loại {unit_level}: người đứng đầu không cao hơn {unit_level}",
+               f"The unit run is rated {unit_level}: its head is not rated above {unit_level}",
+               r.head_source)
     # 6. absence of 3 to under 6 months (maternity leave is not absence here)
     ac = r.absence_cap
     if ac is not None and ac.from_months <= p.absence_months < ac.below_months:

@@ -32,9 +32,11 @@ class LeaderResults:
     subunits_htnv: Decimal | None = None
     subunits_htt: Decimal | None = None
     corruption: bool | None = None
+    unit_level: str | None = None        # the level of the unit a head runs (NĐ 233: a cap)
 
     def given(self) -> bool:
-        return any(getattr(self, k) is not None for k in LEADER_KEYS) or self.corruption is not None
+        return (any(getattr(self, k) is not None for k in LEADER_KEYS) or self.corruption is not None
+                or self.unit_level is not None)
 
 
 @dataclass

@@ -270,6 +270,8 @@ class Applicability(_Model):
     groups: list[Group]
     from_year: int | None = None
     to_year: int | None = None
+    verify: bool = False
+    source: str = ""
 
     def covers(self, year: int, group: str) -> bool:
         if group not in self.groups:
@@ -359,6 +361,14 @@ class LeaderThreshold(_Model):
         return None if v is None else to_decimal(v)
 
 
+class ObjectionWindow(_Model):
+    """How long staff have to object to the published results, and the unit to answer."""
+
+    days: int = Field(ge=1, description="days from publication to object in writing")
+    resolve_working_days: int = Field(ge=1, description="working days to resolve an objection")
+    source: str = ""
+
+
 class AnnualRules(_Model):
     """The annual rating rules of one regime (NĐ 90/48, NĐ 335 …); see ``danhgia.annual``.
 
@@ -384,7 +394,12 @@ class AnnualRules(_Model):
     leader_variants: list[str] = ["lanh-dao-quan-ly"]
     leader_thresholds: list[LeaderThreshold] = []
     leader_source: str = ""
+    head_not_above_unit: bool = Field(False, description="a head is not rated above the level of the unit "
+                                                         "they run (events column «Xếp loại đơn vị»)")
+    head_source: str = ""
     quota: QuotaRule | None = None
+    objection: ObjectionWindow | None = None
+    verify: bool = Field(False, description="the whole rule set is unconfirmed (seen through units' rules)")
     deadline: str = Field("12-15", description="MM-DD: rate before this day")
     missing_month_provisional: bool = True
     sources: list[Source] = []

@@ -199,6 +199,7 @@ def parse_date(raw: Any) -> Parsed:
 _GRADE_WORDS = {
     "a": "A", "b": "B", "c": "C", "d": "D",
     "htxsnv": "A", "httnv": "B", "htnv": "C", "khtnv": "D",
+    "htxs": "A", "htt": "B",                     # short forms in units' lists (HTXS / HTT)
     "hoan thanh xuat sac nhiem vu": "A", "hoan thanh tot nhiem vu": "B",
     "hoan thanh nhiem vu": "C", "khong hoan thanh nhiem vu": "D",
     "loai a": "A", "loai b": "B", "loai c": "C", "loai d": "D",

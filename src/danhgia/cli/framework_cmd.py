@@ -125,9 +125,31 @@ def show(ref: str = typer.Argument(..., help="Mã khung hoặc tệp YAML / pres
     if f.annual:
         a = f.annual
         at = root.add(tr(lang, "Xếp loại năm", "Annual rating"))
+        verify = tr(lang, " (cần xác minh)", " (to verify)")
         for ap in a.applies_to:
-            at.add(f"{', '.join(ap.groups)}: {ap.from_year or '…'}–{ap.to_year or '…'}")
+            at.add(f"{', '.join(ap.groups)}: {ap.from_year or '…'}–{ap.to_year or '…'}"
+                   + (verify if ap.verify or a.verify else ""))
         at.add(f"strategy={a.default_strategy} · min_months_worked={_n(a.min_months_worked)}")
+        if a.quota:
+            at.add(tr(lang, "Tỷ lệ", "Quota") + ": " + quota_text(a.quota, lang))
+        if a.head_not_above_unit:
+            at.add(tr(lang, "Người đứng đầu không cao hơn mức của đơn vị phụ trách",
+                      "A head is not rated above the unit they run") + verify)
+        if a.objection:
+            at.add(tr(lang, f"Kiến nghị trong {a.objection.days} ngày kể từ ngày công khai, giải quyết trong "
+                            f"{a.objection.resolve_working_days} ngày làm việc",
+                      f"Objections within {a.objection.days} days of publication, resolved within "
+                      f"{a.objection.resolve_working_days} working days"))
+        # the regime table: which shipped rule set rates which staff group in which year (data:
+        # the presets' applies_to; a unit changes it with annual_rules in danhgia.yaml)
+        from danhgia.annual import regime_table
+        from danhgia.monthly import group_label
+
+        rt = at.add(tr(lang, "Bảng quy định theo năm (các khung có sẵn; đổi bằng annual_rules)",
+                       "Rule set by year (shipped presets; change with annual_rules)"))
+        for year, group, rid, unconfirmed in regime_table():
+            mark = " ◀" if rid == f.id else ""
+            rt.add(f"{year} · {group_label(group, lang.value)}: {rid}{verify if unconfirmed else ''}{mark}")
     out_console.print(root)
 
 

@@ -91,6 +91,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                    "Tham nhũng lãng phí", "Corruption or waste"),
     "proposed_level": ("Mức đề xuất", "Mức xếp loại đề xuất", "Đề xuất xếp loại", "Xếp loại đề xuất",
                        "Đơn vị đề xuất", "Proposed level"),
+    "unit_level": ("Xếp loại đơn vị", "Mức xếp loại của đơn vị", "Kết quả xếp loại đơn vị",
+                   "Xếp loại của đơn vị phụ trách", "Unit's level"),
     "outstanding_unit": ("Đơn vị nổi bật", "Đơn vị có thành tích nổi bật", "Outstanding unit"),
     "notes": ("Ghi chú", "Notes"),
 }
@@ -318,6 +320,12 @@ def parse_rows(rows: list[list[Any]], source: str, sheet: str = "", sha256: str 
             except ValueError:      # any other text is the conclusion's reference
                 ev.degradation = True
                 ev.degradation_ref = nfc(str(raw("degradation"))).strip()
+        if "unit_level" in cols and not is_blank(raw("unit_level")):
+            p = parse_grade(raw("unit_level"))
+            if p.kind == NOT_NUMBER:
+                bad("unit_level", raw("unit_level"))
+            else:
+                ev.leader.unit_level = p.value
         if "proposed_level" in cols and not is_blank(raw("proposed_level")):
             p = parse_grade(raw("proposed_level"))
             if p.kind == NOT_NUMBER:

@@ -32,7 +32,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from danhgia import __version__
-from danhgia.annual import AnnualResult, GroupRow, PersonResult, strategy_label
+from danhgia.annual import AnnualResult, GroupRow, PersonResult, rules_text, strategy_label
 from danhgia.framework import GRADES
 from danhgia.write import paper
 from danhgia.write.safe import atomic_path
@@ -85,6 +85,7 @@ class _Writer:
             "pct": wb.add_format({**base, "border": 1, "num_format": "0.00%"}),
             "bold": wb.add_format({**base, "bold": True}),
             "plain": wb.add_format(base),
+            "plain_wrap": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
             "key": wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True}),
             "bad": wb.add_format({**base, "border": 1, "font_color": "#C00000", "bold": True, "text_wrap": True}),
             "n_center_bold": wb.add_format({**base, "bold": True, "align": "center"}),
@@ -196,7 +197,7 @@ def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
         group = GROUP_LABELS[p.group][1 if lang == "en" else 0] if p.group else ""
         for c, v in enumerate([i, p.id, p.name, p.unit, group, p.task_group or "", p.position,
-                               p.rules.id if p.rules else "", strategy_label(p.strategy, lang)]):
+                               rules_text(p, lang), strategy_label(p.strategy, lang)]):
             put(c, v, "int" if c == 0 else "cell")
         for m in range(1, 13):
             mr = p.months.get(m)
@@ -428,6 +429,18 @@ def _notice_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterhe
                 w.put(ws, r, 3, note, "wrap")
                 r += 1
         r += 1
+        window = next((p.rules.rules.objection for p in members
+                       if p.rules and p.rules.rules.objection is not None), None)
+        if window is not None:     # Luật Viên chức 2025 Art. 27: the objection window
+            text = t(f"Viên chức không đồng ý với kết quả xếp loại được kiến nghị bằng văn bản trong thời hạn "
+                     f"{window.days} ngày kể từ ngày công khai; đơn vị xem xét, giải quyết trong thời hạn "
+                     f"{window.resolve_working_days} ngày làm việc kể từ ngày nhận kiến nghị.",
+                     f"Staff who disagree with their level may object in writing within {window.days} days of "
+                     f"publication; the unit resolves the objection within {window.resolve_working_days} "
+                     f"working days of receiving it.")
+            paper.merge(ws, r, 0, 3, text, f["plain_wrap"])
+            ws.set_row(r, paper.row_height([(text, sum(widths[:4]))]))
+            r += 2
         split = paper.split_columns(3, widths)
         paper.merge(ws, r, 0, split - 1, t("Nơi nhận:", "To:"), f["bold"])
         paper.merge(ws, r, split, 3, t("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT"), f["n_center_bold"])
@@ -549,6 +562,40 @@ def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
     w.finish_table(ws, hr, r, [width for _h, width in headers])
 
 
+def _regime_rows(res: AnnualResult, lang: str) -> list[tuple[str, str]]:
+    """«Nguồn»: which rule set rated each staff group this year (and the scores it averaged),
+    against the regime table of the shipped presets (data; ``danhgia framework show``)."""
+    from danhgia.annual import regime_table
+    from danhgia.monthly import group_label
+
+    table = {(y, g): (rid, unconfirmed) for y, g, rid, unconfirmed in regime_table([res.year])}
+    used: dict[str, set[str]] = {}
+    for p in res.people:
+        if p.group and p.rules:
+            used.setdefault(p.group, set()).add(p.rules.id)
+    out = []
+    averaged = sorted({f for p in res.people for f in p.scores_from})
+    if averaged:
+        rids = sorted({p.rules.id for p in res.people if p.scores_from and p.rules})
+        out.append((_t(lang, "Điểm các kỳ", "Period scores"),
+                    _t(lang, f"Điểm năm là trung bình điểm các kỳ chấm theo {', '.join(averaged)}, không phải "
+                             f"thang điểm của {', '.join(rids)}; mức xếp loại năm theo {', '.join(rids)}",
+                       f"The year's score averages period scores given under {', '.join(averaged)}, not on the "
+                       f"{', '.join(rids)} scale; the level follows {', '.join(rids)}")))
+    for g, ids in used.items():
+        default, unconfirmed = table.get((res.year, g), (None, False))
+        parts = []
+        for rid in sorted(ids):
+            if rid == default:
+                parts.append(rid + _t(lang, " (mặc định của năm" + (", cần xác minh)" if unconfirmed else ")"),
+                                      " (the year's default" + (", to verify)" if unconfirmed else ")")))
+            else:
+                parts.append(rid + _t(lang, f" (đơn vị chọn; mặc định {default})", f" (the unit's choice; default {default})"))
+        out.append((_t(lang, f"Quy định năm {res.year}: {group_label(g, 'vi')}",
+                       f"Rules {res.year}: {group_label(g, 'en')}"), "; ".join(parts)))
+    return out
+
+
 def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime) -> None:
     ws = w.wb.add_worksheet(SHEET_SOURCES)
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
@@ -560,6 +607,7 @@ def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime
         rows.append((t("Quy định áp dụng", "Rules applied"),
                      f"{rs.id} — {rs.title_en if lang == 'en' else rs.title} (phiên bản {rs.version})"
                      if lang != "en" else f"{rs.id} — {rs.title_en} (version {rs.version})"))
+    rows += _regime_rows(res, lang)
     r = 0
     for key, value in rows:
         w.put(ws, r, 0, key, "key")

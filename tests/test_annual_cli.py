@@ -125,7 +125,8 @@ def test_quota_breach_exit_1_workbook_still_written(cli, tmp_path):
     folder, ros = _year(tmp_path, people)
     out = tmp_path / "out.xlsx"
     r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--format", "json")
-    assert r.exit_code == 1 and out.exists()
+    assert r.exit_code == 0 and out.exists()     # a producer: done once the workbook is written
+    assert _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--force", "--strict").exit_code == 1
     d = json.loads(r.stdout)
     q = d["units"][0]["quota"][0]
     # base: those rated exactly HTT (5), not HTT or better (7)
@@ -144,12 +145,12 @@ def test_text_output_missing_month_and_hand_grade(cli, tmp_path):
     people = [(AN, [85, 85, ("A", 85)] + [85] * 9)]
     folder, ros = _year(tmp_path, people, skip=(5,))
     out = tmp_path / "out.xlsx"
-    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out)
+    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--strict")
     assert r.exit_code == 1
     assert "Thiếu bảng tổng hợp tháng 2026-05" in r.stdout
     assert "hand-grade-above-band" in r.stdout and "2026-03.xlsx › Chi tiết › O4" in r.stdout
     assert "Tạm tính (thiếu tháng): 1" in r.stdout
-    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--force", "--lang", "en")
+    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--force", "--lang", "en", "--strict")
     assert r.exit_code == 1 and "No monthly workbook for 2026-05" in r.stdout
     assert "changed by hand to A" in r.stdout
     ws = load_workbook(out, data_only=True)["Cả năm"]
@@ -208,7 +209,7 @@ def test_bad_monthly_file_is_a_finding_others_still_rated(cli, tmp_path):
     folder, ros = _year(tmp_path, [(AN, B12)])
     (folder / "junk.xlsx").write_bytes(b"not a workbook")
     out = tmp_path / "o.xlsx"
-    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--format", "json")
+    r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--format", "json", "--strict")
     assert r.exit_code == 1
     d = json.loads(r.stdout)
     assert d["people"][0]["final"] == "B"
@@ -231,8 +232,10 @@ def test_other_workbooks_in_the_folder_are_noted_not_errors(cli, tmp_path):
     # run again over the same folder: last run's result is skipped the same way, nothing overwritten
     r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", folder / "lan-2.xlsx", "--format", "json")
     assert r.exit_code == 0
-    assert sorted(Path(f["file"]).name for f in json.loads(r.stdout)["findings"] if f["code"] == "not-a-tally") == \
-        ["ghi-chu.xlsx", "nam-2026.xlsx"]
+    found = json.loads(r.stdout)["findings"]
+    assert [Path(f["file"]).name for f in found if f["code"] == "not-a-tally"] == ["ghi-chu.xlsx"]
+    assert [Path(f["file"]).name for f in found if f["code"] == "own-output"] == ["nam-2026.xlsx"]
     # named explicitly, a workbook that is not a tally is an error
-    r = _run(cli, folder / "2026-01.xlsx", folder / "ghi-chu.xlsx", "--year", 2026, "--out", tmp_path / "x.xlsx")
+    r = _run(cli, folder / "2026-01.xlsx", folder / "ghi-chu.xlsx", "--year", 2026, "--out", tmp_path / "x.xlsx",
+             "--strict")
     assert r.exit_code == 1 and "not-a-tally" in r.stdout

@@ -387,7 +387,7 @@ def test_several_scoresheets_and_an_instructions_tab(tmp_path):
     tpl.write_sheet(wb, fmt, "HN002", FW, CV, tpl.Prefill("Trần Thị B", "HN002", month=10, year=2026))
     wb.add_worksheet("Sheet3")
     wb.close()
-    sheets, findings = read_file(path, "phong.xlsx", ReadContext())
+    sheets, findings = read_file(path, "phong.xlsx", ReadContext(), skip_marked=False)
     assert [(s.sheet, s.person_id, s.variant) for s in sheets] == [
         ("HN001 Nguyễn Văn A", "HN001", "lanh-dao-quan-ly"), ("HN002", "HN002", "chuyen-vien")]
     assert [(f.code, f.severity, f.sheet, f.file) for f in findings] == [

@@ -46,7 +46,7 @@ def test_school_month_json_and_workbook(cli, fake_run, tmp_path):
     run, _ctx = roster_month_2018()
     fake_run(run)
     out = tmp_path / "tong-hop.xlsx"
-    r = cli("tally", sheets_dir(tmp_path), "--month", "2026-07", "--roster", ROSTER, "--framework", "hanoi-2018",
+    r = cli("tally", "--strict", sheets_dir(tmp_path), "--month", "2026-07", "--roster", ROSTER, "--framework", "hanoi-2018",
             "--out", out, "--format", "json")
     assert r.exit_code == 1, r.output
     data = json.loads(r.stdout)
@@ -72,7 +72,7 @@ def test_school_month_json_and_workbook(cli, fake_run, tmp_path):
 def test_text_summary_in_vietnamese_and_english(cli, fake_run, tmp_path):
     run, _ctx = quota_month_2022()
     fake_run(run)
-    r = cli("tally", sheets_dir(tmp_path), "--month", "2026-10", "--out", tmp_path / "a.xlsx")
+    r = cli("tally", "--strict", sheets_dir(tmp_path), "--month", "2026-10", "--out", tmp_path / "a.xlsx")
     assert r.exit_code == 1
     assert "Phòng Nội vụ: 10 người · đã xếp loại 10" in r.stdout
     assert "A 3 (30%) · B 6 (60%) · C 1 (10%) · D 0 (0%)" in r.stdout
@@ -103,7 +103,7 @@ def test_apply_quota_demotes_and_exits_0(cli, fake_run, tmp_path):
 def test_tie_at_cut_stays_exceeded_even_with_apply(cli, fake_run, tmp_path):
     run, _ctx = tie_month_2022()
     fake_run(run)
-    r = cli("tally", sheets_dir(tmp_path), "--month", "2026-10", "--out", tmp_path / "a.xlsx", "--apply-quota")
+    r = cli("tally", "--strict", sheets_dir(tmp_path), "--month", "2026-10", "--out", tmp_path / "a.xlsx", "--apply-quota")
     assert r.exit_code == 1
     assert "Bằng điểm tại ngưỡng (thủ trưởng quyết định): Người 2 92, Người 3 92" in r.stdout
 
@@ -148,7 +148,7 @@ def test_existing_output_is_kept_without_force(cli, fake_run, tmp_path):
     out.write_bytes(b"old")
     r = cli("tally", sheets_dir(tmp_path), "--month", "2026-10", "--out", out)
     assert r.exit_code == 2 and "--force" in r.output and out.read_bytes() == b"old"
-    r = cli("tally", tmp_path / "bang-diem", "--month", "2026-10", "--out", out, "--force")
+    r = cli("tally", "--strict", tmp_path / "bang-diem", "--month", "2026-10", "--out", out, "--force")
     assert r.exit_code == 1 and openpyxl.load_workbook(out).sheetnames[0] == layout.SUMMARY_SHEET
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".danhgia-tmp")]
 
@@ -159,7 +159,7 @@ def test_unit_file_sets_exceptional_and_name(cli, fake_run, tmp_path):
     d = sheets_dir(tmp_path)
     (d / "danhgia.yaml").write_text("unit: Trường THCS Thanh Xuân\nframework: hanoi-2018\nexceptional: true\n",
                                     encoding="utf-8")
-    r = cli("tally", d, "--month", "2026-07", "--roster", ROSTER, "--out", tmp_path / "a.xlsx", "--format", "json")
+    r = cli("tally", "--strict", d, "--month", "2026-07", "--roster", ROSTER, "--out", tmp_path / "a.xlsx", "--format", "json")
     q = json.loads(r.stdout)["units"][0]["quota"]
     assert (q["base"], q["cap"], q["status"], q["exceptional"]) == (14, 5, "ok", True)
     assert r.exit_code == 1          # X01 is still invalid
@@ -172,7 +172,7 @@ def test_rollup_of_two_sub_units(cli, tmp_path):
     a = subunit_workbook(tmp_path / "xa-a.xlsx", "UBND xã A", [95, 93, 85, 80, 80, 75], "A")
     b = subunit_workbook(tmp_path / "xa-b.xlsx", "UBND xã B", [95, 85, 80, 80, 75, 72, 70], "B")
     out = tmp_path / "huyen.xlsx"
-    r = cli("tally", a, b, "--month", "2026-10", "--out", out, "--format", "json")
+    r = cli("tally", "--strict", a, b, "--month", "2026-10", "--out", out, "--format", "json")
     data = json.loads(r.stdout)
     units = {u["unit"]: u for u in data["units"]}
     assert list(units) == ["UBND xã A", "UBND xã B"]
@@ -193,7 +193,7 @@ def test_rollup_person_in_two_units_and_wrong_month(cli, tmp_path):
     a = subunit_workbook(tmp_path / "a.xlsx", "UBND xã A", [85, 80], "X")
     b = subunit_workbook(tmp_path / "b.xlsx", "UBND xã B", [85, 75, 72], "X")      # X01, X02 again
     old = subunit_workbook(tmp_path / "c.xlsx", "UBND xã C", [85], "C", month=(2026, 9))
-    r = cli("tally", a, b, old, "--month", "2026-10", "--out", tmp_path / "h.xlsx", "--format", "json")
+    r = cli("tally", "--strict", a, b, old, "--month", "2026-10", "--out", tmp_path / "h.xlsx", "--format", "json")
     assert r.exit_code == 1
     data = json.loads(r.stdout)
     two = [f for f in data["findings"] if f["code"] == "person-in-two-units"]
@@ -242,7 +242,7 @@ def test_a_broken_workbook_among_sub_units(cli, tmp_path, fake_run):
     ws = wb[layout.DETAIL_SHEET]
     ws.delete_rows(1, ws.max_row)     # the people table is gone, the sheets are still there
     wb.save(tmp_path / "b.xlsx")
-    r = cli("tally", a, tmp_path / "b.xlsx", "--month", "2026-10", "--out", tmp_path / "h.xlsx", "--format", "json")
+    r = cli("tally", "--strict", a, tmp_path / "b.xlsx", "--month", "2026-10", "--out", tmp_path / "h.xlsx", "--format", "json")
     assert r.exit_code == 1
     data = json.loads(r.stdout)
     assert [u["unit"] for u in data["units"]] == ["UBND xã A"]

@@ -71,7 +71,7 @@ def month_dir(tmp_path_factory):
 
 def run_tally(cli, d, *extra, name="tong-hop.xlsx"):
     out = d / name
-    r = cli("tally", d / "bang-diem", "--month", "2026-07", "--roster", d / "danh-sach.csv",
+    r = cli("tally", "--strict", d / "bang-diem", "--month", "2026-07", "--roster", d / "danh-sach.csv",
             "--out", out, "--format", "json", "--force", *extra)
     return r, out
 

@@ -190,10 +190,27 @@ def test_formulas_have_cached_values():
     assert grid[lay.total_row - 1][3] == ""          # empty form: the total is blank, not 0
 
 
-def test_blank_template_reads_as_empty_scoresheet():
+def _without_mark(src: Path, dst: Path) -> Path:
+    """A copy of a workbook without its custom properties (the tool's mark)."""
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as b:
+        for info in a.infolist():
+            if info.filename != "docProps/custom.xml":
+                b.writestr(info, a.read(info))
+    return dst
+
+
+def test_blank_template_is_skipped_by_its_mark():
+    """A blank template lying among the inputs is the tool's own output, not a submission."""
+    sheets, findings = read_file(TEMPLATES / "hanoi-2022" / "chuyen-vien.xlsx", "chuyen-vien.xlsx", ReadContext())
+    assert sheets == [] and [f.code for f in findings] == ["own-output"]
+    assert findings[0].severity == "info" and "mẫu bảng điểm chưa điền" in findings[0].message()
+
+
+def test_blank_template_reads_as_empty_scoresheet(tmp_path):
     for fw_id in COMMITTED:
         for v in VARIANTS:
-            sheets, findings = read_file(TEMPLATES / fw_id / f"{v}.xlsx", f"{v}.xlsx", ReadContext())
+            path = _without_mark(TEMPLATES / fw_id / f"{v}.xlsx", tmp_path / f"{fw_id}-{v}.xlsx")
+            sheets, findings = read_file(path, f"{v}.xlsx", ReadContext())
             assert findings == []
             (s,) = sheets
             assert (s.variant, s.variant_source, s.framework_id) == (v, "marker", fw_id)
@@ -244,7 +261,7 @@ def test_per_person_templates(cli, tmp_path):
               "HN002": ("Trần Thị Bích Ngọc", "chuyen-vien", "Chuyên viên"),
               "HN003": ("Lê Văn Cường", "ldhd", "Lái xe")}
     for name in names:
-        (s,), findings = read_file(out / name, name, ReadContext())
+        (s,), findings = read_file(out / name, name, ReadContext(), skip_marked=False)
         assert findings == []
         person, variant, position = expect[s.person_id]
         assert (s.person, s.variant, s.field_text("position")) == (person, variant, position)
@@ -260,7 +277,7 @@ def test_per_person_one_workbook(cli, tmp_path):
     assert res.exit_code == 0, res.output
     (book,) = list(out.iterdir())
     assert book.name == "bang-diem-2026-03.xlsx"
-    sheets, findings = read_file(book, book.name, ReadContext())
+    sheets, findings = read_file(book, book.name, ReadContext(), skip_marked=False)
     assert findings == []
     assert [s.person_id for s in sheets] == ["HN001", "HN002", "HN003"]
     assert [s.variant for s in sheets] == ["lanh-dao-quan-ly", "chuyen-vien", "ldhd"]
@@ -273,7 +290,7 @@ def test_unit_file_beside_roster_chooses_framework(cli, tmp_path):
     (roster.parent / "danhgia.yaml").write_text("framework: hanoi-2018\n", "utf-8")
     out = tmp_path / "out"
     assert cli("template", "--roster", roster, "--month", "2026-10", "--out", out).exit_code == 0
-    (s,), _ = read_file(out / "HN002-tran-thi-bich-ngoc.xlsx", "x", ReadContext())
+    (s,), _ = read_file(out / "HN002-tran-thi-bich-ngoc.xlsx", "x", ReadContext(), skip_marked=False)
     assert s.framework_id == "hanoi-2018"
 
 

@@ -176,6 +176,10 @@ CODES: dict[str, Code] = {
     "monthly-workbook": Code("info",
         "Tệp là bảng tổng hợp tháng do danhgia lập, không phải bảng điểm; «danhgia tally» gộp nó như một đơn vị trực thuộc",
         "The file is a consolidated monthly workbook made by danhgia, not a scoresheet; «danhgia tally» rolls it up as a sub-unit"),
+    # the tool's own earlier output among the inputs (danhgia.mark): never read again
+    "own-output": Code("info",
+        "Tệp do danhgia tạo ({what_vi}{detail}); không đọc lại, đã bỏ qua",
+        "Written by danhgia ({what_en}{detail}); not read again, skipped"),
     "not-a-tally": Code("error",
         "Tệp không phải bảng tổng hợp tháng do danhgia tạo (thiếu trang «{field}»)",
         "The file is not a monthly workbook made by danhgia (no sheet «{field}»)"),

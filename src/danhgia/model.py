@@ -154,7 +154,7 @@ class ReadContext:
 # A consolidated monthly workbook read back (``danhgia.read.monthly_read`` builds these; the annual
 # rating and the roll-up use them).
 
-FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally",
+FATAL_CODES = ("file-unreadable", "file-encrypted", "file-too-large", "not-a-tally", "own-output",
                "monthly-header-missing", "monthly-month-unknown")
 
 

@@ -1,7 +1,7 @@
 """``danhgia annual``: twelve consolidated monthly workbooks into the year's rating.
 
-Exit codes: 0 nothing wrong; 1 findings of severity error or a quota exceeded (the workbook is
-still written); 2 wrong usage or an unusable roster / events / unit / rules file, or the output
+Exit codes: 0 once the workbook is written (findings and quota breaches are inside it); with
+``--strict``, 1 on a finding of severity error or a quota exceeded; 2 wrong usage or an unusable roster / events / unit / rules file, or the output
 exists without --force; 3 a bug.
 """
 
@@ -15,7 +15,7 @@ import typer
 
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
-                                RosterOpt, cannot_write, fail, out_console, out_not_input_or_fail, print_json, tr,
+                                RosterOpt, StrictOpt, cannot_write, fail, out_console, out_not_input_or_fail, print_json, tr,
                                 xlsx_out_or_fail)
 from danhgia.read.files import sha256_of
 
@@ -89,6 +89,7 @@ def annual_(
     config_file: Optional[Path] = ConfigOpt,
     out: Path = typer.Option(..., "--out", "-o", help="Tệp kết quả .xlsx / output workbook."),
     fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
+    strict: bool = StrictOpt,
     force: bool = ForceOpt,
     lang: Lang = LangOpt,
     debug: bool = DebugOpt,  # noqa: ARG001 - handled by danhgia.cli.main
@@ -173,7 +174,8 @@ def annual_(
         print_json(result.to_dict(lg))
     else:
         _print_text(result, out, lang)
-    raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+    # a producer: done once the workbook is written; --strict makes errors and breaches fail
+    raise typer.Exit(EXIT_FINDINGS if strict and not result.ok else EXIT_OK)
 
 
 def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:

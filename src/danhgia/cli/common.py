@@ -38,6 +38,8 @@ ForceOpt = typer.Option(False, "--force", help="Ghi đè tệp kết quả đã 
 JobsOpt = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Số tiến trình đọc tệp / number of reader processes.")
 DebugOpt = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội bộ / show internal tracebacks.", hidden=False)
 FrameworkOpt = typer.Option(None, "--framework", "-F", help="Khung đánh giá: mã có sẵn hoặc tệp YAML / framework preset id or YAML file.")
+StrictOpt = typer.Option(False, "--strict", help="Mã thoát 1 khi có lỗi hoặc vượt tỷ lệ (bảng kết quả vẫn được ghi) / "
+                                                  "exit 1 on an error finding or a quota breach (the workbook is still written).")
 RosterOpt = typer.Option(None, "--roster", "-r", help="Danh sách nhân sự (.xlsx, .csv) / staff roster.")
 ConfigOpt = typer.Option(None, "--config", help="Tệp cấu hình đơn vị (mặc định: danhgia.yaml gần đầu vào) / unit file.")
 

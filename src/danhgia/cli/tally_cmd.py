@@ -3,8 +3,8 @@
 The command parses, loads the unit file, roster and framework (a broken one is exit 2 with its
 location), runs the validation pipeline over the scoresheets, reads sub-units' consolidated
 workbooks, lets ``danhgia.monthly`` decide, writes the workbook atomically and prints a summary
-(or the JSON of design.md §4). Exit 1 when someone is invalid, a quota is exceeded or an input
-could not be used; the workbook is written all the same.
+(or the JSON of design.md §4). Exit 0 once the workbook is written (the findings and any quota
+breach are in it and in the summary); with ``--strict``, 1 on an error finding or a breach.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from danhgia.cli import app
-from danhgia.cli.common import (ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
+from danhgia.cli.common import (ConfigOpt, DebugOpt, StrictOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
@@ -51,6 +51,32 @@ def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], 
     return sheets_paths, tallies, skip
 
 
+def own_unit_names(config_unit: str | None, run) -> set[str]:
+    """The unit(s) this run consolidates, folded: the unit file's name, else the units written on
+    the scoresheets (and their comma-joined title, as the workbook's mark spells it)."""
+    from danhgia.text import fold, nfc
+
+    if config_unit:
+        return {fold(config_unit)}
+    units = sorted({nfc(s.unit) for s in run.sheets() if s.unit})
+    names = {fold(u) for u in units}
+    if units:
+        names.add(fold(", ".join(units)))
+    return names
+
+
+def is_own_tally(mark, own: set[str], month: tuple[int, int]) -> bool:
+    """A tally of the same unit and month as this run: the run's own earlier output (an officer
+    saves it next to the scoresheets), never a sub-unit to roll up."""
+    from danhgia.mark import period_text
+    from danhgia.text import fold
+
+    if mark.period != period_text(month):
+        return False
+    unit = fold(mark.unit)
+    return unit in own or (bool(unit) and all(fold(u) in own for u in mark.unit.split(", ")))
+
+
 def _progress(enabled: bool):
     if not enabled:
         return None, None
@@ -76,6 +102,7 @@ def tally(
     framework: Optional[str] = FrameworkOpt,
     config: Optional[Path] = ConfigOpt,
     fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
+    strict: bool = StrictOpt,
     apply_quota: bool = typer.Option(False, "--apply-quota",
                                      help="Hạ loại người xếp cuối khi vượt tỷ lệ (bằng điểm tại ngưỡng thì giữ nguyên) / "
                                           "lower the lowest-ranked over the cap (ties at the cut are left)."),
@@ -92,6 +119,8 @@ def tally(
     from danhgia.model import ReadContext
     from danhgia.read import monthly_read
     from danhgia.read import roster as roster_read
+    from danhgia.mark import Mark, own_output_finding
+    from danhgia.read.mark import read_mark
     from danhgia.write.safe import OutputExists, atomic_path
 
     lg = lang.value
@@ -140,19 +169,30 @@ def tally(
                 result_run = run(sheet_paths, ctx, ym, jobs, tick)
         else:
             result_run = run(sheet_paths, ctx, ym, jobs)
+    own = own_unit_names(cfg.unit, result_run)
+    rollups, extra = [], []
+    if sheet_paths:
         kept = []
         for fo in result_run.files:
             real = os.path.realpath(fo.path)
             if real in skip:
                 continue
-            if any(f.code == "monthly-workbook" for f in fo.findings) and fo.member is None:
-                tally_paths.append(Path(fo.path))       # a sub-unit's workbook inside a folder
+            found = next((f for f in fo.findings if f.code == "monthly-workbook"), None)
+            if found is not None and fo.member is None:
                 skip.add(real)
+                m = Mark("tally", unit=found.params.get("unit", ""), period=found.params.get("period", ""))
+                if is_own_tally(m, own, ym):
+                    extra.append(own_output_finding(fo.file, m))   # its own earlier output
+                else:
+                    tally_paths.append(Path(fo.path))   # a sub-unit's workbook inside a folder
                 continue
             kept.append(fo)
         result_run.files = kept
-    rollups, extra = [], []
     for p in tally_paths:
+        m = read_mark(p)
+        if m is not None and m.kind == "tally" and is_own_tally(m, own, ym):
+            extra.append(own_output_finding(p.as_posix(), m))
+            continue
         t, found = monthly_read.read_tally(p, p.as_posix(), ctx.get_limits())
         extra += found
         if t is not None:
@@ -181,7 +221,8 @@ def tally(
         print_json(data)
     else:
         out_console.print(summary_text(res, str(out), lg), markup=False, highlight=False)
-    raise typer.Exit(res.exit_code)
+    # a producer: done once the workbook is written; --strict makes errors and breaches fail
+    raise typer.Exit(res.exit_code if strict else 0)
 
 
 def _pct(share, lang: str) -> str:
@@ -237,5 +278,8 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
     for f in res.blocking:
         where = f.location()
         lines.append(f"  {where}: {f.message(lang)}" if where else f"  {f.message(lang)}")
+    for f in res.findings:
+        if f.code == "own-output":     # the tool's own earlier outputs, skipped: say which
+            lines.append(f"  {f.file}: {f.message(lang)}")
     lines.append(t(f"Đã ghi: {out}", f"Written: {out}"))
     return "\n".join(lines)

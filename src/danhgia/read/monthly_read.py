@@ -34,6 +34,8 @@ from danhgia.text import (NOT_NUMBER, is_blank, parse_grade, parse_month_text, p
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS
 from danhgia.read.table import body_rows, col_letter
 from danhgia.read.files import InputFileError, check_regular, sha256_of
+from danhgia.read.mark import read_mark
+from danhgia.mark import own_output_finding
 
 HEADER_SCAN = 10
 _DETAIL_NAMES = {fold(layout.DETAIL_SHEET), "detail", "details"}
@@ -89,6 +91,11 @@ def read(path: str | Path, display: str | None = None, limits: Any = None) -> Mo
             wb.findings.append(stop)
             return wb
         wb.sha256 = sha256_of(path)
+        mark = read_mark(path)
+        if mark is not None and mark.kind != "tally":
+            # the tool's annual workbook, an annotated copy, a template: never a month's results
+            wb.findings.append(own_output_finding(shown, mark))
+            return wb
         from python_calamine import CalamineWorkbook
 
         book = CalamineWorkbook.from_path(str(path))

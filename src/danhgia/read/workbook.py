@@ -21,6 +21,8 @@ from danhgia.findings import Finding
 from danhgia.framework import Framework
 from danhgia.read import guard
 from danhgia.read.locate import locate
+from danhgia.read.mark import read_mark
+from danhgia.mark import Mark, own_output_finding
 from danhgia.model import ReadContext, Scoresheet
 
 _FW_CACHE: dict[tuple, tuple[Any, dict[str, Framework]]] = {}
@@ -65,6 +67,25 @@ def roster_variants(ctx: ReadContext) -> dict[str, str | None]:
     return out
 
 
+def own_output(display: str, mark: Mark) -> Finding:
+    """The info line naming an output of the tool met among the inputs (skipped)."""
+    return own_output_finding(display, mark)
+
+
+def is_blank_form(sheet: Scoresheet) -> bool:
+    """A template nobody has filled in yet: no score (a formula's cached 0 is no score), no grade,
+    no date. Such a sheet is the tool's own template, not a submission."""
+    for row in sheet.rows.values():
+        for e in row.scores.values():
+            if e.blank:
+                continue
+            p = e.number()
+            if p.kind not in ("number", "text-number") or p.value != 0:
+                return False
+    return all(sheet.fields[k].blank for k in ("self_grade", "decided_grade", "self_date", "leader_date")
+               if k in sheet.fields)
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if type(exc).__name__ == "CalamineError":   # the reader's own words, not its type's name
@@ -104,12 +125,15 @@ def limit_cells(ss: Scoresheet, limit: int) -> None:
             e.raw = raw[:limit]
 
 
-def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoresheet], list[Finding]]:
+def read_file(path: Path, display: str, ctx: ReadContext,
+              skip_marked: bool = True) -> tuple[list[Scoresheet], list[Finding]]:
     """Scoresheets found in the workbook at ``path`` and file-level findings.
 
     ``display`` is the name used in findings (a path relative to the input, or an archive
     member). Skipped tabs give ``not-a-scoresheet`` (info); a file without any scoresheet gives
-    one ``not-a-scoresheet`` error with ``sheet=None``. Reader notes about a sheet (legacy
+    one ``not-a-scoresheet`` error with ``sheet=None``. The tool's own outputs (``danhgia.mark``:
+    annual workbooks, annotated copies, templates still blank) give one ``own-output`` (info)
+    and no sheet, unless ``skip_marked`` is False (reading a template to inspect it). Reader notes about a sheet (legacy
     encoding, unknown variant) are in ``Scoresheet.notes``.
     """
     path = Path(path)
@@ -120,6 +144,9 @@ def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoreshe
         return [], [Finding("file-unreadable", file=display, params={"reason": _reason(exc)})]
     if stop is not None:
         return [], [stop]
+    mark = read_mark(path, Path(display).suffix) if skip_marked else None
+    if mark is not None and mark.kind in ("annual", "annotated"):
+        return [], [own_output(display, mark)]
     frameworks = frameworks_by_variant(ctx)      # FrameworkError propagates: a usage problem
     rvariants = roster_variants(ctx)
     try:
@@ -134,9 +161,11 @@ def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoreshe
     skipped: list[str] = []
     try:
         metas = wb.sheets_metadata
-        if layout.is_tally_sheets([m.name for m in metas]):
-            # a consolidated monthly workbook: tally rolls it up, validate notes it
-            return [], [Finding("monthly-workbook", file=display)]
+        if (mark is not None and mark.kind == "tally") or layout.is_tally_sheets([m.name for m in metas]):
+            # a consolidated monthly workbook: tally rolls it up (unless it is its own earlier
+            # output, see the mark), validate notes it
+            params = {"unit": mark.unit, "period": mark.period} if mark is not None and mark.kind == "tally" else {}
+            return [], [Finding("monthly-workbook", file=display, params=params)]
         for meta in metas[: limits.max_sheets]:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue                          # chart / dialog / macro sheets hold no cells
@@ -166,6 +195,8 @@ def read_file(path: Path, display: str, ctx: ReadContext) -> tuple[list[Scoreshe
             wb.close()
         except Exception:
             pass
+    if mark is not None and mark.kind == "template" and sheets and all(map(is_blank_form, sheets)):
+        return [], [own_output(display, mark)]
     if sheets:
         findings += [Finding("not-a-scoresheet", file=display, sheet=name, params={"detail": ""})
                      for name in skipped]

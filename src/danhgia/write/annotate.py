@@ -28,6 +28,8 @@ from typing import Iterable
 
 from danhgia.findings import Finding
 from danhgia.form import MARKER_PREFIX
+from danhgia.mark import Mark, period_text
+from danhgia.write import stamp
 from danhgia.text import nfc
 from danhgia.write import paper
 from danhgia.write.safe import OutputExists, atomic_path
@@ -472,6 +474,16 @@ def annotate_workbook(wb, findings: list[Finding], lang: str = "vi") -> None:
         s.sheet_view.tabSelected = i == first
 
 
+def _unit_of(fo) -> str:
+    units = sorted({nfc(s.unit) for s in fo.sheets if s.unit})
+    return units[0] if len(units) == 1 else ""
+
+
+def _period_of(fo) -> str:
+    periods = sorted({tuple(s.period) for s in fo.sheets if s.period})
+    return period_text(periods[0]) if len(periods) == 1 else ""
+
+
 def annotate_run(result, findings: list[Finding], out_dir: str | Path, force: bool = False,
                  lang: str = "vi", limits=None) -> AnnotateResult:
     """Write an annotated copy of every input file that has findings (those given, filtered)."""
@@ -508,6 +520,7 @@ def annotate_run(result, findings: list[Finding], out_dir: str | Path, force: bo
                 done.failed.append((fo.file, "the copy would replace the input / bản sao sẽ ghi đè tệp gốc"))
                 continue
             annotate_workbook(wb, fs, lang)
+            stamp.on_openpyxl(wb, Mark("annotated", unit=_unit_of(fo), period=_period_of(fo)))
             with atomic_path(target, force=force) as tmp:
                 wb.save(tmp)
             done.written.append(target)

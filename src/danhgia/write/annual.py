@@ -35,6 +35,8 @@ from danhgia import __version__
 from danhgia.annual import AnnualResult, GroupRow, PersonResult, rules_text, strategy_label
 from danhgia.framework import GRADES
 from danhgia.write import paper
+from danhgia.mark import Mark
+from danhgia.write import stamp
 from danhgia.write.safe import atomic_path
 from danhgia.text import nfc
 from danhgia.roster import GROUP_LABELS
@@ -150,6 +152,8 @@ def write(result: AnnualResult, target: str | Path, force: bool = False, lang: s
         _findings_sheet(w, result, lang)
         _sources_sheet(w, result, lang, generated)
         wb.set_properties({"title": f"Xếp loại năm {result.year}", "creator": f"danhgia {__version__}"})
+        units = sorted({p.unit for p in result.people if p.unit})
+        stamp.on_xlsxwriter(wb, Mark("annual", unit=", ".join(units), period=str(result.year)))
         wb.close()
     return Path(target)
 

@@ -21,6 +21,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from danhgia import __version__, layout
 from danhgia.write import paper
+from danhgia.mark import Mark
+from danhgia.write import stamp
 from danhgia.framework import GRADES
 from danhgia.text import nfc
 from danhgia.monthly import (APPLY_QUOTA_LABEL, BASE_WORDS, EXCEPTIONAL_LABEL, Counts, MonthResult,
@@ -169,6 +171,7 @@ def write(result: MonthResult, path: str | Path, lang: str = "vi",
         "subject": unit_title, "author": "danhgia", "company": unit_title,
         "comments": f"danhgia {__version__}", "created": generated,
     })
+    stamp.on_xlsxwriter(wb, Mark("tally", unit=unit_title, period=result.month_text))
     _summary(book, result, month, head)
     _detail(book, result, month, unit_title)
     _missing(book, result, month)

@@ -38,6 +38,8 @@ from danhgia.form import (COL_CODE, COL_LABEL, COL_LEADER, COL_MARKER, COL_MAX, 
                           is_period_form, label_text, layout_for, marker_text, variant_title)
 from danhgia.framework import Criterion, Framework, Variant
 from danhgia.write import paper
+from danhgia.mark import Mark, period_text
+from danhgia.write import stamp
 from danhgia.write.safe import OutputExists, atomic_path
 from danhgia.text import nfc, slug
 
@@ -328,19 +330,23 @@ def _ratio_inputs(ws, fmt: _Formats, r: int, c: Criterion, capped: bool) -> None
         })
 
 
-def new_workbook(path: str | Path, title: str = "") -> tuple[xlsxwriter.Workbook, _Formats]:
+def new_workbook(path: str | Path, title: str = "", unit: str = "",
+                 period: tuple[int, int] | None = None) -> tuple[xlsxwriter.Workbook, _Formats]:
     # strings are never turned into numbers, formulas or links (design.md §4: text stays text)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": title, "author": "danhgia", "company": "",
                        "comments": "Tạo bởi danhgia / made by danhgia", "created": CREATED})
+    # the mark: a template left blank in an input folder is skipped, a filled one is read
+    stamp.on_xlsxwriter(wb, Mark("template", unit=unit, period=period_text(period)))
     return wb, _Formats(wb)
 
 
 def write_template(path: str | Path, fw: Framework, variant: Variant,
                    prefill: Prefill | None = None, sheet_name: str = SHEET_NAME) -> Layout:
     """Write one workbook holding one scoresheet (no atomicity: callers use ``atomic_path``)."""
-    wb, fmt = new_workbook(path, variant_title(variant))
+    period = (prefill.year, prefill.month) if prefill and prefill.year and prefill.month else None
+    wb, fmt = new_workbook(path, variant_title(variant), prefill.unit if prefill else "", period)
     lay = write_sheet(wb, fmt, sheet_name, fw, variant, prefill)
     wb.close()
     return lay
@@ -475,7 +481,9 @@ def person_templates(people: list, period: tuple[int, int],
         _refuse_existing([target], force)
         names = sheet_names([f"{x.person.id} {x.person.name}" for x in plans])
         with atomic_path(target, force) as tmp:
-            wb, fmt = new_workbook(tmp, f"Bảng điểm tháng {period[1]}/{period[0]}")
+            units = sorted({x.person.unit for x in plans if x.person.unit})
+            wb, fmt = new_workbook(tmp, f"Bảng điểm tháng {period[1]}/{period[0]}",
+                                   units[0] if len(units) == 1 else "", period)
             for plan, sheet in zip(plans, names):
                 write_sheet(wb, fmt, sheet, plan.framework, plan.variant, _prefill(plan.person, period))
             wb.close()

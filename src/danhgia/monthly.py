@@ -247,10 +247,10 @@ class MonthResult:
 
     @property
     def exit_code(self) -> int:
-        """The exit code under ``--strict``: 1 on an error finding (someone invalid, an input that
-        could not be used, …) or a quota exceeded."""
-        errors = any(f.severity == "error" for f in self.findings)
-        return 1 if (self.invalid or self.quota_exceeded or self.blocking or errors) else 0
+        """The exit code under ``--strict``: 1 on an error that decides someone's result or could
+        not be used (someone invalid, an unusable input) or a quota exceeded; a person still
+        pending (no leader score yet) is not an error of the inputs."""
+        return 1 if (self.invalid or self.quota_exceeded or self.blocking) else 0
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """design.md §4's shape, with fields added (never renamed)."""

@@ -268,3 +268,17 @@ def test_special_files_named_as_archives_are_findings(tmp_path):
     hits = {Path(f["file"]).name: f["message"] for f in data["findings"] if f["code"] == "file-unreadable"}
     assert "FIFO" in hits["ong.zip"] and "device" in hits["zero.zip"]
     assert data["summary"]["scoresheets"] == 1
+
+
+def test_a_one_megabyte_events_field_fails_with_its_cell(tmp_path):
+    t10 = tmp_path / "T10.xlsx"
+    folder = _good(tmp_path)
+    res, _, _ = round2.run(["tally", folder, "--month", "2026-10", "--out", t10], tmp_path, timeout=120)
+    assert t10.is_file(), res.stderr
+    events = tmp_path / "su-kien.csv"
+    events.write_text("Mã,Ghi chú\nHN007," + "x" * 1_000_000 + "\n", encoding="utf-8")
+    res, took, _ = round2.run(["annual", t10, "--year", "2026", "--events", events, "--out", tmp_path / "nam.xlsx"],
+                              tmp_path, timeout=120, lang="en")
+    out = _clean(res)
+    assert res.returncode == 2 and "su-kien.csv" in out and "B2" in out and "1000000 characters" in out, out[-500:]
+    assert len(out) < 5000 and took < LIMIT_S

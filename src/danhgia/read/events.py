@@ -169,6 +169,14 @@ def _load(path: Path, display: str | None, required: bool) -> EventsTable | None
     if table is None:
         return None
     sheet, rows = table
+    from danhgia.config import Limits
+    from danhgia.read.table import long_cells
+
+    limit = Limits().max_cell_chars
+    for cell, n in long_cells(rows, limit):     # said with its cell, not carried on
+        where = f"{src} › {sheet}" if sheet else src
+        raise EventsError(src, f"{where} › {cell}: ô có {n} ký tự, quá giới hạn {limit} / "
+                               f"the cell holds {n} characters, over the limit of {limit}")
     return parse_rows(rows, src, sheet, sha)
 
 

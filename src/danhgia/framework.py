@@ -445,6 +445,10 @@ class Framework(_Model):
     task_ratios: TaskRatios | None = None
     annual: AnnualRules | None = None
     extends: str | None = None
+    leader_column: str | None = Field(
+        default=None,
+        description="header of the score column that counts as the leader's when a form has several "
+                    "reviewers' columns (e.g. «Điểm cấp phó»); default: the last one (the competent level)")
 
     @field_validator("step", mode="before")
     @classmethod

@@ -76,6 +76,9 @@ class Scoresheet:
     rows: dict[str, CriterionRow] = field(default_factory=dict)       # leaf and parent rows by code
     stored_totals: dict[str, dict[str, Entry]] = field(default_factory=dict)  # code or "TOTAL" → column → Entry
     columns: dict[str, str] = field(default_factory=dict)   # "max"/"self"/"leader"/"note"/"share" → column letter
+    # several reviewers' columns ("Điểm cấp phó | Điểm cấp trưởng"): "leader" and "review1"… →
+    # header text; their cells are in each row's ``scores`` under the same keys
+    reviewers: dict[str, str] = field(default_factory=dict)
     period: tuple[int, int] | None = None        # (year, month) from the fields or the title
     period_cell: str | None = None
     notes: list[Finding] = field(default_factory=list)      # reader findings (encoding, text-as-number …)

@@ -35,7 +35,8 @@ from danhgia.form import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADE
                           label_text, layout_for, parse_marker)
 from danhgia.read.table import col_letter
 from danhgia.text import fold, id_text, nfc
-from danhgia.text import parse_month_text
+from danhgia.text import (BLANK, NOT_NUMBER, NUMBER, TEXT_NUMBER, parse_date, parse_grade, parse_month_text,
+                           parse_number)
 from danhgia.model import Entry, CriterionRow, Scoresheet
 
 MAX_LABEL_CHARS = 300          # longer texts are values (a bonus statement), never labels
@@ -81,7 +82,8 @@ def _words(folded: str) -> str:
 # Column roles of the table header
 
 _LEADER_WHO = ("lanh dao", "thu truong", "cap tren", "cap co tham quyen", "nguoi danh gia",
-               "cap truong", "truong phong", "nguoi dung dau")
+               "cap truong", "truong phong", "nguoi dung dau", "cap pho", "pho phong", "to truong",
+               "hieu truong", "giam doc", "truong khoa", "truong ban")
 _MAX_WORDS = ("toi da", "diem chuan", "thang diem", "khung diem", "diem quy dinh", "muc diem",
               "diem theo quy dinh", "diem tieu chuan")
 _SELF_WORDS = ("tu cham", "tu danh gia", "ca nhan cham", "ca nhan tu", "tu cho diem")
@@ -95,8 +97,11 @@ def column_role(folded: str) -> str | None:
     if not folded or len(folded) > MAX_HEADER_CHARS or folded.startswith("ngay"):
         return None
     f = norm_label(folded) or folded
-    if any(w in f for w in _LEADER_WHO) and ("cham" in f or "danh gia" in f):
-        return "leader"
+    if any(w in f for w in _LEADER_WHO) and ("cham" in f or "danh gia" in f or f.startswith("diem")
+                                             or f in _LEADER_WHO):
+        return "leader"                 # "Lãnh đạo chấm", "Điểm cấp phó", "Cấp trưởng" (under "Điểm")
+    if f in ("ca nhan", "diem ca nhan"):
+        return "self"
     if any(w in f for w in _SELF_WORDS):
         return "self"
     if any(w in f for w in _MAX_WORDS):
@@ -447,6 +452,10 @@ def _pick_columns(band: dict[str, list[int]]) -> dict[str, int]:
     cols["self"] = min(band["self"])
     cols["leader"] = max(c for c in band["leader"] if c != cols["self"])
     cols["max"] = min(c for c in band["max"] if c not in (cols["self"], cols["leader"]))
+    # other reviewers' columns ("Điểm cấp phó" before "Điểm cấp trưởng"): kept, left to right
+    others = sorted({c for c in band["leader"] if c not in cols.values()})
+    for i, c in enumerate(others, 1):
+        cols[f"review{i}"] = c
     used = set(cols.values())
     for role in ("note", "share", "code", "label"):
         free = [c for c in band.get(role, ()) if c not in used]
@@ -627,7 +636,8 @@ class _Found:
     """What the structure search found on a sheet, before the Scoresheet is built."""
 
     __slots__ = ("h0", "cols", "rows", "matched", "total_r", "fields", "title", "title_texts",
-                 "month_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month", "plan")
+                 "month_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month", "plan",
+                 "heads", "conflicts")
 
     def __init__(self) -> None:
         self.matched: dict[str, _Row] | None = None
@@ -640,6 +650,8 @@ class _Found:
         self.title = ""
         self.lazy_month = None
         self.plan: _TemplatePlan | None = None
+        self.heads: dict[int, str] | None = None
+        self.conflicts: list[tuple[str, Entry, Entry]] = []
 
 
 def _merge_ends(merged: Iterable[Any] | None, only: Any = None) -> dict[tuple[int, int], int]:
@@ -675,10 +687,49 @@ def _field_value(grid, r: int, c: int, key: str, split: int, label_at: Any, merg
         if v.__class__ is str and _DOTS.match(v):
             continue
         return Entry(a1(r, cc), _raw(v))
+    if not on_template:
+        below = _value_below(grid, r, c, key, label_at)
+        if below is not None:
+            return below
     if not merges_known and on_template and end == c:
         # merges unknown (ODS) on a danhgia template: its convention says where the input is
         end = c + INPUT_OFFSET.get(key, TAIL_INPUT_OFFSET) - 1
     return Entry(a1(r, end + 1), None)
+
+
+_DATE_KEYS = ("self_date", "leader_date", "head_date")
+_GRADE_KEYS = ("self_grade", "decided_grade")
+
+
+def _value_below(grid, r: int, c: int, key: str, label_at: Any) -> Entry | None:
+    """The value written under its label (a signature block: "Ngày tự đánh giá" over
+    "22/10/2018"), when it is of the field's kind and not itself a label or a table header."""
+    if r + 1 >= len(grid) or c >= len(grid[r + 1]) or (r + 1, c) in label_at:
+        return None
+    v = grid[r + 1][c]
+    if _blank(v) or (v.__class__ is str and (_DOTS.match(v) or len(v) > MAX_LABEL_CHARS)):
+        return None
+    if key in _DATE_KEYS:
+        ok = parse_date(v).kind in (NUMBER, TEXT_NUMBER)
+    elif key in _GRADE_KEYS:
+        ok = parse_grade(v).kind not in (BLANK, NOT_NUMBER)
+    elif key in ("month", "year", "completion_share"):
+        ok = parse_number(v).kind in (NUMBER, TEXT_NUMBER)
+    else:
+        ok = v.__class__ is str and column_role(_fold(v)) is None and field_label(_fold(v))[0] is None \
+            or key == "id" and v.__class__ in (int, float)
+    return Entry(a1(r + 1, c), _raw(v)) if ok else None
+
+
+def _same_value(key: str, a: Any, b: Any) -> bool:
+    """Two cells hold the same field value: the same date, grade or number, else the same text
+    compared like labels."""
+    for parse in ((parse_date,) if key in _DATE_KEYS else (parse_grade,) if key in _GRADE_KEYS
+                  else (parse_number,)):
+        pa, pb = parse(a), parse(b)
+        if pa.kind in (NUMBER, TEXT_NUMBER) and pb.kind in (NUMBER, TEXT_NUMBER):
+            return pa.value == pb.value
+    return " ".join(_fold(str(a)).split()) == " ".join(_fold(str(b)).split())
 
 
 def _above_header(found: _Found, grid, h0: int, items: Iterable[tuple[int, int, str, str]],
@@ -855,6 +906,7 @@ def _general(grid, cands, merged, roster_variants) -> _Found | None:
     found = _Found()
     found.h0 = h0
     found.cols = cols = _pick_columns(band)
+    found.heads = _column_heads(texts, h0, h1)
     folded = {(r, c): f for r, c, _v, f in texts.items}
     rows, found.total_r = _table_rows(grid, h1 + 1, cols, folded)
     found.rows = rows
@@ -872,11 +924,21 @@ def _general(grid, cands, merged, roster_variants) -> _Found | None:
             label_at[(r, c)] = (key, split)
     merge_end = _merge_ends(merged)
     fields: dict[str, Entry] = {}
+    body = range(h1 + 1, (found.total_r if found.total_r is not None else (rows[-1].r if rows else h1)) + 1)
+    conflicts: list[tuple[str, Entry, Entry]] = []
+    outside: dict[str, Entry] = {}       # the first value of each field outside the table's rows
     for (r, c), (key, split) in sorted(label_at.items()):
-        if key not in fields:
-            fields[key] = _field_value(grid, r, c, key, split, label_at, merge_end, merged is not None,
-                                       marker is not None)
+        e = _field_value(grid, r, c, key, split, label_at, merge_end, merged is not None, marker is not None)
+        first = fields.get(key)
+        if first is None or (first.blank and not e.blank):
+            fields[key] = e              # the first value found (above, beside or below the table)
+        if e.blank or r in body:
+            continue
+        seen = outside.setdefault(key, e)
+        if seen is not e and not _same_value(key, seen.raw, e.raw):
+            conflicts.append((key, seen, e))
     found.fields = fields
+    found.conflicts = conflicts
     _above_header(found, grid, h0, texts.items, label_at)
 
     # the variant: marker, title, roster, then the structure
@@ -933,7 +995,40 @@ def _general(grid, cands, merged, roster_variants) -> _Found | None:
     if not matched and marker is None and variant_id is None and not any(r.code for r in rows):
         return None                                 # a table with score columns but no criteria
     found.matched, found.chosen, found.variant_id, found.source = matched, chosen, variant_id, source
+    if chosen is not None and getattr(chosen[1], "leader_column", None):
+        _leader_by_setting(found, chosen[1].leader_column)
     return found
+
+
+def _column_heads(texts: _Texts, h0: int, h1: int) -> dict[int, str]:
+    """The header text of each column of the table header band (its rows joined), in NFC."""
+    heads: dict[int, list[str]] = {}
+    for r, c, v, _f in texts.items:
+        if h0 <= r <= h1:
+            heads.setdefault(c, []).append(" ".join(v.split()))
+    return {c: nfc(" ".join(parts)) for c, parts in heads.items()}
+
+
+def _reviewer_keys(cols: dict[str, int]) -> list[str]:
+    return sorted((k for k in cols if k.startswith("review")), key=lambda k: int(k[6:]))
+
+
+def _leader_by_setting(found: _Found, setting: str) -> None:
+    """A framework or unit setting (``leader_column``) names the reviewer column whose score is
+    the leader's: compared like labels; when it names none or several, the last column stays."""
+    want = norm_label(_fold(nfc(setting)))
+    cols = found.cols
+    keys = ["leader", *_reviewer_keys(cols)]
+    hits = [k for k in keys if want and want in norm_label(_fold(found.heads.get(cols[k], "")))]
+    if len(hits) != 1 or hits[0] == "leader":
+        return
+    order = sorted(cols[k] for k in keys)
+    chosen = cols[hits[0]]
+    for k in keys:
+        cols.pop(k)
+    cols["leader"] = chosen
+    for i, c in enumerate((c for c in order if c != chosen), 1):
+        cols[f"review{i}"] = c
 
 
 def _locate(grid, sheet, frameworks, file, merged, roster_variants, fast: bool = True) -> Scoresheet | None:
@@ -974,7 +1069,8 @@ def _build(found: _Found, grid, sheet: str, file: str) -> Scoresheet:
 
 def _general_rows(found: _Found, grid, ss: Scoresheet, cols: dict[str, int]) -> None:
     # the cells of each criteria row, built without per-cell function calls where possible
-    spec = [(key, cols[key], col_letter(cols[key])) for key in ("max", "self", "leader", "note", "share")
+    reviewers = _reviewer_keys(cols)
+    spec = [(key, cols[key], col_letter(cols[key])) for key in ("max", "self", "leader", "note", "share", *reviewers)
             if key in cols]
     idx = _index(found.chosen[0]) if found.chosen else None
     parents = idx.parents if idx is not None else ()
@@ -991,10 +1087,18 @@ def _general_rows(found: _Found, grid, ss: Scoresheet, cols: dict[str, int]) -> 
                 v = nfc(v)
             got[key] = Entry(letter + num, v)
         scores = {"self": got["self"], "leader": got["leader"]}
-        rows_out[code] = CriterionRow(code=code, label=row.label, row=r + 1, max=got["max"], scores=scores,
+        rows_out[code] = CriterionRow(code=code, label=row.label, row=r + 1, max=got["max"],
+                                      scores={**scores, **{k: got[k] for k in reviewers}} if reviewers else scores,
                                       note=got.get("note"), share=got.get("share"))
         if code in parents:
             ss.stored_totals[code] = dict(scores)
+    if reviewers:
+        heads = found.heads or {}
+        ss.reviewers = {k: heads.get(cols[k], "") for k in ("leader", *reviewers)}
+        ss.notes.append(ss.finding("leader-column", cell=f"{col_letter(cols['leader'])}{found.h0 + 1}",
+                                   params={"column": heads.get(cols["leader"], col_letter(cols["leader"])),
+                                           "others": ", ".join(f"«{heads.get(cols[k], '')}» ({col_letter(cols[k])})"
+                                                               for k in reviewers)}))
 
 
 def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Entry]) -> None:
@@ -1038,6 +1142,10 @@ def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Ent
                 ss.notes.append(ss.finding("legacy-encoding", cell=e.cell, value=e.raw,
                                            params={"encoding": enc, "value": e.raw,
                                                    "suggestion": legacy.decode(e.raw, enc)}))
+    for key, first, other in found.conflicts:
+        ss.notes.append(ss.finding("field-conflict", cell=other.cell, value=other.text(),
+                                   params={"field": key, "value": other.text(), "other_value": first.text(),
+                                           "other": first.cell}))
     if found.variant_id is None:
         ss.notes.append(ss.finding("unknown-variant"))
 

@@ -48,18 +48,30 @@ def _norm_header(raw: Any) -> str:
 
 def find_header(rows: list[list[Any]], columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
                 scan: int = 15) -> tuple[int, dict[str, int]] | None:
-    """Find the header row (within the first ``scan`` rows) holding every required column."""
-    for r, row in enumerate(rows[:scan]):
-        found: dict[str, int] = {}
+    """Find the header row (within the first ``scan`` rows) holding every required column.
+
+    A header of two rows (merged cells: «Mã» and «Họ và tên» over both rows, «Thông tin công tác»
+    over «Đơn vị | Chức vụ») also takes the columns named in the row below, when that row holds
+    no value in the required columns.
+    """
+
+    def columns_of(row: list[Any], found: dict[str, int]) -> dict[str, int]:
         for c, cell in enumerate(row):
             h = _norm_header(cell)
             if not h:
                 continue
             for key, names in columns.items():
-                if key not in found and h in names:
+                if key not in found and c not in found.values() and h in names:
                     found[key] = c
                     break
+        return found
+
+    for r, row in enumerate(rows[:scan]):
+        found = columns_of(row, {})
         if all(k in found for k in required):
+            below = rows[r + 1] if r + 1 < len(rows) else []
+            if all(is_blank(below[found[k]]) if found[k] < len(below) else True for k in required):
+                columns_of(below, found)
             return r, found
     return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -49,16 +50,42 @@ def body_rows(rows: list[list[Any]], header_row: int, cols: dict[str, int]) -> I
         yield TableRow(rows[r], r, cols)
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
-    """Rows of a CSV as Excel users save it: UTF-8 with or without BOM (else the Vietnamese
-    Windows code page), separated by commas or, in Vietnamese locales, semicolons."""
+def decode_text(data: bytes) -> str:
+    """The text of a CSV as Excel and other tools save it: UTF-16 with its BOM (Excel's "Unicode
+    text"), UTF-8 with or without BOM, else the Vietnamese Windows code page (Windows-1258, whose
+    tone marks are combining characters: the text is returned in NFC)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
+    head = data[:200]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:          # UTF-16 LE without a BOM
+        return data.decode("utf-16-le", errors="replace")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1258", errors="replace")
-    sample = text[:4096]
-    delim = ";" if sample.count(";") > sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delim))
+        return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+
+
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon (Vietnamese locales) or tab (Excel's "Unicode text"): the one that splits
+    the first rows into the most cells, a quoted field counted as one."""
+    sample = "\n".join([ln for ln in text.splitlines()[:30] if ln.strip()])
+
+    def cells(delim: str) -> int:
+        return sum(len(row) - 1 for row in csv.reader(io.StringIO(sample), delimiter=delim))
+
+    scores = {d: cells(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: scores[d])          # a tie: the first (comma)
+    return best if scores[best] > 0 else ","
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    """Rows of a CSV as units save it: the encoding of ``decode_text``, the separator of
+    ``sniff_delimiter``."""
+    text = decode_text(data)
+    return list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
 
 
 def long_cells(rows: list[list[Any]], limit: int) -> Iterator[tuple[str, int]]:

@@ -24,6 +24,10 @@ from annual_books import person, row_for  # noqa: E402
 
 UNIT = "Phòng Nội vụ"
 
+from danhgia.events import EventsTable  # noqa: E402
+
+NO_EVENTS = EventsTable(source="su-kien.xlsx")   # an events file given, nobody in it
+
 
 def _mrow(d: dict, r: int, file: str) -> MonthlyRow:
     num = lambda v: None if v is None else D(str(v))  # noqa: E731
@@ -135,7 +139,7 @@ def test_average_mean_is_exact_and_rounded_half_up():
 def test_months_not_evaluated_are_excluded_never_zero_never_missing():
     teacher = person("GV1", "Cô Lan", group="Viên chức")
     specs = [80] * 5 + ["KĐG:Nghỉ hè (giáo viên)"] * 3 + [92] * 4
-    res = annual.rate(2026, books(2026, [(teacher, specs)]))
+    res = annual.rate(2026, books(2026, [(teacher, specs)]), events=NO_EVENTS)
     p = by_id(res)["GV1"]
     # (5 × 80 + 4 × 92) / 9 = 768 / 9 = 85.333… → 85.33
     assert p.mean_score == D("85.33") and len(p.evaluated()) == 9
@@ -201,7 +205,7 @@ def test_missing_months_are_reported_and_make_the_result_provisional():
 def test_provisional_can_be_turned_off_in_a_rules_file(tmp_path):
     f = tmp_path / "rules.yaml"
     f.write_text("extends: nd90-48\nid: don-vi\nannual:\n  missing_month_provisional: false\n", encoding="utf-8")
-    res = annual.rate(2026, books(2026, [(CC, B12)], skip=(5,)), rules=str(f))
+    res = annual.rate(2026, books(2026, [(CC, B12)], skip=(5,)), rules=str(f), events=NO_EVENTS)
     assert res.people[0].rules.id == "don-vi" and not res.people[0].provisional
 
 
@@ -517,7 +521,7 @@ def test_several_units_missing_months_and_summary_per_unit():
     x = person("X1", "Người X", unit="Phòng A")
     y = person("Y1", "Người Y", unit="Phòng B", group="Viên chức")
     bks = books(2026, [(x, B12)], unit="Phòng A") + books(2026, [(y, A12)], unit="Phòng B", skip=(3,))
-    res = annual.rate(2026, bks)
+    res = annual.rate(2026, bks, events=NO_EVENTS)
     assert [f.value for f in res.findings if f.code == "month-missing"] == ["2026-03 — Phòng B"]
     assert "person-month-missing" not in codes(res)
     p = by_id(res)
@@ -569,3 +573,16 @@ def test_htxs_with_nobody_rated_htt_is_a_breach():
     cc = next(g for g in res.groups if g.group == "cong_chuc")
     assert (cc.ab_ratio, cc.ab_status) == (D(100), "exceeded")
     assert any(f.code == "quota-exceeded" for f in res.findings)
+
+
+def test_without_events_every_result_is_provisional_and_said():
+    """design.md §2: no events file → warning no-events; every result provisional; never silent."""
+    res = annual.rate(2026, books(2026, [(CC, B12)]))
+    (p,) = res.people
+    assert p.provisional and p.final == "B"
+    (f,) = [f for f in res.findings if f.code == "no-events"]
+    assert f.severity == "warning"
+    assert "kỷ luật" in f.message() and "tạm tính" in f.message()
+    assert "discipline" in f.message("en")
+    with_events = annual.rate(2026, books(2026, [(CC, B12)]), events=NO_EVENTS)
+    assert not with_events.people[0].provisional and "no-events" not in codes(with_events)

@@ -185,8 +185,15 @@ def test_rollup_of_two_sub_units(cli, tmp_path):
     rows = [r for r in openpyxl.load_workbook(out)[layout.SUMMARY_SHEET].iter_rows(min_row=5, values_only=True)
             if r[1] == "Tổng"]
     assert [r[0] for r in rows] == ["UBND xã A", "UBND xã B", "TOÀN BỘ"]
-    src = [r for r in openpyxl.load_workbook(out)[layout.SOURCES_SHEET].iter_rows(min_row=11, values_only=True) if r[0]]
+    src = _file_rows(openpyxl.load_workbook(out)[layout.SOURCES_SHEET])
     assert [r[2] for r in src] == ["Bảng tổng hợp đơn vị cấp dưới"] * 2 and all(len(r[5]) == 64 for r in src)
+
+
+def _file_rows(ws) -> list[tuple]:
+    """The input files listed in «Nguồn», below its header row (after the provenance rows)."""
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    return [r for r in rows[head + 1:] if r[0]]
 
 
 def test_rollup_person_in_two_units_and_wrong_month(cli, tmp_path):

@@ -105,7 +105,9 @@ def test_real_month_known_answers(cli, month_dir):
     wb = openpyxl.load_workbook(out)
     missing = [r[1] for r in wb[layout.MISSING_SHEET].iter_rows(min_row=4, values_only=True)]
     assert missing == ["HN006"]
-    sources = [r for r in wb[layout.SOURCES_SHEET].iter_rows(min_row=11, values_only=True) if r[0]]
+    all_rows = list(wb[layout.SOURCES_SHEET].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(all_rows) if r[0] == "STT")   # below the provenance rows
+    sources = [r for r in all_rows[head + 1:] if r[0]]
     assert len(sources) == 7 and all(len(r[5]) == 64 for r in sources)
 
 

@@ -411,7 +411,7 @@ class GroupRow:
                           (self.disciplined, "bị kỷ luật", "disciplined"),
                           (self.maternity, "nghỉ thai sản", "maternity leave"),
                           (self.pending, "chưa xếp loại", "not rated yet"),
-                          (self.provisional, "tạm tính (thiếu tháng)", "provisional (months missing)")):
+                          (self.provisional, "tạm tính", "provisional")):
             if n:
                 parts.append(f"{n} {en if lang == 'en' else vi}")
         return "; ".join(parts)
@@ -489,6 +489,7 @@ class AnnualResult:
     inputs: list[InputFile] = field(default_factory=list)
     rule_sets: list[RuleSet] = field(default_factory=list)
     months_present: list[int] = field(default_factory=list)
+    provenance: Any = None              # danhgia.provenance.Provenance, set by the command
 
     @property
     def errors(self) -> list[Finding]:
@@ -507,6 +508,7 @@ class AnnualResult:
         for f in self.findings:
             by_code[f.code] = by_code.get(f.code, 0) + 1
         return {
+            **({"provenance": self.provenance.to_dict()} if self.provenance is not None else {}),
             "year": self.year,
             "valid": self.ok,
             "strategy": self.strategy,
@@ -647,6 +649,14 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
         _months_of(p, year, s, rp, by_unit_month, res)
         _rate_person(p, ev, year, res)
         people.append(p)
+    if events is None:
+        # design.md §2: without the events nothing about discipline, leave or transfers can be
+        # applied; said as a warning, and every result is provisional
+        res.findings.append(Finding("no-events"))
+        for p in people:
+            p.provisional = True
+            p.notes.append(("Tạm tính: chưa có sự kiện năm (kỷ luật, nghỉ, thai sản, chuyển công tác chưa xét)",
+                            "Provisional: no annual events (discipline, leave, maternity, transfer not applied)"))
     if events is not None:
         res.findings.extend(events.findings)
         known = {p.id for p in people}
@@ -1119,3 +1129,24 @@ def display_path(path: str | Path, base: Path | None = None) -> str:
         except ValueError:
             pass
     return str(p)
+
+
+def year_not_served(year: int, workbooks: list[MonthlyWorkbook]) -> tuple[str, str, str] | None:
+    """(vi, en, kind) when no monthly workbook of ``year`` can be used: the inputs cannot serve
+    the run (exit 2, design.md §2). ``kind`` is "other-year" (workbooks of other years, named),
+    "scoresheets" (no monthly workbook at all; the command looks whether they are scoresheets)
+    or "" (nothing usable, the findings say why)."""
+    usable = [wb for wb in workbooks if wb.usable and wb.month is not None]
+    if any(wb.month[0] == year for wb in usable):   # type: ignore[index]
+        return None
+    if usable:
+        years: dict[int, int] = {}
+        for wb in usable:
+            years[wb.month[0]] = years.get(wb.month[0], 0) + 1   # type: ignore[index]
+        found = ", ".join(f"{n} bảng của năm {y}" for y, n in sorted(years.items()))
+        found_en = ", ".join(f"{n} of {y}" for y, n in sorted(years.items()))
+        return (f"Không có bảng tổng hợp tháng nào của năm {year}: các bảng đã đọc là {found}. Kiểm tra --year.",
+                f"No monthly workbook of {year}: the workbooks read are {found_en}. Check --year.", "other-year")
+    if any(f.code == "not-a-tally" for wb in workbooks for f in wb.findings):
+        return ("", "", "scoresheets")
+    return None

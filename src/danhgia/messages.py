@@ -182,6 +182,17 @@ CODES: dict[str, Code] = {
     "monthly-workbook": Code("info",
         "Tệp là bảng tổng hợp tháng do danhgia lập, không phải bảng điểm; «danhgia tally» gộp nó như một đơn vị trực thuộc",
         "The file is a consolidated monthly workbook made by danhgia, not a scoresheet; «danhgia tally» rolls it up as a sub-unit"),
+    # --- what a run lacks (design.md §2: said as a warning, never silent) ------------------
+    "no-roster": Code("warning",
+        "Không có danh sách nhân sự: không biết ai chưa nộp bảng điểm, số chưa nộp chưa được tính",
+        "No roster: nobody can be known to be missing, missing submissions are not counted"),
+    "no-events": Code("warning",
+        "Không có sự kiện năm (danh sách không có trang «Sự kiện năm», không có --events): chưa áp dụng được "
+        "kỷ luật, suy thoái, nghỉ từ 3 đến dưới 6 tháng, nghỉ thai sản, chuyển công tác, số tháng công tác "
+        "thực tế và kết quả đơn vị của lãnh đạo; mọi kết quả là tạm tính",
+        "No annual events (no «Sự kiện năm» sheet in the roster, no --events): discipline, degradation, "
+        "absence of 3 to under 6 months, maternity leave, transfers, actual months worked and leaders' unit "
+        "results could not be applied; every result is provisional"),
     # the tool's own earlier output among the inputs (danhgia.mark): never read again
     "own-output": Code("info",
         "Tệp do danhgia tạo ({what_vi}{detail}); không đọc lại, đã bỏ qua",

@@ -232,6 +232,7 @@ class MonthResult:
     exceptional: bool = False                # the unit file's flag (own units)
     grade_labels: dict[str, tuple[str, str]] = field(default_factory=dict)   # grade → (vi, en)
     blocking: list[Finding] = field(default_factory=list)   # errors not tied to a person's status
+    provenance: Any = None                   # danhgia.provenance.Provenance, set by the command
 
     @property
     def month_text(self) -> str:
@@ -255,6 +256,7 @@ class MonthResult:
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
         """design.md §4's shape, with fields added (never renamed)."""
         return {
+            **({"provenance": self.provenance.to_dict()} if self.provenance is not None else {}),
             "month": self.month_text,
             "units": [u.to_dict() for u in self.units],
             "people": [p.to_dict(lang) for p in self.people],
@@ -467,6 +469,8 @@ def decide(run, ctx, month: tuple[int, int], apply_quota: bool = False,
             p.notes.append(_note("Không có trong danh sách", "Not in the roster"))
             people.append(p)
     else:
+        # without a roster nobody can be known to be missing: said, never silent (design.md §2)
+        added.append(Finding("no-roster"))
         groups: dict[str, list] = {}
         for s in sheets:
             key = ("id:" + s.person_id if s.person_id else
@@ -666,3 +670,25 @@ def month_mismatch(t: TallyInput, month: tuple[int, int]) -> Finding | None:
     value = f"{t.month[1]:02d}/{t.month[0]}" if t.month else "?"
     return Finding("month-mismatch", file=t.file, sheet=layout.SOURCES_SHEET, value=value,
                    expected=f"{month[1]:02d}/{month[0]}")
+
+
+def month_not_served(sheets, month: tuple[int, int], has_rollups: bool) -> tuple[str, str] | None:
+    """(vi, en) when no scoresheet is of ``month`` but the sheets are dated another month: the
+    inputs cannot serve the run (exit 2, design.md §2), said with what was found instead."""
+    if has_rollups or not sheets:
+        return None
+    periods = [tuple(s.period) for s in sheets if s.period]
+    if not periods or tuple(month) in periods:
+        return None
+    counts: dict[tuple, int] = {}
+    for p in periods:
+        counts[p] = counts.get(p, 0) + 1
+    asked = f"{month[1]:02d}/{month[0]}"
+    found = ", ".join(f"{n} bảng ghi tháng {p[1]:02d}/{p[0]}" for p, n in sorted(counts.items()))
+    found_en = ", ".join(f"{n} dated {p[1]:02d}/{p[0]}" for p, n in sorted(counts.items()))
+    if len(counts) == 1:
+        (p, n), = counts.items()
+        found = f"cả {n} bảng điểm đều ghi tháng {p[1]:02d}/{p[0]}"
+        found_en = f"all {n} scoresheets are dated {p[1]:02d}/{p[0]}"
+    return (f"Không có bảng điểm nào của tháng {asked}: {found}. Kiểm tra --month hoặc thư mục đầu vào.",
+            f"No scoresheet is for {asked}: {found_en}. Check --month or the input folder.")

@@ -70,6 +70,27 @@ def _variant_names(cfg):
         return None
 
 
+def _scoresheets_given(books, cfg, lang: str) -> tuple[str, str, str] | None:
+    """When no workbook is a monthly workbook: are they scoresheets? (read a few to tell)."""
+    from danhgia.model import ReadContext
+    from danhgia.read.workbook import read_file
+
+    ctx = ReadContext(config=cfg, limits=cfg.limits)
+    for book in books[:5]:
+        try:
+            sheets, _found = read_file(Path(book.path), book.file, ctx)
+        except Exception:   # a framework problem is not what is being asked here
+            continue
+        if sheets:
+            n = len(books)
+            return (f"Các tệp đầu vào ({n} tệp, ví dụ {book.file}) là bảng điểm, không phải bảng tổng hợp tháng: "
+                    f"hãy chạy «danhgia tally» cho từng tháng trước, rồi đưa các bảng tổng hợp cho «danhgia annual».",
+                    f"The inputs ({n} files, e.g. {book.file}) are scoresheets, not monthly workbooks: run "
+                    f"«danhgia tally» for each month first, then give the monthly workbooks to «danhgia annual».",
+                    "scoresheets")
+    return None
+
+
 def _sha(path: Path) -> str:
     return sha256_of(path)
 
@@ -141,6 +162,11 @@ def annual_(
             # another workbook lying in the folder (a roster, last year's result …): noted, not an error
             book.findings = [x.with_(severity="info") for x in book.findings]
         books.append(book)
+    wrong = annual_mod.year_not_served(year, books)
+    if wrong is not None and wrong[2] == "scoresheets":
+        wrong = _scoresheets_given(books, cfg, lg)
+    if wrong is not None:
+        fail(wrong[1] if lg == "en" else wrong[0])
     try:
         result = annual_mod.rate(year, books, roster=ros, events=ev_table, rules=rules,
                                  strategy=strategy.value if strategy else None, config=cfg)
@@ -158,6 +184,15 @@ def annual_(
         if rs.ref not in annual_mod.fw_mod.preset_ids() and p.is_file():
             result.inputs.append(annual_mod.InputFile(_display(p), "rules", _sha(p)))
 
+    from danhgia.provenance import FrameworkUsed, Provenance, framework_used, shown, unit_file_how
+
+    result.provenance = Provenance(
+        "annual", period=str(year), frameworks_label=("Quy định xếp loại năm", "Annual rules"),
+        frameworks=[framework_used(rs.id, rs.version, rs.ref, cfg) for rs in result.rule_sets],
+        unit_file=shown(cfg.source), unit_file_how=unit_file_how(cfg, inputs, config_file),
+        roster=shown(roster_path), events=(shown(events_path) if events_path is not None
+                                           else shown(roster_path) if ev_table is not None else None),
+        events_how="file" if events_path is not None else "roster-sheet")
     from danhgia.write import annual as annual_writer
     from danhgia.write.paper import Letterhead
 
@@ -186,12 +221,16 @@ def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
     s = d["summary"]
     pr = lambda text: out_console.print(text, markup=False)  # noqa: E731
     books = sum(1 for i in res.inputs if i.kind == "monthly")
+    if res.provenance is not None:
+        for line in res.provenance.lines(lg):
+            pr(line)
+        pr("")
     pr(tr(lang, f"Xếp loại năm {res.year}: {books} bảng tổng hợp tháng, {s['people']} người",
           f"Annual rating {res.year}: {books} monthly workbooks, {s['people']} people"))
     pr(tr(lang, f"  Đã xếp loại: {s['classified']} · Không xếp loại: {s['not_classified']} · "
-                f"Chưa xếp loại: {s['pending']} · Tạm tính (thiếu tháng): {s['provisional']}",
+                f"Chưa xếp loại: {s['pending']} · Tạm tính: {s['provisional']}",
           f"  Classified: {s['classified']} · Not classified: {s['not_classified']} · "
-          f"Not rated yet: {s['pending']} · Provisional (months missing): {s['provisional']}"))
+          f"Not rated yet: {s['pending']} · Provisional: {s['provisional']}"))
     counts = {g: sum(1 for p in res.people if p.status == "classified" and p.final == g) for g in "ABCD"}
     short = {"A": "HTXSNV", "B": "HTTNV", "C": "HTNV", "D": "KHTNV"}
     pr("  " + " · ".join(f"{short[g]} ({g}): {counts[g]}" for g in "ABCD"))

@@ -198,11 +198,19 @@ def tally(
         if t is not None:
             rollups.append(t)
 
+    wrong = monthly.month_not_served(result_run.sheets(), ym, bool(rollups))
+    if wrong is not None:
+        fail(wrong[0] if lg != "en" else wrong[1])
     try:
         res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
     except fw_mod.FrameworkError as exc:
         fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
 
+    from danhgia.provenance import Provenance, frameworks_of, shown, unit_file_how
+
+    res.provenance = Provenance("tally", period=res.month_text, frameworks=frameworks_of(cfg, framework, ctx.framework_for),
+                                unit_file=shown(cfg.source), unit_file_how=unit_file_how(cfg, list(paths), config),
+                                unit=res.unit_name, roster=shown(roster_path))
     from danhgia.write import tally as tally_writer
     from danhgia.write.paper import Letterhead
 
@@ -238,7 +246,8 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
 
     t = (lambda vi, en: en if lang == "en" else vi)  # noqa: E731
     m = f"{res.month[1]:02d}/{res.month[0]}"
-    lines = [t(f"Tổng hợp tháng {m} — khung {res.framework_id} (phiên bản {res.framework_version})",
+    lines = list(res.provenance.lines(lang)) + [""] if res.provenance is not None else []
+    lines += [t(f"Tổng hợp tháng {m} — khung {res.framework_id} (phiên bản {res.framework_version})",
                f"Month {res.month_text} — framework {res.framework_id} (version {res.framework_version})")]
     for u in res.units:
         c = u.total
@@ -278,6 +287,9 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
     for f in res.blocking:
         where = f.location()
         lines.append(f"  {where}: {f.message(lang)}" if where else f"  {f.message(lang)}")
+    for f in res.findings:
+        if f.severity == "warning" and f.file is None:    # what the run lacked (no-roster …)
+            lines.append(f"  {f.message(lang)}")
     for f in res.findings:
         if f.code == "own-output":     # the tool's own earlier outputs, skipped: say which
             lines.append(f"  {f.file}: {f.message(lang)}")

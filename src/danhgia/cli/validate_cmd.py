@@ -111,6 +111,15 @@ def _annotate_exclude(annotate: Path | None, paths: list[Path]) -> list[Path]:
     return [annotate]
 
 
+def _provenance(ctx, paths, config_file, month):
+    from danhgia.provenance import Provenance, frameworks_of, shown, unit_file_how
+
+    cfg = ctx.config
+    return Provenance("validate", period=month or "", frameworks=frameworks_of(cfg, ctx.framework_ref, ctx.framework_for),
+                      unit_file=shown(cfg.source), unit_file_how=unit_file_how(cfg, list(paths), config_file),
+                      unit=cfg.unit or "", roster=shown(ctx.roster.source) if ctx.roster is not None else None)
+
+
 @app.command("validate")
 def validate(
     paths: List[Path] = typer.Argument(..., help="Tệp, thư mục hoặc tệp .zip bảng điểm / scoresheet files, folders or .zip archives.",
@@ -140,14 +149,21 @@ def validate(
         exclude = _annotate_exclude(annotate, paths)
         result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude)
         report = Report.build(result, keep=keep, strict=strict)
+        prov = _provenance(ctx, paths, config, month)
         if fmt == Format.json:
-            print_json(report.to_json(lg))
+            print_json({"provenance": prov.to_dict(), **report.to_json(lg)})
         elif fmt == Format.csv:
             report.write_csv(_VisibleWriter(sys.stdout) if is_tty() else sys.stdout, lg)
             sys.stdout.flush()
         else:
             # piped to a file: wide enough that messages stay on one line (grep-able)
             console = out_console if is_tty() else SafeConsole(highlight=False, width=240)
+
+
+            console = out_console if is_tty() else Console(highlight=False, width=240)
+            for line in prov.lines(lg):
+                console.print(line, markup=False, highlight=False)
+            console.print("")
             report.render_text(console, lg, limit)
         code = report.exit_code
         if annotate is not None:

@@ -425,7 +425,7 @@ def _notice_sheet(w: _Writer, res: AnnualResult, lang: str, head: paper.Letterhe
                 ws.write_string(r, c, h, f["n_head"])
             r += 1
             for i, p in enumerate(who, 1):
-                note = t("Tạm tính (thiếu tháng)", "Provisional (months missing)") if p.provisional else ""
+                note = t("Tạm tính", "Provisional") if p.provisional else ""
                 w.row(ws, r, [(p.name, widths[1]), (p.position, widths[2]), (note, widths[3])])
                 w.put(ws, r, 0, i, "int")
                 w.put(ws, r, 1, p.name, "wrap")
@@ -612,6 +612,8 @@ def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime
                      f"{rs.id} — {rs.title_en if lang == 'en' else rs.title} (phiên bản {rs.version})"
                      if lang != "en" else f"{rs.id} — {rs.title_en} (version {rs.version})"))
     rows += _regime_rows(res, lang)
+    if res.provenance is not None:      # what the run was made from (design.md §2)
+        rows += res.provenance.rows(lang, workbook=True)
     r = 0
     for key, value in rows:
         w.put(ws, r, 0, key, "key")

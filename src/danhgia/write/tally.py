@@ -851,6 +851,11 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
         book.text(ws, r, 0, label, book.left_bold)
         book.text(ws, r, 1, yes if flag else no, book.plain)
         r += 1
+    if res.provenance is not None:      # what the run was made from (design.md §2)
+        for label, value in res.provenance.rows(lang, workbook=True):
+            book.text(ws, r, 0, label, book.left_bold)
+            book.text(ws, r, 1, value, book.plain)
+            r += 1
     r += 1
     hr = r
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Loại", "Kind"),

@@ -26,7 +26,7 @@ def fake_run(monkeypatch):
     calls = []
 
     def install(result):
-        def run(paths, ctx, month=None, jobs=1, progress=None):
+        def run(paths, ctx, month=None, jobs=1, progress=None, **_kw):
             calls.append([Path(p) for p in paths])
             return result
         monkeypatch.setattr(pipeline, "run", run)

@@ -183,6 +183,11 @@ CODES: dict[str, Code] = {
         "Tệp là bảng tổng hợp tháng do danhgia lập, không phải bảng điểm; «danhgia tally» gộp nó như một đơn vị trực thuộc",
         "The file is a consolidated monthly workbook made by danhgia, not a scoresheet; «danhgia tally» rolls it up as a sub-unit"),
     # --- what a run lacks (design.md §2: said as a warning, never silent) ------------------
+    "roster-not-covered": Code("info",
+        "{count} người trong danh sách không có trong các tệp đã kiểm tra (tháng {month}); việc nộp bảng "
+        "điểm chưa được kiểm tra — đưa thư mục của cả đơn vị, hoặc thêm --expect-all",
+        "{count} people of the roster are not among the files checked ({month}); submissions were not "
+        "checked — give the whole unit's folder, or add --expect-all"),
     "no-roster": Code("warning",
         "Không có danh sách nhân sự: không biết ai chưa nộp bảng điểm, số chưa nộp chưa được tính",
         "No roster: nobody can be known to be missing, missing submissions are not counted"),

@@ -446,6 +446,8 @@ def decide(run, ctx, month: tuple[int, int], apply_quota: bool = False,
             reason = not_evaluated_reason(r, month, fw_for(r.variant, r.group))
             if not group and not r.employed_in(*month):
                 continue
+            if not group and not getattr(run, "covers", True):
+                continue        # the inputs are some files, not the unit: nobody is missing here
             if reason is not None:
                 p.status, p.reason = "not_evaluated", reason
                 p.notes.append(reason)

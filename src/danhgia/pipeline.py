@@ -132,6 +132,7 @@ class RunResult:
     files: list[FileOutcome] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)   # run-level (roster, duplicates, missing)
     month: tuple[int, int] | None = None
+    covers: bool = True     # the inputs cover the unit (a folder / archive, or --expect-all)
 
     def sheets(self) -> list[SheetOutcome]:
         return [s for f in self.files for s in f.sheets]
@@ -584,11 +585,14 @@ def _warm_up(ctx) -> None:
 
 
 def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs: int = 1,
-        progress=None, exclude: Iterable[str | Path] = (), slim: bool = False) -> RunResult:
+        progress=None, exclude: Iterable[str | Path] = (), slim: bool = False,
+        expect_all: bool = False) -> RunResult:
     """Read and check every input. ``ctx`` is a ``danhgia.model.ReadContext``; ``progress`` an
     optional callable(done, total); ``exclude`` folders not to walk into (outputs). The result
     does not depend on ``jobs``. ``slim`` (validate): sheets are kept as ``SheetRef`` (findings
-    and what the run-level checks need) and inputs are not hashed."""
+    and what the run-level checks need) and inputs are not hashed. The run covers the unit (a
+    roster person without a sheet is a missing submission) when an input is a folder or an
+    archive, or with ``expect_all``; otherwise it checks the files that just arrived."""
     from danhgia.checks import roster as roster_checks
 
     tasks = collect(paths, ctx.get_limits(), exclude)
@@ -616,10 +620,11 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
         for t in tasks:
             files.append(keep(process_file(t, ctx, month, slim)))
             tick(1)
-    result = RunResult(files=files, month=month)
+    covers = expect_all or any(Path(p).is_dir() or Path(p).suffix.lower() in ARCHIVE_EXTS for p in paths)
+    result = RunResult(files=files, month=month, covers=covers)
     roster_display = Path(ctx.roster.source).as_posix() if ctx.roster is not None else None
     result.findings = list(roster_checks.run_check(result.sheets(), ctx.roster, month,
-                                                   ctx.framework_for, roster_display))
+                                                   ctx.framework_for, roster_display, covers=covers))
     if any(s.ratio_d is not None for s in result.sheets()):
         from danhgia.checks import ratios as ratio_checks
 

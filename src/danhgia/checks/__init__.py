@@ -22,7 +22,8 @@ from danhgia.text import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_number
 # family → codes it emits (the reader's and the pipeline's codes are under "files")
 FAMILIES: dict[str, tuple[str, ...]] = {
     "files": ("file-unreadable", "file-encrypted", "file-too-large", "not-a-scoresheet", "archive-duplicate-name",
-              "unknown-variant", "legacy-encoding", "unsafe-text", "cell-too-long", "leader-column"),
+              "unknown-variant", "legacy-encoding", "unsafe-text", "cell-too-long", "leader-column",
+              "own-output"),
     "header": ("missing-field", "month-mismatch", "invalid-date", "invalid-period", "field-conflict"),
     "cells": ("missing-score", "score-not-number", "text-as-number", "score-above-max",
               "score-below-min", "score-not-on-step", "max-mismatch"),
@@ -34,7 +35,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
                "missing-decision"),
     "dates": ("self-assessment-early", "self-assessment-late", "decision-late", "missing-date"),
     "roster": ("not-in-roster", "variant-mismatch", "duplicate-person", "missing-submission",
-               "exempt-month"),
+               "exempt-month", "roster-not-covered"),
 }
 
 

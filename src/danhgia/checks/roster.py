@@ -64,8 +64,9 @@ def check(sheet, env: Env) -> Iterator[Finding]:
 
 def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
               framework_for: Callable[[str | None, str | None], Any],
-              roster_display: str | None = None) -> Iterator[Finding]:
-    """Run-level checks over every SheetOutcome (in input order)."""
+              roster_display: str | None = None, covers: bool = True) -> Iterator[Finding]:
+    """Run-level checks over every SheetOutcome (in input order). ``missing-submission`` only when
+    the run ``covers`` the unit; otherwise one ``roster-not-covered`` (info) with the count."""
     outcomes = list(outcomes)
     first: dict[str, Any] = {}
     for o in outcomes:
@@ -96,12 +97,19 @@ def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
         if p is not None:
             submitted.add(p.id)
     source = roster_display or roster.source
+    absent = 0
     for p in roster.people:
         if p.id in submitted or not p.employed_in(*month):
             continue
         if exempt_reason(p, framework_for(p.variant, p.group), *month):
             continue
+        if not covers:
+            absent += 1
+            continue
         parts = p.where.split(" › ")
         yield Finding("missing-submission", file=source, cell=p.cell,
                       sheet=parts[1] if len(parts) == 3 else None,
                       person=p.name or None, person_id=p.id, value=p.id)
+    if absent:
+        yield Finding("roster-not-covered", file=source, value=absent,
+                      params={"count": absent, "month": f"{month[1]:02d}/{month[0]}"})

@@ -40,6 +40,10 @@ DebugOpt = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội b�
 FrameworkOpt = typer.Option(None, "--framework", "-F", help="Khung đánh giá: mã có sẵn hoặc tệp YAML / framework preset id or YAML file.")
 StrictOpt = typer.Option(False, "--strict", help="Mã thoát 1 khi có lỗi hoặc vượt tỷ lệ (bảng kết quả vẫn được ghi) / "
                                                   "exit 1 on an error finding or a quota breach (the workbook is still written).")
+ExpectAllOpt = typer.Option(False, "--expect-all",
+                            help="Các tệp là cả đơn vị: người trong danh sách không có bảng điểm là chưa nộp "
+                                 "(mặc định khi đầu vào là thư mục hoặc .zip) / the inputs are the whole unit: "
+                                 "roster people without a sheet are missing (the default for a folder or .zip).")
 RosterOpt = typer.Option(None, "--roster", "-r", help="Danh sách nhân sự (.xlsx, .csv) / staff roster.")
 ConfigOpt = typer.Option(None, "--config", help="Tệp cấu hình đơn vị (mặc định: danhgia.yaml gần đầu vào) / unit file.")
 

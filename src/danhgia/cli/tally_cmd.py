@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from danhgia.cli import app
-from danhgia.cli.common import (ConfigOpt, DebugOpt, StrictOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
+from danhgia.cli.common import (ConfigOpt, DebugOpt, ExpectAllOpt, StrictOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
@@ -103,6 +103,7 @@ def tally(
     config: Optional[Path] = ConfigOpt,
     fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
     strict: bool = StrictOpt,
+    expect_all: bool = ExpectAllOpt,
     apply_quota: bool = typer.Option(False, "--apply-quota",
                                      help="Hạ loại người xếp cuối khi vượt tỷ lệ (bằng điểm tại ngưỡng thì giữ nguyên) / "
                                           "lower the lowest-ranked over the cap (ties at the cut are left)."),
@@ -166,9 +167,9 @@ def tally(
         bar, tick = _progress(fmt == Format.text and is_tty())
         if bar is not None:
             with bar:
-                result_run = run(sheet_paths, ctx, ym, jobs, tick)
+                result_run = run(sheet_paths, ctx, ym, jobs, tick, expect_all=expect_all)
         else:
-            result_run = run(sheet_paths, ctx, ym, jobs)
+            result_run = run(sheet_paths, ctx, ym, jobs, expect_all=expect_all)
     own = own_unit_names(cfg.unit, result_run)
     rollups, extra = [], []
     if sheet_paths:
@@ -288,7 +289,7 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
         where = f.location()
         lines.append(f"  {where}: {f.message(lang)}" if where else f"  {f.message(lang)}")
     for f in res.findings:
-        if f.severity == "warning" and f.file is None:    # what the run lacked (no-roster …)
+        if (f.severity == "warning" and f.file is None) or f.code == "roster-not-covered":   # what the run lacked
             lines.append(f"  {f.message(lang)}")
     for f in res.findings:
         if f.code == "own-output":     # the tool's own earlier outputs, skipped: say which

@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 from danhgia.cli import app
 from danhgia.cli.common import (
-    EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ForceOpt, Format, FrameworkOpt,
+    EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ExpectAllOpt, ForceOpt, Format, FrameworkOpt,
     JobsOpt, Lang, LangOpt, RosterOpt, SafeConsole, err_console, fail, is_tty, month_or_fail, out_console,
     print_json, tr, visible,
 )
@@ -67,11 +67,11 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
     return ym, keep, ctx
 
 
-def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
+def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude, expect_all: bool = False):
     from danhgia import pipeline
 
     if not show:
-        return pipeline.run(paths, ctx, month=ym, jobs=jobs, exclude=exclude, slim=True)
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, exclude=exclude, slim=True, expect_all=expect_all)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -81,7 +81,8 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude):
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude, slim=True)
+        return pipeline.run(paths, ctx, month=ym, jobs=jobs, progress=progress, exclude=exclude, slim=True,
+                            expect_all=expect_all)
 
 
 class _VisibleWriter:
@@ -134,6 +135,7 @@ def validate(
     select: List[str] = typer.Option([], "--select", help="Chỉ báo các mã (hoặc nhóm) này / only these codes or families (comma-separated)."),
     ignore: List[str] = typer.Option([], "--ignore", help="Bỏ qua các mã (hoặc nhóm) này / ignore these codes or families."),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="Ghi bản sao có tô màu ô lỗi vào thư mục này / write annotated copies here."),
+    expect_all: bool = ExpectAllOpt,
     force: bool = ForceOpt,
     jobs: int = JobsOpt,
     lang: Lang = LangOpt,
@@ -147,7 +149,7 @@ def validate(
 
         show_bar = fmt == Format.text and is_tty()
         exclude = _annotate_exclude(annotate, paths)
-        result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude)
+        result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude, expect_all)
         report = Report.build(result, keep=keep, strict=strict)
         prov = _provenance(ctx, paths, config, month)
         if fmt == Format.json:
@@ -165,6 +167,9 @@ def validate(
                 console.print(line, markup=False, highlight=False)
             console.print("")
             report.render_text(console, lg, limit)
+            for f in report.findings:
+                if f.code == "roster-not-covered":     # one line instead of a missing-submission each
+                    console.print(tr(lg, "Ghi chú: ", "Note: ") + f.message(lg), markup=False, highlight=False)
         code = report.exit_code
         if annotate is not None:
             from danhgia.write.annotate import annotate_run

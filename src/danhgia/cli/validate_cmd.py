@@ -160,9 +160,6 @@ def validate(
         else:
             # piped to a file: wide enough that messages stay on one line (grep-able)
             console = out_console if is_tty() else SafeConsole(highlight=False, width=240)
-
-
-            console = out_console if is_tty() else Console(highlight=False, width=240)
             for line in prov.lines(lg):
                 console.print(line, markup=False, highlight=False)
             console.print("")

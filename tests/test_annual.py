@@ -476,8 +476,10 @@ def test_summary_per_staff_group():
     assert list(rows) == ["can_bo", "cong_chuc", "vien_chuc", "ldhd", "total"]
     cc, vc, ld, tot = rows["cong_chuc"], rows["vien_chuc"], rows["ldhd"], rows["total"]
     assert (cc.staff, cc.classified, cc.grades) == (3, 3, {"A": 1, "B": 2, "C": 0, "D": 0})
+    # the staff group shows its ratio; the verdict is the quota check's (per task group), on the total
     assert (cc.share("A"), cc.share("B"), cc.ab_ratio, cc.cap, cc.ab_status) == (D("33.33"), D("66.67"),
-                                                                                D("50.00"), 20, "exceeded")
+                                                                                D("50.00"), 20, None)
+    assert tot.ab_status == res.units[0].quota_status == "exceeded"
     assert cc.base == "exactly_b"     # HTXS over those rated exactly HTT: 1 of 2
     assert (vc.staff, vc.classified, vc.not_classified, vc.grades["C"]) == (2, 1, 1, 1)
     assert (ld.grades["D"], ld.disciplined, ld.notes()) == (1, 1, "1 bị kỷ luật")
@@ -561,7 +563,8 @@ def test_quota_base_exactly_htt_by_default_htt_or_better_as_option(tmp_path):
     (q,) = res.units[0].quota
     assert (q.result.base_kind, q.result.base, q.result.cap, q.result.status) == ("b_or_better", 5, 1, "ok")
     cc = next(g for g in res.groups if g.group == "cong_chuc")
-    assert (cc.base, cc.ab_ratio, cc.ab_status) == ("b_or_better", D(20), "ok")
+    assert (cc.base, cc.ab_ratio, cc.ab_status) == ("b_or_better", D(20), None)
+    assert next(g for g in res.groups if g.group == "total").ab_status == "ok"
 
 
 def test_htxs_with_nobody_rated_htt_is_a_breach():
@@ -571,7 +574,8 @@ def test_htxs_with_nobody_rated_htt_is_a_breach():
     (q,) = res.units[0].quota
     assert (q.result.base, q.result.cap, q.result.count, q.result.status) == (0, 0, 1, "exceeded")
     cc = next(g for g in res.groups if g.group == "cong_chuc")
-    assert (cc.ab_ratio, cc.ab_status) == (D(100), "exceeded")
+    assert (cc.ab_ratio, cc.ab_status) == (D(100), None)
+    assert next(g for g in res.groups if g.group == "total").ab_status == "exceeded"
     assert any(f.code == "quota-exceeded" for f in res.findings)
 
 

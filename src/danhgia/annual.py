@@ -379,6 +379,7 @@ class GroupRow:
     disciplined: int = 0
     maternity: int = 0
     provisional: int = 0
+    verdict: str | None = None          # from the quota checks (see ab_status)
 
     def share(self, grade: str) -> Decimal | None:
         return percent(self.grades[grade], self.classified)
@@ -395,9 +396,11 @@ class GroupRow:
 
     @property
     def ab_status(self) -> str | None:
-        if self.cap is None or self.ab_ratio is None:
-            return None
-        return "exceeded" if self.ab_ratio > self.cap else "ok"
+        """The quota checks' own verdict for this row (one verdict everywhere: terminal, JSON,
+        every sheet): a unit's total says whether any of its checks is exceeded; a staff-group
+        row has a verdict only where the rule caps per staff group, else it only shows its ratio
+        (a quota per task group or pooled is not breached by one staff group's share)."""
+        return self.verdict
 
     def group_label(self, lang: str = "vi") -> str:
         if self.group == "total":
@@ -432,6 +435,7 @@ class QuotaCheck:
     rules_id: str
     exceptional: bool
     result: quota_mod.QuotaResult
+    pooling: str = "pooled"             # the rule's grouping: pooled | per_group | per_task_group
 
     @property
     def task_group(self) -> str:
@@ -1058,7 +1062,8 @@ def _quota(res: AnnualResult, exceptional_units: set[str], all_exceptional: bool
                 staff_by_scope[scope] = staff_by_scope.get(scope, 0) + 1
             for qr in quota_mod.check(rule, cands, staff=len(pool), exceptional=ur.exceptional,
                                       staff_by_scope=staff_by_scope):
-                ur.quota.append(QuotaCheck(unit=unit, rules_id=rules_id, exceptional=ur.exceptional, result=qr))
+                ur.quota.append(QuotaCheck(unit=unit, rules_id=rules_id, exceptional=ur.exceptional, result=qr,
+                                           pooling=rule.pooling))
                 scope_name = f"{unit} › {qr.scope}" if qr.scope else unit
                 if qr.status == "exceeded":
                     res.findings.append(Finding(
@@ -1098,6 +1103,7 @@ def _summaries(res: AnnualResult, exceptional_units: set[str], all_exceptional: 
             row.cap = caps.pop() if len(caps) == 1 else (min(caps) if caps else None)
             bases = {_base_of(p, exceptional) for p in who} - {None}
             row.base = "exactly_b" if "exactly_b" in bases or not bases else bases.pop()
+            row.verdict = _verdict(res, unit, g)
             res.groups.append(row)
 
 
@@ -1106,6 +1112,16 @@ def _base_of(p: PersonResult, exceptional: bool) -> str | None:
     if q is None:
         return None
     return (q.exceptional_base or q.base) if exceptional and q.exceptional_cap is not None else q.base
+
+
+def _verdict(res: AnnualResult, unit: str, group: str) -> str | None:
+    """The verdict of the quota checks for a summary row ("" unit: every unit)."""
+    checks = [q for u in res.units if not unit or u.unit == unit for q in u.quota]
+    if group != "total":
+        checks = [q for q in checks if q.pooling == "per_group" and q.result.scope == group]
+    if not checks:
+        return None
+    return "exceeded" if any(q.result.status == "exceeded" for q in checks) else "ok"
 
 
 def _cap_of(p: PersonResult, exceptional: bool) -> Decimal | None:

@@ -37,9 +37,10 @@ minus the months of absence and of maternity leave.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -78,6 +79,7 @@ OVERRIDE_LABELS: dict[str, tuple[str, str]] = {
     "leader": ("Kết quả đơn vị do lãnh đạo phụ trách", "Results of the unit the leader runs"),
     "head_unit": ("Không cao hơn mức của đơn vị phụ trách", "Not above the level of the unit run"),
     "absence": ("Nghỉ từ 3 đến dưới 6 tháng", "Absent 3 to under 6 months"),
+    "lowered": ("Tháng bị thủ trưởng hạ loại", "Month lowered by the head"),
 }
 MONTH_STATUSES = ("classified", "not_evaluated", "missing", "not_employed")
 MISSING_REASONS: dict[str, tuple[str, str]] = {
@@ -242,6 +244,7 @@ class MonthResult:
     file: str = ""
     cell: str = ""
     hand_changed: bool = False          # final grade differs from the decided grade
+    lowered_from: str | None = None     # the band the score allowed, when the head lowered the grade
 
     def to_dict(self, year: int) -> dict:
         return {"month": month_text((year, self.month)), "status": self.status, "grade": self.grade,
@@ -283,6 +286,7 @@ class PersonResult:
     months: dict[int, MonthResult] = field(default_factory=dict)
     months_worked: Decimal | None = None
     months_worked_source: str = ""      # "events" | "derived"
+    employed_months: Decimal | None = None   # from the roster's dates, to the day
     absence_months: Decimal = Decimal(0)
     maternity_months: Decimal = Decimal(0)
     mean_score: Decimal | None = None
@@ -651,6 +655,8 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
         p.strategy = chosen_strategy or p.rules.rules.default_strategy
         p.leader = (p.variant in p.rules.rules.leader_variants) or bool(ev and ev.leader.given())
         _months_of(p, year, s, rp, by_unit_month, res)
+        if rp is not None and (rp.start is not None or rp.end is not None):
+            p.employed_months = employed_months(rp.start, rp.end, year)
         _rate_person(p, ev, year, res)
         people.append(p)
     if events is None:
@@ -748,11 +754,37 @@ def _check_hand_grade(p: PersonResult, row: MonthlyRow, wb: MonthlyWorkbook, mr:
     if row.leader_total is None or mr.grade is None:
         return
     allowed = grade_for(_month_bands(wb, p, cache), row.leader_total)
+    if allowed is not None and fw_mod.grade_rank(mr.grade) > fw_mod.grade_rank(allowed):
+        mr.lowered_from = allowed
     if allowed is not None and fw_mod.grade_rank(mr.grade) < fw_mod.grade_rank(allowed):
         res.findings.append(Finding(
             "hand-grade-above-band", file=wb.file, sheet=row.source_sheet, cell=mr.cell or None,
             person=p.name or p.id, person_id=p.id, value=mr.grade, expected=allowed,
             params={"month": month_text((year, mr.month)), "total": _num(row.leader_total)}))
+
+
+_ABSENCE_WORDS = re.compile(r"\b(om|khong luong|viec rieng|vang|dieu tri|benh)\b")
+
+
+def _is_absence(reason: str) -> bool:
+    """A month not evaluated for an absence (sick, unpaid leave …), not maternity, summer, training."""
+    key = fold(reason)
+    return "thai san" not in key and bool(_ABSENCE_WORDS.search(key))
+
+
+def employed_months(start: date | None, end: date | None, year: int) -> Decimal:
+    """Months employed in ``year`` counted to the day: each month contributes the share of its
+    days between ``start`` and ``end`` (a start on 15/7 gives 17/31 of July)."""
+    import calendar
+
+    total = Decimal(0)
+    for m in range(1, 13):
+        days = calendar.monthrange(year, m)[1]
+        lo = max(date(year, m, 1), start or date(year, m, 1))
+        hi = min(date(year, m, days), end or date(year, m, days))
+        if hi >= lo:
+            total += Decimal((hi - lo).days + 1) / Decimal(days)
+    return total
 
 
 def _num(x: Decimal | None) -> str:
@@ -795,24 +827,34 @@ def _rate_person(p: PersonResult, ev: AnnualEvents | None, year: int, res: Annua
     r = rs.rules
     who = p.name or p.id
     evaluated = p.evaluated()
-    p.mean_score = mean([m.score for m in evaluated if m.score is not None])
+    scores = [m.score for m in evaluated if m.score is not None]
+    p.mean_score = mean(scores)          # rounded: for display and ranking only
+    exact_mean = sum(scores, Decimal(0)) / len(scores) if scores else None   # banded exactly
     counts = p.grade_counts()
 
     # months worked, absences (maternity months: the events, else the months not evaluated for it)
     maternity_months = sum(1 for m in p.not_evaluated() if "thai san" in fold(m.reason))
-    p.absence_months = ev.absence_months if ev and ev.absence_months is not None else Decimal(0)
+    # domain.md §3.5: months not evaluated for long sick leave, unpaid leave or other absence are
+    # months of absence wherever they are recorded (roster or workbook) when the events say nothing
+    absent_months = sum(1 for m in p.not_evaluated() if _is_absence(m.reason))
+    p.absence_months = ev.absence_months if ev and ev.absence_months is not None else Decimal(absent_months)
     p.maternity_months = ev.maternity_months if ev and ev.maternity_months is not None else Decimal(maternity_months)
     if ev is not None and ev.months_worked is not None:
         p.months_worked, p.months_worked_source = ev.months_worked, "events"
     else:
-        employed = sum(1 for m in p.months.values() if m.status != "not_employed")
-        p.months_worked = max(Decimal(0), Decimal(employed) - p.absence_months - p.maternity_months)
+        employed = p.employed_months if p.employed_months is not None else \
+            Decimal(sum(1 for m in p.months.values() if m.status != "not_employed"))
+        if ev is not None and ev.transfer_from and ev.transfer_months:
+            employed += ev.transfer_months      # §3.5: the months at the old unit count as worked
+        worked = max(Decimal(0), employed - p.absence_months - p.maternity_months)
+        # to the tenth of a month, rounded down: 5.55 months is 5.5, never taken up to 6
+        p.months_worked = worked.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
         p.months_worked_source = "derived"
     p.provisional = bool(p.missing()) and r.missing_month_provisional
 
     # the proposed level, by the strategy
     if p.strategy == "average":
-        p.proposed = grade_for(r.levels, p.mean_score) if p.mean_score is not None else None
+        p.proposed = grade_for(r.levels, exact_mean) if exact_mean is not None else None
     elif p.strategy == "count":
         p.proposed = _count_level(r, counts) if evaluated else None
     else:
@@ -884,6 +926,15 @@ def _rate_person(p: PersonResult, ev: AnnualEvents | None, year: int, res: Annua
                f"{_num(ac.below_months)}): tối đa {ac.cap}",
                f"Absent {_num(p.absence_months)} months ({_num(ac.from_months)} to under "
                f"{_num(ac.below_months)}): at most {ac.cap}", ac.source)
+    # 7. months whose grade the head lowered below the band: always listed; capping is a setting
+    lowered = [m for m in evaluated if m.lowered_from]
+    if lowered:
+        listed = ", ".join(f"{m.month:02d}/{year} ({m.lowered_from} → {m.grade})" for m in lowered)
+        p.notes.append((f"Tháng bị thủ trưởng hạ loại: {listed}", f"Months lowered by the head: {listed}"))
+        worst = max((m.grade for m in lowered), key=fw_mod.grade_rank)
+        if r.lowered_month_caps and level is not None and _better(level, worst):
+            record("lowered", worst, f"Có tháng bị hạ loại ({listed}) → tối đa {worst}",
+                   f"A month was lowered ({listed}) → at most {worst}", "")
     p.final = level
     p.status = "classified" if level is not None else "pending"
     if p.strategy == "manual" and p.proposed and level and _better(p.proposed, level):

@@ -402,6 +402,9 @@ class AnnualRules(_Model):
     verify: bool = Field(False, description="the whole rule set is unconfirmed (seen through units' rules)")
     deadline: str = Field("12-15", description="MM-DD: rate before this day")
     missing_month_provisional: bool = True
+    lowered_month_caps: bool = Field(False, description="a month whose grade the head lowered below its band "
+                                     "caps the year's level at that grade (domain.md §3.3, verify; default: "
+                                     "listed, not capping)")
     sources: list[Source] = []
 
     @field_validator("min_months_worked", mode="before")

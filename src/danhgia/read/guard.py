@@ -77,6 +77,7 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CARRY = 512        # bytes kept between chunks so a tag cut in two is still found
 _HEAD = 4096         # bytes read from a small part to check its prolog
+_QUICK_HEAD = 512    # a first, cheaper look: most prologs are one line (<?xml …?>)
 _PROLOG_MAX = 64 * 1024   # a prolog longer than this (comments, PIs) is refused
 _FULL_SCAN = 1024 * 1024  # other parts larger than this are streamed whole (a DTD anywhere)
 
@@ -548,6 +549,63 @@ def _unsafe(name: str) -> _Stop:
         f"part {name} holds a DOCTYPE/ENTITY declaration (a possible XML attack); not opened")
 
 
+def _head(z: _Zip, e: _Entry, n: int) -> bytes:
+    """At most the first ``n`` bytes of a part, inflated with one call (bounded by ``n``)."""
+    if e.method not in (0, 8):
+        return b""                   # _scan_part says why
+    start = z._data_start(e)
+    if e.method == 0:
+        return z._read(start, min(n, e.csize))
+    raw = z._read(start, min(e.csize, 64 * 1024))
+    try:
+        out = zlib.decompressobj(-15).decompress(raw, n)
+    except zlib.error:
+        return b""                   # _scan_part reports the damage
+    return out if len(out) <= e.usize else b""      # a lying header: _scan_part refuses it
+
+
+def _whole(z: _Zip, e: _Entry) -> bytes | None:
+    """A part inflated at once and checked (declared size, CRC), or ``None`` when the one-call
+    path does not apply (another method, damage: the streaming path then says what is wrong)."""
+    if e.method not in (0, 8):
+        return None
+    start = z._data_start(e)
+    raw = z._read(start, e.csize)
+    if e.method == 0:
+        out = raw
+    else:
+        d = zlib.decompressobj(-15)
+        try:
+            out = d.decompress(raw, e.usize + 1)      # never more than declared (+1 to see a lie)
+        except zlib.error:
+            return None
+        if not d.eof:
+            return None
+    if len(out) != e.usize or zlib.crc32(out) != e.crc:
+        return None
+    return out
+
+
+def _clean(data: bytes, e: _Entry) -> bool:
+    """A whole UTF-8 part: its prolog holds no DTD (refused) and ends in time (else ``False``)."""
+    state = _prolog(data[:_PROLOG_MAX])
+    if state is False:
+        raise _unsafe(e.name)
+    return state is True
+
+
+def _prolog_clean(z: _Zip, e: _Entry) -> bool:
+    """The common case of ``_scan_part`` without ``full``: a UTF-8 part whose prolog ends
+    within its first ``_HEAD`` bytes; ``False`` when the general path must decide."""
+    head = _head(z, e, _QUICK_HEAD)
+    if not head or _decoder_for(head) is not None:
+        return False
+    state = _prolog(head)
+    if state is False:
+        raise _unsafe(e.name)
+    return state is True
+
+
 def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, keep: list[bytes] | None = None,
                on_buffer=None) -> None:
     """Check one XML part. Always: its prolog holds no DTD (looking at no more than
@@ -683,6 +741,17 @@ _SST_CELL = re.compile(rb'<c r="\$?([A-Za-z]{1,3}\$?[0-9]+)"[^>]*?\st\s*=\s*["\'
 _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 
+def _check_strings(buf: bytes, strings: int | None, seen: int = 0) -> None:
+    """Every shared-string cell in ``buf`` (past ``seen``) refers to one of ``strings``."""
+    for m in _SST_CELL.finditer(buf):
+        if m.end() <= seen:
+            continue
+        raw = m.group(2)
+        if strings is None or not raw.isdigit() or int(raw) >= strings:
+            raise _BadString(m.group(1).replace(b"$", b"").decode("ascii").upper(),
+                             raw[:20].decode("utf-8", "replace"))
+
+
 def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> None:
     """Stream a worksheet: no DTD; cells with content within bounds. When every cell tag is
     written ``<c r="…"`` (as all writers do), byte patterns find the suspects; otherwise the
@@ -691,6 +760,20 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> No
     them stops the file (python-calamine raises for an index past the end and reads -1 as the
     first string: a wrong value in silence)."""
     suspect = _suspect(limits)
+    if e.usize <= _FULL_SCAN:
+        # one inflate, one look at the prolog (a DTD can stand nowhere else), one pass of the
+        # cell patterns; anything unusual (UTF-16, damage, a long prolog) goes the streaming way
+        data = _whole(z, e)
+        if data is not None and _decoder_for(data) is None:
+            if _clean(data, e):
+                for m in suspect.finditer(data):
+                    if not m.group(0).endswith(b"/>"):
+                        _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
+                if strings != -1:
+                    _check_strings(data, strings)
+                if _ODD_CELL.search(data) is not None:
+                    _walk_cells(z, e, limits)
+                return
     odd = False
 
     def on_buffer(buf: bytes, seen: int) -> None:
@@ -699,13 +782,7 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> No
             if not m.group(0).endswith(b"/>"):
                 _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
         if strings != -1:
-            for m in _SST_CELL.finditer(buf):
-                if m.end() <= seen:
-                    continue
-                raw = m.group(2)
-                if strings is None or not raw.isdigit() or int(raw) >= strings:
-                    raise _BadString(m.group(1).replace(b"$", b"").decode("ascii").upper(),
-                                     raw[:20].decode("utf-8", "replace"))
+            _check_strings(buf, strings, seen)
         if not odd:
             odd = _ODD_CELL.search(buf) is not None
 
@@ -818,7 +895,14 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     xml_parts = [e for e in z.entries if e.name.lower().endswith(_XML_SUFFIXES)]
     keep: dict[str, bytes | None] = {"xl/workbook.xml": None, "xl/_rels/workbook.xml.rels": None}
     for e in xml_parts:     # the workbook and its relationships name the sheets and their parts
-        if e.name in keep and e.usize <= _SMALL:
+        if e.name not in keep:
+            continue
+        if e.usize <= _FULL_SCAN:
+            data = _whole(z, e)                       # one inflate; the prolog decides
+            if data is not None and _decoder_for(data) is None and _clean(data, e):
+                keep[e.name] = data
+                continue
+        if e.usize <= _SMALL:
             chunks: list[bytes] = []
             _scan_part(z, e, keep=chunks)
             keep[e.name] = b"".join(chunks)
@@ -829,10 +913,12 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     for e in xml_parts:
         by_lower.setdefault(e.name.lower(), []).append(e)
     sheet_parts = [e for e in xml_parts if e.name.startswith("xl/worksheets/") and e.name.count("/") == 2]
+    is_sheet = {id(e) for e in sheet_parts}
     for name in _sheet_targets(wb_xml, rels):
         for e in by_lower.get(name.lower(), []):
-            if e not in sheet_parts:
+            if id(e) not in is_sheet:
                 sheet_parts.append(e)
+                is_sheet.add(id(e))
     # 1. every other XML part: no DTD (in the prolog; anywhere in a large part); the shared
     #    strings counted (a cell may only refer to one that exists)
     strings: int | None = None
@@ -840,9 +926,14 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     if "xl/sharedstrings.xml" not in by_lower:     # elsewhere, as the relationships say
         sst_names.update(n.lower() for n in _targets_of(rels, "/sharedStrings"))
     for e in xml_parts:
-        if e in sheet_parts or (e.name in keep and keep[e.name] is not None):
+        if id(e) in is_sheet or (e.name in keep and keep[e.name] is not None):
             continue
         if e.name.lower() in sst_names:
+            if e.usize <= _FULL_SCAN:
+                data = _whole(z, e)
+                if data is not None and _decoder_for(data) is None and _clean(data, e):
+                    strings = len(_SI.findall(data))
+                    continue
             count = [0]
 
             def on_buffer(buf: bytes, seen: int) -> None:
@@ -850,7 +941,7 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
 
             _scan_part(z, e, full=True, on_buffer=on_buffer)
             strings = count[0]
-        else:
+        elif e.usize > _FULL_SCAN or not _prolog_clean(z, e):
             _scan_part(z, e, full=e.usize > _FULL_SCAN)
     # 2. sheets: how many
     count = len(_SHEET_EL.findall(wb_xml)) if wb_xml is not None else len(sheet_parts)
@@ -858,8 +949,8 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     if count > limits.max_sheets:
         raise _too_large(f"{count} trang tính", f"{count} sheets",
                          f"{limits.max_sheets} trang tính", f"{limits.max_sheets} sheets")
-    # 3. each sheet part, streamed whole: no DTD anywhere, every cell with content in bounds,
-    #    every shared-string reference to a string that exists
+    # 3. each sheet part, whole: no DTD (in the prolog; anywhere in a part over 1 MB), every
+    #    cell with content in bounds, every shared-string reference to a string that exists
     names = _sheet_names(wb_xml, rels)[1]
     for e in sheet_parts:
         try:

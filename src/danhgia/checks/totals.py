@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from danhgia.checks import Env, fmt, number
+from danhgia.checks import Env, fmt, number, parse_score
 from danhgia.findings import Finding
 from danhgia.text import NUMBER, TEXT_NUMBER
 from danhgia.scoring import compute
@@ -51,7 +51,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
             stored = by_col.get(column)
             if stored is None or stored.blank:
                 continue
-            parsed = stored.number()
+            parsed = parse_score(stored.raw)          # cached: stored totals repeat across sheets
             if parsed.kind not in (NUMBER, TEXT_NUMBER):
                 continue
             computed = totals.total if code == "TOTAL" else totals.values.get(code)

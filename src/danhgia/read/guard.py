@@ -654,8 +654,18 @@ def _scan_part(z: _Zip, e: _Entry, *, full: bool = False, keep: list[bytes] | No
 # A part with cells that have no reference is walked cell by cell (rare; stops at the limit).
 
 _PFX = rb"<(?:[A-Za-z_][\w.-]*:)?"
-# a cell tag not written ``<c r="…`` (no reference, another spacing or quote, a namespace prefix)
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n\f\v]| (?!r="))|<[A-Za-z_][\w.-]*:c[\s>/]')
+# a cell tag not written ``<c r="…`` (no reference, another spacing or quote, a namespace prefix),
+# in two patterns that start with a literal (the regex engine then skips ahead instead of
+# trying at every "<"); ":c" without its "<prefix" may also match in text, which only sends
+# the sheet the slow, exact way
+_ODD_PLAIN = re.compile(rb'<c(?:[>/\t\r\n\f\v]| (?!r="))')
+_ODD_NS = re.compile(rb':c[\s>/]')
+
+
+def _odd(buf: bytes) -> bool:
+    return _ODD_PLAIN.search(buf) is not None or _ODD_NS.search(buf) is not None
+
+
 _WALK = re.compile(_PFX + rb"(row|c)(?=[\s>/])([^>]*?)(/?)>")
 _ROW_ATTR = re.compile(rb"""\br\s*=\s*["'](\d+)""")
 _CELL_ATTR = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)""")
@@ -771,7 +781,7 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> No
                         _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
                 if strings != -1:
                     _check_strings(data, strings)
-                if _ODD_CELL.search(data) is not None:
+                if _odd(data):
                     _walk_cells(z, e, limits)
                 return
     odd = False
@@ -784,7 +794,7 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> No
         if strings != -1:
             _check_strings(buf, strings, seen)
         if not odd:
-            odd = _ODD_CELL.search(buf) is not None
+            odd = _odd(buf)
 
     _scan_part(z, e, full=True, on_buffer=on_buffer)
     if odd:

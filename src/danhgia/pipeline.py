@@ -364,18 +364,21 @@ def process_file(task: Task, ctx, month: tuple[int, int] | None, slim: bool = Fa
                 sheets, found = _reader()(tmp, task.display, ctx)
         else:
             path = Path(task.path)
-            try:    # a regular file within the limit, checked before a byte is hashed
-                if slim:
-                    check_regular(path, limits.max_file_bytes)    # validate shows no fingerprint
-                else:
-                    out.sha256 = sha256_of(path, limits.max_file_bytes)
+            try:    # a regular file within the limit, checked before a byte is read
+                check_regular(path, limits.max_file_bytes)
             except InputFileError as exc:
                 params = {"reason": exc.reason}
                 if exc.code == "file-too-large":
                     params["limit"] = f"{exc.limit} bytes"
                 out.findings.append(Finding(exc.code, file=task.display, params=params))
                 return out
-            sheets, found = _reader()(path, task.display, ctx)
+            if slim:            # validate shows no fingerprint: nothing to hash
+                sheets, found = _reader()(path, task.display, ctx)
+            else:               # hashed from the bytes the reader read (once)
+                digests: list[str] = []
+                sheets, found = _reader()(path, task.display, ctx,
+                                          on_bytes=lambda data: digests.append(hashlib.sha256(data).hexdigest()))
+                out.sha256 = digests[0] if digests else _sha256_or_blank(path, limits.max_file_bytes)
         out.findings.extend(found)
         for sheet in sheets:
             o = check_sheet(sheet, ctx, month)
@@ -383,6 +386,14 @@ def process_file(task: Task, ctx, month: tuple[int, int] | None, slim: bool = Fa
     except Exception as exc:  # a bug or a file nobody foresaw: a finding, never the end of the run
         out.findings.append(crash_finding(task.display, exc))
     return out
+
+
+def _sha256_or_blank(path: Path, limit: int) -> str:
+    """The SHA-256 of a file the reader did not read whole (over 4 MB, or unreadable)."""
+    try:
+        return sha256_of(path, limit)
+    except (OSError, InputFileError):
+        return ""
 
 
 def crash_finding(display: str, exc: BaseException, sheet: str | None = None) -> Finding:

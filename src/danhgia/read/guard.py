@@ -54,6 +54,7 @@ python-calamine read of the file: a few tenths of a millisecond per scoresheet.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import zlib
 import re
@@ -80,6 +81,7 @@ _HEAD = 4096         # bytes read from a small part to check its prolog
 _QUICK_HEAD = 512    # a first, cheaper look: most prologs are one line (<?xml …?>)
 _PROLOG_MAX = 64 * 1024   # a prolog longer than this (comments, PIs) is refused
 _FULL_SCAN = 1024 * 1024  # other parts larger than this are streamed whole (a DTD anywhere)
+_WHOLE = 4 * 1024 * 1024  # files up to this size are read at once; the reader and the hash reuse the bytes
 
 
 def _why(vi: str, en: str) -> str:
@@ -92,6 +94,7 @@ class Inspection:
     format: str | None = None
     finding: Finding | None = None
     sheets: int | None = None
+    data: bytes | None = None        # the file's bytes, read once (files up to _WHOLE bytes)
 
     @property
     def ok(self) -> bool:
@@ -128,22 +131,22 @@ def preflight(path: Path, display: str, limits) -> Finding | None:
 def inspect(path: str | Path, display: str, limits) -> Inspection:
     """Look at the bytes of ``path`` and say whether and how it may be read; never raises."""
     path = Path(path)
-    state: dict = {"format": None, "sheets": None}
+    state: dict = {"format": None, "sheets": None, "data": None}
     try:
         _inspect(path, limits, state)
     except _Stop as stop:
         sheet = stop.params.pop("sheet", None)
         cell = stop.params.pop("cell", None)
         return Inspection(state["format"], Finding(stop.code, file=display, sheet=sheet, cell=cell,
-                                                   params=stop.params), state["sheets"])
+                                                   params=stop.params), state["sheets"], state["data"])
     except RecursionError:   # pragma: no cover - nothing here recurses; belt and braces
         return Inspection(None, Finding("file-unreadable", file=display,
                                         params={"reason": "RecursionError"}), None)
     except Exception as exc:  # noqa: BLE001 - a file nobody foresaw must not end the run
         reason = f"{type(exc).__name__}: {exc}"[:300]
         return Inspection(state["format"], Finding("file-unreadable", file=display,
-                                                   params={"reason": reason}), state["sheets"])
-    return Inspection(state["format"], None, state["sheets"])
+                                                   params={"reason": reason}), state["sheets"], state["data"])
+    return Inspection(state["format"], None, state["sheets"], state["data"])
 
 
 def sniff(path: str | Path) -> str | None:
@@ -200,6 +203,14 @@ def _inspect(path: Path, limits, state: dict) -> None:
     except InputFileError as exc:
         raise _unreadable(exc.reason_vi, exc.reason_en) from None
     with fh:
+        if size <= _WHOLE:
+            # one read: the checks below, the reader (calamine from these bytes) and the hash
+            # share it (issue 16)
+            data = fh.read(size + 1)
+            if len(data) != size:
+                raise _unreadable("tệp thay đổi trong khi đọc", "the file changed while being read")
+            state["data"] = data
+            fh = io.BytesIO(data)
         head = fh.read(512)
         fh.seek(0)
         if head.startswith(_OLE_MAGIC):
@@ -280,7 +291,7 @@ class _Zip:
     def __init__(self, fh: BinaryIO, size: int, max_entries: int):
         self.fh, self.size = fh, size
         # small files are read at once (one system call); larger ones by seeking
-        self.data = fh.read() if size <= 4 * 1024 * 1024 else None
+        self.data = fh.read() if size <= _WHOLE else None
         count, cd_size, cd_off, eocd = self._end_record()
         if count > max_entries:
             raise _too_large(f"{count} mục trong tệp nén", f"{count} archive entries",

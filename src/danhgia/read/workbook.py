@@ -11,8 +11,9 @@ problem the command reports with exit 2) propagates, as ``FrameworkError``.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
@@ -94,7 +95,9 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
-def _open(path: Path) -> CalamineWorkbook:
+def _open(path: Path, data: bytes | None = None) -> CalamineWorkbook:
+    if data is not None:            # the bytes the guard read: the file is not opened again
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError:
@@ -126,7 +129,8 @@ def limit_cells(ss: Scoresheet, limit: int) -> None:
 
 
 def read_file(path: Path, display: str, ctx: ReadContext,
-              skip_marked: bool = True) -> tuple[list[Scoresheet], list[Finding]]:
+              skip_marked: bool = True,
+              on_bytes: Callable[[bytes], None] | None = None) -> tuple[list[Scoresheet], list[Finding]]:
     """Scoresheets found in the workbook at ``path`` and file-level findings.
 
     ``display`` is the name used in findings (a path relative to the input, or an archive
@@ -135,22 +139,27 @@ def read_file(path: Path, display: str, ctx: ReadContext,
     annual workbooks, annotated copies, templates still blank) give one ``own-output`` (info)
     and no sheet, unless ``skip_marked`` is False (reading a template to inspect it). Reader notes about a sheet (legacy
     encoding, unknown variant) are in ``Scoresheet.notes``.
+
+    The file is read once: the guard reads its bytes (up to 4 MB), calamine parses those, and
+    ``on_bytes`` (the run's SHA-256) is given them too, whether or not the file can be used.
     """
     path = Path(path)
     limits = ctx.get_limits()
     try:
-        stop = guard.preflight(path, display, limits)
+        insp = guard.inspect(path, display, limits)
     except Exception as exc:  # the guard must not take the run down (missing file, …)
         return [], [Finding("file-unreadable", file=display, params={"reason": _reason(exc)})]
-    if stop is not None:
-        return [], [stop]
+    if on_bytes is not None and insp.data is not None:
+        on_bytes(insp.data)
+    if insp.finding is not None:
+        return [], [insp.finding]
     mark = read_mark(path, Path(display).suffix) if skip_marked else None
     if mark is not None and mark.kind in ("annual", "annotated"):
         return [], [own_output(display, mark)]
     frameworks = frameworks_by_variant(ctx)      # FrameworkError propagates: a usage problem
     rvariants = roster_variants(ctx)
     try:
-        wb = _open(path)
+        wb = _open(path, insp.data)
     except PasswordError:
         return [], [Finding("file-encrypted", file=display)]
     except Exception as exc:  # calamine raises several types for broken files

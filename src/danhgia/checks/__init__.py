@@ -50,6 +50,9 @@ class Plan:
         self.completion = [c for c in self.leaves if c.completion_bands]
         self.ratios = [c for c in self.leaves if c.kind == "ratio"]
         self.ratio_codes = frozenset(c.code for c in self.ratios)
+        # the maxima the cells check compares with what the form says, each with the float a
+        # form holds when it says exactly that (then no parsing is needed: the common case)
+        self.maxima = [(c, _exact_float(c.max)) for c in self.nodes if c.kind != "ratio"]
         self.note_required: list = []
 
         def visit(c, inherited: bool) -> None:
@@ -63,6 +66,12 @@ class Plan:
 
         for block in variant.criteria:
             visit(block, False)
+
+
+def _exact_float(d: Decimal) -> float | None:
+    """``float(d)`` when parsing that float gives back exactly ``d``, else None."""
+    f = float(d)
+    return f if parse_number(f).value == d else None
 
 
 _PLANS: dict[int, Plan] = {}

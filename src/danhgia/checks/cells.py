@@ -25,10 +25,13 @@ def check(sheet, env: Env) -> Iterator[Finding]:
         return
     fw = env.framework
     rows = sheet.rows
-    for c in env.plan.nodes:
+    for c, as_float in env.plan.maxima:
         row = rows.get(c.code)
-        if row is not None and row.max is not None and c.kind != "ratio":
-            written = parse_score(row.max.raw)
+        if row is not None and row.max is not None:
+            raw = row.max.raw
+            if raw.__class__ is float and raw == as_float:
+                continue                        # the framework's maximum, as the template writes it
+            written = parse_score(raw)
             if written.kind in (NUMBER, TEXT_NUMBER) and written.value != c.max:
                 yield sheet.finding("max-mismatch", cell=row.max.cell, criterion=c.code,
                                     value=written.value, expected=c.max)

@@ -102,8 +102,8 @@ def test_a_sheet_the_reader_cannot_read_is_not_also_called_not_a_scoresheet(tmp_
 
     real = workbook._open
 
-    def broken(path):
-        wb = real(path)
+    def broken(path, *args):        # (path, the bytes the guard read)
+        wb = real(path, *args)
 
         class Book:
             sheets_metadata = wb.sheets_metadata

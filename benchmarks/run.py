@@ -469,6 +469,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-readme", action="store_true", help="print only")
     ap.add_argument("--json", default="", help="also write the raw results here")
     a = ap.parse_args(argv)
+    # byte-compile danhgia once, as an installed package is (this environment may set
+    # PYTHONDONTWRITEBYTECODE, which would charge every command for compiling it again)
+    import compileall
+    import danhgia
+
+    compileall.compile_dir(str(Path(danhgia.__file__).parent), quiet=1)
     sizes = [int(x) for x in a.sizes.split(",") if x.strip()]
     only = {x.strip() for x in a.only.split(",") if x.strip()} or None
     data = Path(a.data)

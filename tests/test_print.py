@@ -29,10 +29,10 @@ ROSTER = EXAMPLES / "danh-sach.xlsx"
 # one page wide and as short as their content allows; a data sheet too wide for one page
 # («Chi tiết», «Cả năm») prints across pages at a readable scale. An empty list is one page.
 TALLY_MISTAKES = {"Tổng hợp": (1, 2), "Chi tiết": (2, 8), "Chưa nộp": (1, 1), "Không đánh giá": (1, 1),
-                  "Lỗi": (1, 2), "Công khai": (1, 2), "Bảng xếp loại": (2, 3), "Nguồn": (1, 2)}
+                  "Lỗi": (1, 2), "Công khai": (1, 2), "Bảng xếp loại": (2, 3), "Nguồn": (1, 4)}
 TALLY_CLEAN = {**TALLY_MISTAKES, "Tổng hợp": (1, 1), "Lỗi": (1, 1)}
 ANNUAL = {"Cả năm": (4, 30), "Tổng hợp": (1, 2), "Tỷ lệ": (1, 1), "Thông báo": (2, 4),
-          "Bảng xếp loại": (2, 3), "Lỗi": (1, 2), "Nguồn": (1, 2)}
+          "Bảng xếp loại": (2, 3), "Lỗi": (1, 2), "Nguồn": (1, 3)}
 TEMPLATE = {"Bảng điểm": (1, 2)}
 ANNOTATED = {"Bảng điểm": (1, 3), "Lỗi": (1, 1)}
 

@@ -17,6 +17,7 @@ XlsxWriter worksheets are set up by :func:`setup`; openpyxl worksheets (annotate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from math import floor
 from typing import Any, Iterable, Sequence
@@ -24,7 +25,7 @@ from typing import Any, Iterable, Sequence
 A4 = 9                       # paper code of A4 in both XlsxWriter and OOXML
 MIN_PT = 8.0                 # no text smaller than this on paper
 FONT = "Times New Roman"
-FOOTER_PT = 11
+FOOTER_PT = 12            # the footer in the body size: it scales with the sheet like the rest
 PAGE_WIDTH_PT = {False: 595.28, True: 841.89}    # portrait / landscape width of A4 in points
 MARGIN_IN = {"left": 0.5, "right": 0.4, "top": 0.6, "bottom": 0.6}
 SAFETY = 0.97               # renderers differ by a few percent in column pixels: keep a margin
@@ -329,19 +330,30 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
+def _text_width(word: str) -> float:
+    """A word's width in average characters: capitals and wide letters count more."""
+    return sum(1.4 if ch.isupper() or ch in "mwMW" else 1.0 for ch in word)
+
+
 def lines_of(text: Any, width_chars: float) -> int:
     """How many lines ``text`` wraps to in a column ``width_chars`` wide (12-pt Times New Roman
-    averages about 5.6 pt a character; a column is :func:`column_points` wide; words are not split)."""
-    per_line = max(3.0, (column_points(width_chars) - 4) / 5.6)
+    averages about 5.8 pt a lower-case character; a column is :func:`column_points` wide; a word
+    longer than a line, such as a file path, breaks after its slashes or where it must)."""
+    per_line = max(3.0, (column_points(width_chars) - 4) / 5.8)
     n = 0
     for para in str(text).split("\n"):
         run, count = 0.0, 1
         for word in para.split():
-            need = len(word) + (1 if run else 0)
-            if run and run + need > per_line:
-                count += 1
-                run = float(len(word))
-            else:
+            pieces = [word] if _text_width(word) <= per_line else re.findall(r"[^/]+/?|/", word)
+            for i, piece in enumerate(pieces):
+                w = _text_width(piece)
+                need = w + (1 if run and i == 0 else 0)
+                if run and run + need > per_line:
+                    count += 1
+                    run, need = 0.0, w
+                while need > per_line:      # a piece longer than the line
+                    count += 1
+                    need -= per_line
                 run += need
         n += count
     return max(1, n)

@@ -843,13 +843,17 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
         "generated": generated.isoformat(sep=" ", timespec="seconds"),
     }
     r = 0
+    key_fmt = book.wb.add_format({**book.base, "bold": True, "text_wrap": True, "valign": "top"})
+    value_fmt = book.wb.add_format({**book.base, "text_wrap": True, "valign": "top"})
     for key, label in layout.SOURCE_KEYS.items():
-        book.text(ws, r, 0, label, book.left_bold)
-        book.text(ws, r, 1, values[key], book.plain)
+        ws.set_row(r, paper.row_height([(label, 14), (values[key], 30)]))
+        book.text(ws, r, 0, label, key_fmt)
+        book.text(ws, r, 1, values[key], value_fmt)
         r += 1
     for label, flag in ((EXCEPTIONAL_LABEL[0], res.exceptional), (APPLY_QUOTA_LABEL[0], res.apply_quota)):
-        book.text(ws, r, 0, label, book.left_bold)
-        book.text(ws, r, 1, yes if flag else no, book.plain)
+        ws.set_row(r, paper.row_height([(label, 14)]))
+        book.text(ws, r, 0, label, key_fmt)
+        book.text(ws, r, 1, yes if flag else no, value_fmt)
         r += 1
     if res.provenance is not None:      # what the run was made from (design.md §2)
         for label, value in res.provenance.rows(lang, workbook=True):
@@ -860,7 +864,7 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     hr = r
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Loại", "Kind"),
                _t(lang, "Số bảng điểm / người", "Sheets / people"), _t(lang, "Khung đánh giá", "Framework"), "SHA-256"]
-    widths = [14, 26, 10, 7, 10, 55]
+    widths = [14, 30, 9, 7, 10, 55]
     book.headers(ws, hr, headers, widths=widths)
     kinds = {"scoresheet": _t(lang, "Bảng điểm", "Scoresheets"), "tally": _t(lang, "Bảng tổng hợp đơn vị cấp dưới", "Sub-unit workbook")}
     for i, s in enumerate(res.sources):

@@ -75,3 +75,15 @@ def test_cli_template_and_tally_accept_the_unit_variant(cli, tmp_path, monkeypat
     assert r.exit_code == 0, r.stdout + r.stderr
     r = cli("tally", "2018-10", "--month", "2018-10", "--out", str(tmp_path / "t.xlsx"))
     assert r.exit_code == 0, r.stdout + r.stderr
+
+
+def test_template_variant_flag_takes_a_name_like_the_roster(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "school"
+    shutil.copytree(SCHOOL, folder)
+    monkeypatch.chdir(folder)
+    r = cli("template", "--variant", "Giáo viên", "--out", tmp_path / "tpl")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert (tmp_path / "tpl" / "thcs-nguyen-du" / "giao-vien.xlsx").exists()
+    r = cli("template", "--variant", "Nhân viên", "--out", tmp_path / "tpl2")
+    assert r.exit_code == 2
+    assert "GIÁO VIÊN (giao-vien)" in " ".join((r.stdout + r.stderr).split())

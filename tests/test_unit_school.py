@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from fixtures.units.make import EXPECTED, TEACHERS, school_sheet
 
 from conftest import FIXTURES
@@ -67,3 +69,31 @@ def test_roster_names_the_unit_variant_as_the_school_writes_it(cli, tmp_path, mo
     monkeypatch.chdir(folder)
     r = cli("validate", "2018-10", "--roster", "danh-sach.xlsx", "--month", "2018-10")
     assert r.exit_code == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("name", ["GV02.ods", "GV02.xls", "GV04.ods", "GV04.xls"])
+def test_libreoffice_resaves_with_cached_totals(cli, tmp_path, name):
+    """LibreOffice computed the formulas: the stored totals are checked against the items."""
+    path = FIXTURES / "units" / "libreoffice" / name
+    fw = str(SCHOOL / "thcs-nguyen-du.yaml")
+    r = cli("validate", path, "--framework", fw, "--month", "2018-10", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["findings"] == [], r.stdout
+    r = cli("tally", path, "--framework", fw, "--month", "2018-10", "--out", tmp_path / "t.xlsx", "--format", "json")
+    (p,) = json.loads(r.stdout)["people"]
+    assert (p["leader_total"], p["grade"]) == EXPECTED[p["id"]]
+
+
+def test_a_typed_total_that_disagrees_with_the_items_is_found(cli, tmp_path):
+    """The grand total typed over its formula (70 where the items add up to 67): at its cell."""
+    import openpyxl
+
+    gv04 = next(t for t in TEACHERS if t["id"] == "GV04")
+    path = tmp_path / "GV04.xlsx"
+    rows = school_sheet(path, gv04)
+    wb = openpyxl.load_workbook(path)
+    wb.active[f"E{rows['total']}"] = 70                 # the items add up to 67
+    wb.save(path)
+    r = cli("validate", path, "--framework", str(SCHOOL / "thcs-nguyen-du.yaml"), "--month", "2018-10",
+            "--format", "json")
+    findings = json.loads(r.stdout)["findings"]
+    assert [(f["code"], f["cell"]) for f in findings] == [("total-mismatch", f"E{rows['total']}")]

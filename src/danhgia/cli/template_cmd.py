@@ -56,6 +56,16 @@ def template_(
         cfg = cfg_mod.discover([roster] if roster else [Path.cwd()], config)
     except cfg_mod.ConfigError as exc:
         fail(str(exc))
+    if variant:   # named like a roster names it: id, title or alias ("Giáo viên" = giao-vien)
+        try:
+            names = ReadContext(config=cfg, framework_ref=framework).variant_names()
+        except fw_mod.FrameworkError as exc:
+            fail(str(exc))
+        vid = names.resolve(variant)
+        if vid is None:
+            fail(tr(lang, f"Loại bảng điểm «{variant}» không rõ; khung đánh giá đang dùng nhận: {names.accepted()}",
+                    f"Unknown variant «{variant}»; the framework in use accepts: {names.accepted()}"))
+        variant = vid
 
     if roster is None:
         try:

@@ -62,7 +62,7 @@ def test_one_variant_and_unknown_variant(cli, tmp_path):
     assert [p.name for p in tmp_path.rglob("*.xlsx")] == ["ldhd.xlsx"]
     res = cli("template", "--variant", "giam-doc", "--out", tmp_path / "x", "--lang", "en")
     assert res.exit_code == 2
-    assert "no variant 'giam-doc'" in res.output and "chuyen-vien" in res.output
+    assert "Unknown variant «giam-doc»" in res.output and "chuyen-vien" in res.output
 
 
 def test_framework_without_variants_is_a_usage_error(cli, tmp_path):

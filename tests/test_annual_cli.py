@@ -148,7 +148,7 @@ def test_text_output_missing_month_and_hand_grade(cli, tmp_path):
     r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--strict")
     assert r.exit_code == 1
     assert "Thiếu bảng tổng hợp tháng 2026-05" in r.stdout
-    assert "hand-grade-above-band" in r.stdout and "2026-03.xlsx › Chi tiết › O4" in r.stdout
+    assert "Sửa tay cao hơn mức điểm" in r.stdout and "2026-03.xlsx › Chi tiết › O4" in r.stdout
     assert "Tạm tính: 1" in r.stdout
     r = _run(cli, folder, "--year", 2026, "--roster", ros, "--out", out, "--force", "--lang", "en", "--strict")
     assert r.exit_code == 1 and "No monthly workbook for 2026-05" in r.stdout
@@ -158,7 +158,7 @@ def test_text_output_missing_month_and_hand_grade(cli, tmp_path):
     rec = dict(zip(hdr, [c.value for c in ws[5]]))
     assert rec["T5"] == "Missing" and rec["Provisional"] == "x" and rec["Months A"] == 1
     f = load_workbook(out, data_only=True)["Lỗi"]
-    assert {f.cell(r, 1).value for r in range(4, f.max_row + 1)} >= {"month-missing", "hand-grade-above-band"}
+    assert {f.cell(r, 1).value for r in range(4, f.max_row + 1)} >= {"Month missing", "Hand grade above band"}   # English run: names in English
 
 
 def test_events_file_strategy_and_rules_flags(cli, tmp_path):
@@ -238,4 +238,4 @@ def test_other_workbooks_in_the_folder_are_noted_not_errors(cli, tmp_path):
     # named explicitly, a workbook that is not a tally is an error
     r = _run(cli, folder / "2026-01.xlsx", folder / "ghi-chu.xlsx", "--year", 2026, "--out", tmp_path / "x.xlsx",
              "--strict")
-    assert r.exit_code == 1 and "not-a-tally" in r.stdout
+    assert r.exit_code == 1 and "Không phải bảng tổng hợp" in r.stdout

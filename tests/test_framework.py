@@ -77,7 +77,7 @@ def test_overrides_merge_into_preset():
     ("children-sum.yaml", "variants[chuyen-vien].criteria[I].children[I.1].max"),
     ("bands-gap.yaml", "gap between 70 and 75"),
     ("bands-overlap.yaml", "overlap at 90"),
-    ("code-repeat.yaml", "code 'I.1' repeats"),
+    ("code-repeat.yaml", "code «I.1» repeats"),
     ("wrong-type.yaml", "quota.rounding"),
     ("not-yaml.yaml", "(yaml)"),
     ("unknown-parent.yaml", "unknown preset"),
@@ -87,7 +87,8 @@ def test_overrides_merge_into_preset():
 def test_broken_frameworks_report_yaml_path(name, needle):
     with pytest.raises(fw.FrameworkError) as exc:
         fw.load(BAD / name)
-    assert needle in str(exc.value)
+    assert needle in exc.value.text("en")
+    assert exc.value.text("vi") == str(exc.value)   # Vietnamese by default
 
 
 def test_children_sum_points_at_own_line():

@@ -75,7 +75,9 @@ def test_csv_one_row_per_finding():
     rep = Report.build(mixed())
     out = io.StringIO()
     rep.write_csv(out, "en")
-    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    text = out.getvalue()
+    assert text.startswith("\ufeff") and text.count("\r\n") == len(rep.findings) + 1   # Excel: BOM, CRLF
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == list(CSV_FIELDS)
     assert len(rows) - 1 == len(rep.findings)
     assert rows[1][0] == rep.findings[0].code and rows[1][8] == rep.findings[0].message("en")

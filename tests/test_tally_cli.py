@@ -114,7 +114,6 @@ def test_usage_errors_exit_2(cli, tmp_path):
     cases = [
         (["--month", "10/2026", "--out", out], "YYYY-MM"),
         (["--month", "2026-10", "--out", tmp_path / "a.csv"], ".xlsx"),
-        (["--month", "2026-10", "--out", out, "--format", "csv"], "text hoặc json"),
         (["--month", "2026-10", "--out", out, "--framework", "khong-co"], "khong-co"),
         (["--month", "2026-10", "--out", out, "--roster", HERE / "khong-co.csv"], "khong-co.csv"),
     ]

@@ -127,7 +127,7 @@ def test_detail_sheet(school):
     assert dict(zip(keys, rows["M01"]))["status"] == "Chưa nộp"
     assert dict(zip(keys, rows["P01"]))["status"] == "Chờ đánh giá"
     x01 = dict(zip(keys, rows["X01"]))
-    assert x01["status"] == "Không hợp lệ" and "score-above-max" in x01["notes"]
+    assert x01["status"] == "Không hợp lệ" and x01["notes"] == "Lỗi: Điểm vượt tối đa"
     ranges = {str(r.sqref) for r in ws.conditional_formatting}
     assert any(r.startswith("O4:") for r in ranges)     # final grade colours
     assert any(r.startswith("P4:") for r in ranges)     # status colours
@@ -151,10 +151,10 @@ def test_missing_not_evaluated_findings_public_and_sources(school):
     assert ne[0][1] == "T01" and "không đánh giá các tháng hè" in ne[0][7]
     assert wb[layout.NOT_EVALUATED_SHEET]["H3"].value == "Lý do"
     err = wb[layout.FINDINGS_SHEET]
-    assert [c.value for c in err[3]] == ["STT", "Tệp", "Trang tính", "Ô", "Người", "Mã người", "Mã lỗi", "Mức độ",
+    assert [c.value for c in err[3]] == ["STT", "Tệp", "Trang tính", "Ô", "Người", "Mã người", "Loại lỗi", "Mức độ",
                                          "Tiêu chí", "Nội dung"]
     codes = [r[6] for r in err.iter_rows(min_row=4, values_only=True)]
-    assert sorted(codes) == ["quota-exceeded", "score-above-max"]
+    assert sorted(codes) == ["Vượt tỷ lệ", "Điểm vượt tối đa"]
     pub = wb[layout.PUBLIC_SHEET]
     rows = [r for r in pub.iter_rows(values_only=True) if isinstance(r[0], int)]
     assert len(rows) == 10 and rows[0][1:5] == ("Giáo viên 1", "Chuyên viên", "A", "Hoàn thành xuất sắc nhiệm vụ")
@@ -195,7 +195,7 @@ def test_demotions_are_listed(tmp_path):
     hn2 = next(r for r in rows if r[0] == "HN002")
     assert hn2[14] == "B" and "Hạ từ loại A xuống B" in hn2[16]
     findings = [r[6] for r in cached(path, layout.FINDINGS_SHEET)[3:]]
-    assert findings.count("quota-demoted") == 2
+    assert findings.count("Hạ loại theo tỷ lệ") == 2
     kv = {r[0]: r[1] for r in cached(path, layout.SOURCES_SHEET)[:8]}
     assert kv["Đã áp dụng tỷ lệ (hạ loại)"] == "Có"
 

@@ -47,11 +47,11 @@ def test_annotated_copy(cli, inputs):
     assert [s.sheet_view.tabSelected for s in wb.worksheets] == [True, False]
     ws = wb["Bảng điểm"]
     assert ws["D16"].fill.start_color.rgb.endswith(RED)
-    assert "score-above-max" in ws["D16"].comment.text and "vượt điểm tối đa 3" in ws["D16"].comment.text
+    assert "[Điểm vượt tối đa]" in ws["D16"].comment.text and "vượt điểm tối đa 3" in ws["D16"].comment.text
     assert ws["B40"].fill.start_color.rgb.endswith(AMBER)               # missing-date is a warning
     errs = wb["Lỗi"]
     rows = [[c.value for c in row] for row in errs.iter_rows(min_row=2)]
-    assert ["Bảng điểm", "D16", "I.2.1", "score-above-max"] == rows[[r[1] for r in rows].index("D16")][:4]
+    assert ["Bảng điểm", "D16", "I.2.1", "Điểm vượt tối đa"] == rows[[r[1] for r in rows].index("D16")][:4]
     link = errs.cell(row=2 + [r[1] for r in rows].index("D16"), column=2).hyperlink
     assert link.location == "'Bảng điểm'!D16"
     # every sheet prints on A4 one page wide (never one page tall); «Lỗi» repeats its header

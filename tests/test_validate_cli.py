@@ -58,7 +58,8 @@ def test_jobs_1_and_2_identical_json(cli, month_dir):
 
 def test_csv_one_row_per_finding(cli, month_dir):
     r = cli("validate", str(month_dir), "--format", "csv", "--lang", "en")
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert r.stdout.startswith("\ufeffcode,severity,")
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     j = json.loads(cli("validate", str(month_dir), "--format", "json", "--lang", "en").stdout)
     assert len(rows) == len(j["findings"]) > 0
     assert [x["code"] for x in rows] == [x["code"] for x in j["findings"]]

@@ -53,6 +53,7 @@ from danhgia.model import MonthlyRow, MonthlyWorkbook, month_text
 from danhgia.text import fold
 from danhgia.roster import GROUP_LABELS
 from danhgia.scoring import mean
+from danhgia.messages import Say
 
 STRATEGIES = ("average", "count", "manual")
 STRATEGY_LABELS: dict[str, tuple[str, str]] = {
@@ -182,10 +183,10 @@ def load_rules(ref: str, overrides: dict | None = None) -> RuleSet:
     try:
         f = fw_mod.load(ref, overrides=overrides)
     except fw_mod.FrameworkError as exc:
-        raise RulesError(str(exc)) from None
+        raise RulesError(Say(exc.text("vi"), exc.text("en"))) from None
     if f.annual is None:
-        raise RulesError(f"{ref}: không có phần «annual» (quy định xếp loại năm) / "
-                         f"has no 'annual' section (annual rating rules)")
+        raise RulesError(Say(f"{ref}: không có phần «annual» (quy định xếp loại năm)",
+                             f"{ref}: has no 'annual' section (annual rating rules)"))
     return RuleSet(id=f.id, version=f.version, title=f.title, title_en=f.title_en or f.title,
                    rules=f.annual, ref=str(ref))
 
@@ -219,13 +220,13 @@ def rules_for(year: int, group: str | None, explicit: str | None = None,
         hits = [rs for rs in presets if any(a.covers(year, group) for a in rs.rules.applies_to)]
         if hits:
             return hits[0]
-        raise RulesError(f"không có quy định xếp loại năm nào áp dụng cho nhóm {group} năm {year} / "
-                         f"no annual rules cover group {group} in {year}")
+        raise RulesError(Say(f"không có quy định xếp loại năm nào áp dụng cho nhóm {group} năm {year}",
+                             f"no annual rules cover group {group} in {year}"))
     # unknown group: the rule set covering the most groups that year
     best = max(presets, key=lambda rs: sum(any(a.covers(year, g) for a in rs.rules.applies_to) for g in GROUPS),
                default=None)
     if best is None:
-        raise RulesError("không có quy định xếp loại năm / no annual rules available")
+        raise RulesError(Say("không có quy định xếp loại năm", "no annual rules available"))
     return best
 
 
@@ -563,13 +564,15 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
     Raises :class:`RulesError` when a rule set asked for cannot be loaded (a usage problem).
     """
     if strategy is not None and strategy not in STRATEGIES:
-        raise RulesError(f"cách tính «{strategy}» không có (average, count, manual) / unknown strategy")
+        raise RulesError(Say(f"cách tính «{strategy}» không có (average, count, manual)",
+                             f"unknown strategy «{strategy}» (average, count, manual)"))
     res = AnnualResult(year=year, strategy=strategy)
     unit_rules = dict(getattr(config, "annual_rules", {}) or {})
     resolve = getattr(config, "resolve_path", None)
     cfg_strategy = getattr(config, "strategy", None)
     if cfg_strategy is not None and cfg_strategy not in STRATEGIES:
-        raise RulesError(f"danhgia.yaml: strategy «{cfg_strategy}» không có (average, count, manual)")
+        raise RulesError(Say(f"danhgia.yaml: cách tính (strategy) «{cfg_strategy}» không có (average, count, manual)",
+                             f"danhgia.yaml: unknown strategy «{cfg_strategy}» (average, count, manual)"))
     chosen_strategy = strategy or cfg_strategy
     rules_cache: dict[str | None, RuleSet] = {}
 

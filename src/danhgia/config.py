@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from danhgia import framework as fw_mod
+from danhgia.messages import Say
 
 CONFIG_NAME = "danhgia.yaml"
 DEFAULT_FRAMEWORK = "hanoi-2022"
@@ -96,16 +97,22 @@ def load(path: str | Path | None) -> UnitConfig:
     try:    # a regular file of at most 1 MB; YAML bounded in depth and alias expansion
         data = load_yaml(read_text(path, MAX_YAML_BYTES), str(path)) or {}
     except InputFileError as exc:
-        raise ConfigError(f"{path}: không đọc được tệp cấu hình / cannot read the unit file: {exc.reason}") from None
+        raise ConfigError(Say(f"{path}: không đọc được tệp cấu hình: {exc.reason_vi}",
+                              f"{path}: cannot read the unit file: {exc.reason_en}")) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: không đọc được tệp cấu hình / cannot read the unit file: {exc}") from None
+        raise ConfigError(Say(f"{path}: không đọc được tệp cấu hình (YAML không đúng cú pháp)",
+                              f"{path}: cannot read the unit file: {exc}")) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: tệp cấu hình phải là một bảng YAML / must be a YAML mapping")
+        raise ConfigError(Say(f"{path}: tệp cấu hình phải là một bảng YAML (các dòng «khóa: giá trị»)",
+                              f"{path}: the unit file must be a YAML mapping (lines of «key: value»)"))
     try:
         cfg = UnitConfig.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{path}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError("\n".join(lines)) from None
+        from danhgia.framework import pydantic_message
+
+        vi = [f"{path}: {'.'.join(str(x) for x in e['loc'])}: {pydantic_message(e, 'vi')}" for e in exc.errors()]
+        en = [f"{path}: {'.'.join(str(x) for x in e['loc'])}: {pydantic_message(e, 'en')}" for e in exc.errors()]
+        raise ConfigError(Say("\n".join(vi), "\n".join(en))) from None
     cfg.source = str(path)
     return cfg
 
@@ -135,5 +142,6 @@ def framework_for(cfg: UnitConfig, explicit: str | None = None, variant: str | N
         if explicit or cfg.source is None:
             raise
         # a framework file named in danhgia.yaml: say which unit file named it
-        raise fw_mod.FrameworkError(f"{exc.source} (tệp được nêu trong / named in {cfg.source})",
+        raise fw_mod.FrameworkError(Say(f"{exc.source} (tệp được nêu trong {cfg.source})",
+                                        f"{exc.source} (named in {cfg.source})"),
                                     exc.problems) from None

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from danhgia.findings import Finding
+from danhgia.messages import say
 
 LEADER_KEYS = ("targets_met", "targets_exceeded", "subunits_htnv", "subunits_htt")
 
@@ -83,4 +84,7 @@ class EventsError(Exception):
     def __init__(self, source: str, problem: str):
         self.source = source
         self.problem = problem
-        super().__init__(f"{source}: {problem}")
+        super().__init__(self.text("vi"))
+
+    def text(self, lang: str = "vi") -> str:
+        return f"{say(self.source, lang)}: {say(self.problem, lang)}"

@@ -24,6 +24,7 @@ from typing import Any, Iterator, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from danhgia.messages import Say, say
 from danhgia.text import fold
 
 GROUPS = ("can_bo", "cong_chuc", "vien_chuc", "ldhd")
@@ -49,15 +50,15 @@ def to_decimal(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
-        raise ValueError("a number is required")
+        raise ValueError(Say("cần một số", "a number is required"))
     if isinstance(value, (int, str)):
         try:
             return Decimal(str(value).strip().replace(",", "."))
         except ArithmeticError:
-            raise ValueError(f"'{value}' is not a number") from None
+            raise ValueError(Say(f"«{value}» không phải là số", f"«{value}» is not a number")) from None
     if isinstance(value, float):
         return Decimal(repr(value))
-    raise ValueError("a number is required")
+    raise ValueError(Say("cần một số", "a number is required"))
 
 
 class _Model(BaseModel):
@@ -257,7 +258,7 @@ class NotEvaluatedRule(_Model):
     def _months(cls, v: list[int]) -> list[int]:
         for m in v:
             if not 1 <= m <= 12:
-                raise ValueError(f"month {m} is not between 1 and 12")
+                raise ValueError(Say(f"tháng {m} không nằm trong 1–12", f"month {m} is not between 1 and 12"))
         return v
 
 
@@ -423,7 +424,8 @@ class AnnualRules(_Model):
             refs.append(("quota.grade", self.quota.grade))
         for where, level in refs:
             if level not in known:
-                raise ValueError(f"{where}: level '{level}' is not among the levels")
+                raise ValueError(Say(f"{where}: mức «{level}» không có trong các mức (levels)",
+                                     f"{where}: level «{level}» is not among the levels"))
         return self
 
     def level(self, grade: str | None) -> GradeBand | None:
@@ -502,13 +504,85 @@ def _n(x: Decimal) -> str:
 
 
 class FrameworkError(Exception):
-    """A framework file is invalid; ``problems`` lists (yaml_path, line, message)."""
+    """A framework file is invalid; ``problems`` lists (yaml_path, line, message).
+
+    Messages are ``Say`` (both languages): ``text(lang)`` gives one language at a time.
+    """
 
     def __init__(self, source: str, problems: list[tuple[str, int | None, str]]):
         self.source = source
         self.problems = problems
-        lines = [f"{source}:{line or '?'}: {path}: {msg}" for path, line, msg in problems]
-        super().__init__("\n".join(lines))
+        super().__init__(self.text("vi"))
+
+    def text(self, lang: str = "vi") -> str:
+        lines = []
+        for path, line, msg in self.problems:
+            source = say(self.source, lang)
+            where = f"{source}:{line}" if line else source
+            if path in (ROOT_PATH, FILE_PATH) and not line:
+                lines.append(f"{where}: {say(msg, lang)}")
+            else:
+                lines.append(f"{where}: {say(path, lang)}: {say(msg, lang)}")
+        return "\n".join(lines)
+
+
+ROOT_PATH = Say("(gốc)", "(root)")
+FILE_PATH = Say("(tệp)", "(file)")
+YAML_PATH = Say("(yaml)", "(yaml)")
+
+
+_PYDANTIC_VI_EN: dict[str, tuple[str, str]] = {
+    "missing": ("thiếu (bắt buộc phải có)", "missing (required)"),
+    "extra_forbidden": ("tên trường không có trong định dạng (viết sai?)", "unknown field (misspelt?)"),
+    "literal_error": ("phải là một trong: {expected}", "must be one of: {expected}"),
+    "enum": ("phải là một trong: {expected}", "must be one of: {expected}"),
+    "string_type": ("phải là chữ", "must be text"),
+    "int_type": ("phải là số nguyên", "must be a whole number"),
+    "int_parsing": ("phải là số nguyên", "must be a whole number"),
+    "int_from_float": ("phải là số nguyên", "must be a whole number"),
+    "float_type": ("phải là số", "must be a number"),
+    "float_parsing": ("phải là số", "must be a number"),
+    "decimal_type": ("phải là số", "must be a number"),
+    "decimal_parsing": ("phải là số", "must be a number"),
+    "bool_type": ("phải là true hoặc false", "must be true or false"),
+    "bool_parsing": ("phải là true hoặc false", "must be true or false"),
+    "list_type": ("phải là một danh sách (các dòng «- …»)", "must be a list (lines of «- …»)"),
+    "dict_type": ("phải là một bảng (các dòng «khóa: giá trị»)", "must be a mapping (lines of «key: value»)"),
+    "model_type": ("phải là một bảng (các dòng «khóa: giá trị»)", "must be a mapping (lines of «key: value»)"),
+    "model_attributes_type": ("phải là một bảng (các dòng «khóa: giá trị»)", "must be a mapping (lines of «key: value»)"),
+    "date_type": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "greater_than": ("phải lớn hơn {gt}", "must be greater than {gt}"),
+    "greater_than_equal": ("phải từ {ge} trở lên", "must be at least {ge}"),
+    "less_than": ("phải nhỏ hơn {lt}", "must be less than {lt}"),
+    "less_than_equal": ("phải không quá {le}", "must be at most {le}"),
+    "too_short": ("cần ít nhất {min_length} mục", "needs at least {min_length} items"),
+    "too_long": ("nhiều nhất {max_length} mục", "at most {max_length} items"),
+    "string_too_short": ("không được để trống", "must not be empty"),
+}
+
+
+def pydantic_message(err: dict, lang: str = "vi") -> str:
+    """One pydantic error in ``lang``: our own words, never pydantic's English in Vietnamese."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        exc = ctx.get("error")
+        arg = exc.args[0] if exc is not None and getattr(exc, "args", None) else None
+        if isinstance(arg, Say):
+            return arg.in_(lang)
+    pair = _PYDANTIC_VI_EN.get(kind)
+    if pair is None:
+        return err.get("msg", "") if lang == "en" else f"giá trị không hợp lệ ({kind})"
+    fields = {k: str(v) for k, v in ctx.items()}
+    if "expected" in fields and lang != "en":
+        fields["expected"] = fields["expected"].replace(" or ", " hoặc ")
+    template = pair[1] if lang == "en" else pair[0]
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError):
+        return template.split(":")[0]
 
 
 PRESET_DIR = "frameworks"
@@ -563,9 +637,12 @@ def _resolve(data: dict, source: str, seen: tuple[str, ...] = ()) -> dict:
     if not parent:
         return data
     if parent in seen:
-        raise FrameworkError(source, [("extends", None, f"circular extends: {' → '.join(seen + (parent,))}")])
+        raise FrameworkError(source, [("extends", None, Say(f"kế thừa vòng tròn: {' → '.join(seen + (parent,))}",
+                                                       f"circular extends: {' → '.join(seen + (parent,))}"))])
     if parent not in preset_ids():
-        raise FrameworkError(source, [("extends", None, f"unknown preset '{parent}' (known: {', '.join(preset_ids())})")])
+        raise FrameworkError(source, [("extends", None, Say(
+            f"không có khung có sẵn «{parent}» (có: {', '.join(preset_ids())})",
+            f"unknown preset «{parent}» (known: {', '.join(preset_ids())})"))])
     base = safe_load(_preset_text(parent))
     base = _resolve(base, parent, seen + (parent,))
     merged = deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
@@ -652,9 +729,13 @@ def parse(text: str, source: str = "<text>", overrides: dict | None = None, trus
         data = safe_load(text) if trusted else load_yaml(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise FrameworkError(source, [("(yaml)", mark.line + 1 if mark else None, str(exc).splitlines()[0])])
+        first = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+        # PyYAML explains in English only: the Vietnamese message gives the line, not its words
+        raise FrameworkError(source, [(YAML_PATH, mark.line + 1 if mark else None,
+                                       Say("YAML không đúng cú pháp", f"invalid YAML ({first})"))])
     if not isinstance(data, dict):
-        raise FrameworkError(source, [("(gốc)", 1, "a framework file must be a YAML mapping")])
+        raise FrameworkError(source, [(ROOT_PATH, 1, Say("tệp khung phải là một bảng YAML (các dòng «khóa: giá trị»)",
+                                                     "a framework file must be a YAML mapping (lines of «key: value»)"))])
     data = _resolve(data, source)
     if overrides:
         data = deep_merge(data, overrides)
@@ -665,12 +746,13 @@ def parse(text: str, source: str = "<text>", overrides: dict | None = None, trus
         problems = []
         for err in exc.errors():
             path = _path_str(tuple(err["loc"]), data)
-            problems.append((path or "(gốc)", _line_for(path, lines), err["msg"]))
+            msg = Say(pydantic_message(err, "vi"), pydantic_message(err, "en"))
+            problems.append((path or ROOT_PATH, _line_for(path, lines), msg))
         raise FrameworkError(source, problems)
     found = semantic_problems(fw, data)
     if found:
         lines = _line_index(text)
-        raise FrameworkError(source, [(path or "(gốc)", _line_for(path, lines), msg) for _loc, path, msg in found])
+        raise FrameworkError(source, [(path or ROOT_PATH, _line_for(path, lines), msg) for _loc, path, msg in found])
     return fw
 
 
@@ -689,11 +771,13 @@ def _load_cached(ref_s: str, overrides_key: str) -> Framework:
 
     path = Path(ref_s)
     if not os.path.lexists(path):
-        raise FrameworkError(ref_s, [("(tệp)", None, f"no preset or file named '{ref_s}' (presets: {', '.join(preset_ids())})")])
+        raise FrameworkError(ref_s, [(FILE_PATH, None, Say(
+            f"không có khung có sẵn hay tệp nào tên «{ref_s}» (khung có sẵn: {', '.join(preset_ids())})",
+            f"no preset or file named «{ref_s}» (presets: {', '.join(preset_ids())})"))])
     try:   # a regular file of at most 1 MB: never a FIFO (hangs) or /dev/zero (reads forever)
         text = read_text(path, MAX_YAML_BYTES)
     except InputFileError as exc:
-        raise FrameworkError(ref_s, [("(tệp)", None, exc.reason)])
+        raise FrameworkError(ref_s, [(FILE_PATH, None, exc.reason)])
     return parse(text, ref_s, overrides)
 
 
@@ -711,21 +795,21 @@ def _bands_problems(bands: list[Band], lo: Decimal | None, hi: Decimal | None) -
     ordered = sorted(bands, key=lambda b: (Decimal("-Infinity") if b.min is None else b.min))
     for a, b in zip(ordered, ordered[1:]):
         if a.max is None or b.min is None:
-            out.append("an unbounded band is followed by another band (overlap)")
+            out.append(Say("một mức không có cận trên nhưng còn mức khác sau nó (chồng lấn)", "an unbounded band is followed by another band (overlap)"))
             continue
         if a.max > b.min or (a.max == b.min and a.max_inclusive and b.min_inclusive):
-            out.append(f"bands overlap at {_n(b.min)}")
+            out.append(Say(f"các mức chồng lấn tại {_n(b.min)}", f"bands overlap at {_n(b.min)}"))
         elif a.max < b.min or (a.max == b.min and not a.max_inclusive and not b.min_inclusive):
-            out.append(f"gap between {_n(a.max)} and {_n(b.min)}")
+            out.append(Say(f"khoảng trống giữa {_n(a.max)} và {_n(b.min)}", f"gap between {_n(a.max)} and {_n(b.min)}"))
     for b in bands:
         if b.min is not None and b.max is not None and (b.min > b.max or (b.min == b.max and not (b.min_inclusive and b.max_inclusive))):
-            out.append(f"empty band {b.describe()}")
+            out.append(Say(f"mức rỗng {b.describe()}", f"empty band {b.describe()}"))
     if ordered:
         first, last = ordered[0], ordered[-1]
         if lo is not None and first.min is not None and (first.min > lo or (first.min == lo and not first.min_inclusive)):
-            out.append(f"nothing covers scores from {_n(lo)}")
+            out.append(Say(f"không mức nào bao điểm từ {_n(lo)}", f"nothing covers scores from {_n(lo)}"))
         if hi is not None and last.max is not None and (last.max < hi or (last.max == hi and not last.max_inclusive)):
-            out.append(f"nothing covers scores up to {_n(hi)}")
+            out.append(Say(f"không mức nào bao điểm đến {_n(hi)}", f"nothing covers scores up to {_n(hi)}"))
     return out
 
 
@@ -737,56 +821,59 @@ def semantic_problems(fw: Framework, data: dict) -> list[tuple[tuple, str, str]]
         probs.append((loc, _path_str(loc, data), msg))
 
     if fw.kind == "monthly" and not fw.variants:
-        add(("variants",), "a monthly framework needs at least one variant")
+        add(("variants",), Say("khung hằng tháng cần ít nhất một loại bảng điểm (variants)", "a monthly framework needs at least one variant"))
     if fw.kind == "annual" and fw.annual is None:
-        add(("annual",), "an annual framework needs an 'annual' section")
+        add(("annual",), Say("khung xếp loại năm cần phần «annual»", "an annual framework needs an 'annual' section"))
     if fw.variants and not fw.grades:
-        add(("grades",), "grade bands are required")
+        add(("grades",), Say("cần các mức xếp loại (grades)", "grade bands are required"))
     top = max((v.total_max for v in fw.variants), default=Decimal(100))
     for msg in _bands_problems(fw.grades, Decimal(0), top):
         add(("grades",), msg)
     grades = {g.grade for g in fw.grades}
     if len(grades) != len(fw.grades):
-        add(("grades",), "a grade appears twice")
+        add(("grades",), Say("một mức xếp loại xuất hiện hai lần", "a grade appears twice"))
     if fw.step <= 0:
-        add(("step",), "step must be positive")
+        add(("step",), Say("bước điểm (step) phải lớn hơn 0", "step must be positive"))
 
     seen_variants: set[str] = set()
     for vi, v in enumerate(fw.variants):
         vloc = ("variants", vi)
         if v.id in seen_variants:
-            add(vloc + ("id",), f"variant id '{v.id}' repeats")
+            add(vloc + ("id",), Say(f"mã bảng điểm «{v.id}» bị lặp", f"variant id «{v.id}» repeats"))
         seen_variants.add(v.id)
         codes: set[str] = set()
 
         def visit(c: Criterion, loc: tuple) -> None:
             if c.code in codes:
-                add(loc + ("code",), f"code '{c.code}' repeats")
+                add(loc + ("code",), Say(f"mã tiêu chí «{c.code}» bị lặp", f"code «{c.code}» repeats"))
             codes.add(c.code)
             if c.max < 0 or c.min < 0:
-                add(loc + ("max",), "points cannot be negative")
+                add(loc + ("max",), Say("điểm không được âm", "points cannot be negative"))
             if c.min > c.max:
-                add(loc + ("min",), f"min {_n(c.min)} is above max {_n(c.max)}")
+                add(loc + ("min",), Say(f"tối thiểu {_n(c.min)} lớn hơn tối đa {_n(c.max)}",
+                                        f"min {_n(c.min)} is above max {_n(c.max)}"))
             if c.computed_from:
                 ratio_codes = [ch.code for ch in c.children if ch.kind == "ratio"]
                 if sorted(ratio_codes) != sorted(c.computed_from):
-                    add(loc + ("computed_from",), f"computed_from of {c.code} must name its ratio "
-                                                  f"children ({', '.join(ratio_codes) or 'none'})")
+                    add(loc + ("computed_from",), Say(
+                        f"computed_from của {c.code} phải liệt kê các mục tỷ lệ con ({', '.join(ratio_codes) or 'không có'})",
+                        f"computed_from of {c.code} must name its ratio children ({', '.join(ratio_codes) or 'none'})"))
             elif any(ch.kind == "ratio" for ch in c.children):
-                add(loc + ("children",), f"{c.code} has ratio children but no computed_from")
+                add(loc + ("children",), Say(f"{c.code} có mục tỷ lệ con nhưng thiếu computed_from",
+                                             f"{c.code} has ratio children but no computed_from"))
             if c.kind == "ratio" and c.children:
-                add(loc + ("children",), "a ratio has no children")
+                add(loc + ("children",), Say("mục tỷ lệ không có mục con", "a ratio has no children"))
             if c.children and not c.computed_from:
                 counted = [ch for ch in c.children if ch.kind != "deduction"]
                 total = sum((ch.max for ch in counted), Decimal(0))
                 if counted and total != c.max:
-                    add(loc + ("max",), f"children of {c.code} add up to {_n(total)}, not {_n(c.max)}")
+                    add(loc + ("max",), Say(f"các mục con của {c.code} cộng lại {_n(total)}, không phải {_n(c.max)}", f"children of {c.code} add up to {_n(total)}, not {_n(c.max)}"))
             if c.completion_bands:
                 for msg in _bands_problems([b.share for b in c.completion_bands], Decimal(0), Decimal(100)):
-                    add(loc + ("completion_bands",), f"completion shares: {msg}")
+                    add(loc + ("completion_bands",), Say(f"tỷ lệ hoàn thành: {say(msg, 'vi')}", f"completion shares: {say(msg, 'en')}"))
                 for bi, b in enumerate(c.completion_bands):
                     if b.points.max is not None and b.points.max > c.max:
-                        add(loc + ("completion_bands", bi), f"points above the item's max {_n(c.max)}")
+                        add(loc + ("completion_bands", bi), Say(f"điểm vượt tối đa {_n(c.max)} của mục", f"points above the item's max {_n(c.max)}"))
             for ci, ch in enumerate(c.children):
                 visit(ch, loc + ("children", ci))
 
@@ -794,24 +881,24 @@ def semantic_problems(fw: Framework, data: dict) -> list[tuple[tuple, str, str]]
             visit(c, vloc + ("criteria", ci))
         total = sum((c.max for c in v.criteria if c.kind != "deduction"), Decimal(0))
         if total != v.total_max:
-            add(vloc + ("criteria",), f"blocks add up to {_n(total)}, not {_n(v.total_max)}")
+            add(vloc + ("criteria",), Say(f"các mục lớn cộng lại {_n(total)}, không phải {_n(v.total_max)}", f"blocks add up to {_n(total)}, not {_n(v.total_max)}"))
 
     if fw.quota is not None:
         if fw.quota.grade not in grades:
-            add(("quota", "grade"), f"grade '{fw.quota.grade}' is not among the bands")
+            add(("quota", "grade"), Say(f"mức «{fw.quota.grade}» không có trong các mức xếp loại", f"grade «{fw.quota.grade}» is not among the bands"))
         if not (0 < fw.quota.cap <= 100):
-            add(("quota", "cap"), "cap is a percent between 0 and 100")
+            add(("quota", "cap"), Say("tỷ lệ tối đa (cap) là phần trăm trong khoảng 0–100", "cap is a percent between 0 and 100"))
     if fw.calendar is not None:
         w = fw.calendar.self_window
         if w.start_day > w.end_day:
-            add(("calendar", "self_window"), "window starts after it ends")
+            add(("calendar", "self_window"), Say("thời hạn bắt đầu sau ngày kết thúc", "window starts after it ends"))
         if fw.calendar.december and fw.calendar.december.self_window:
             d = fw.calendar.december.self_window
             if d.start_day > d.end_day:
-                add(("calendar", "december", "self_window"), "window starts after it ends")
+                add(("calendar", "december", "self_window"), Say("thời hạn bắt đầu sau ngày kết thúc", "window starts after it ends"))
     ids = [r.id for r in fw.not_evaluated]
     if len(set(ids)) != len(ids):
-        add(("not_evaluated",), "a rule id repeats")
+        add(("not_evaluated",), Say("mã quy tắc bị lặp", "a rule id repeats"))
     if fw.annual is not None:
         a = fw.annual
         for msg in _bands_problems(a.levels, Decimal(0), Decimal(100)):
@@ -819,9 +906,9 @@ def semantic_problems(fw: Framework, data: dict) -> list[tuple[tuple, str, str]]
         levels = {l.grade for l in a.levels}
         for key, val in (("degradation_level", a.degradation_level), ("discipline", a.discipline.level)):
             if val not in levels:
-                add(("annual", key), f"level '{val}' is not among the levels")
+                add(("annual", key), Say(f"mức «{val}» không có trong các mức (levels)", f"level «{val}» is not among the levels"))
         if a.quota is not None and not (0 < a.quota.cap <= 100):
-            add(("annual", "quota", "cap"), "cap is a percent between 0 and 100")
+            add(("annual", "quota", "cap"), Say("tỷ lệ tối đa (cap) là phần trăm trong khoảng 0–100", "cap is a percent between 0 and 100"))
     return probs
 
 

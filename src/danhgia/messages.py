@@ -15,6 +15,35 @@ from typing import Any, Mapping
 LANGS = ("vi", "en")
 
 
+class Say(str):
+    """A library message in both languages: the string itself is Vietnamese, ``.en`` English.
+
+    Errors raised by the library (roster, events, unit file, framework files) carry ``Say``
+    values so the command line prints one language at a time; code that treats them as plain
+    text gets the Vietnamese, the default.
+    """
+
+    en: str
+
+    def __new__(cls, vi: str, en: str) -> "Say":
+        obj = super().__new__(cls, vi)
+        obj.en = en
+        return obj
+
+    def __reduce__(self):   # findings cross process boundaries (--jobs)
+        return (Say, (str(self), self.en))
+
+    def in_(self, lang: str) -> str:
+        return self.en if lang == "en" else str(self)
+
+
+def say(text: Any, lang: str = "vi") -> str:
+    """``text`` in ``lang``: a ``Say`` picks its language, anything else is ``str(text)``."""
+    if isinstance(text, Say):
+        return text.in_(lang)
+    return "" if text is None else str(text)
+
+
 @dataclass(frozen=True)
 class Code:
     severity: str
@@ -248,6 +277,85 @@ CODES: dict[str, Code] = {
         "{person}: staff group unknown (Cán bộ / Công chức / Viên chức / LĐHĐ); rules {rules} applied"),
 }
 
+# Short names people see instead of codes (tables, workbook cells, summaries); codes stay in
+# JSON and CSV for programs. Vietnamese first, English with --lang en.
+NAMES: dict[str, tuple[str, str]] = {
+    "file-unreadable": ("Tệp không đọc được", "File unreadable"),
+    "file-encrypted": ("Tệp có mật khẩu", "File password-protected"),
+    "file-too-large": ("Tệp quá lớn", "File too large"),
+    "not-a-scoresheet": ("Không phải bảng điểm", "Not a scoresheet"),
+    "unknown-variant": ("Không rõ loại bảng điểm", "Unknown form variant"),
+    "variant-mismatch": ("Sai loại bảng điểm", "Wrong form variant"),
+    "missing-field": ("Thiếu thông tin", "Missing field"),
+    "month-mismatch": ("Sai tháng", "Wrong month"),
+    "invalid-date": ("Ngày không hợp lệ", "Invalid date"),
+    "invalid-grade": ("Xếp loại không hợp lệ", "Invalid grade"),
+    "missing-score": ("Thiếu điểm", "Missing score"),
+    "score-not-number": ("Điểm không phải số", "Score not a number"),
+    "text-as-number": ("Điểm nhập dạng chữ", "Score typed as text"),
+    "score-above-max": ("Điểm vượt tối đa", "Score above maximum"),
+    "score-below-min": ("Điểm dưới tối thiểu", "Score below minimum"),
+    "score-not-on-step": ("Điểm lẻ sai bước", "Score off the step"),
+    "block-over-max": ("Tổng mục vượt tối đa", "Block above maximum"),
+    "total-mismatch": ("Tổng điểm sai", "Total mismatch"),
+    "max-mismatch": ("Điểm tối đa khác khung", "Maximum differs from framework"),
+    "bonus-without-note": ("Điểm thưởng thiếu nội dung", "Bonus without statement"),
+    "completion-mismatch": ("Điểm không khớp tỷ lệ hoàn thành", "Completion share mismatch"),
+    "grade-mismatch": ("Tự xếp loại không khớp điểm", "Self grade mismatch"),
+    "grade-above-band": ("Xếp loại cao hơn mức điểm", "Grade above score band"),
+    "missing-leader-score": ("Chưa có điểm lãnh đạo", "Leader score missing"),
+    "missing-decision": ("Chưa có quyết định xếp loại", "Head decision missing"),
+    "self-assessment-early": ("Tự đánh giá sớm", "Self-assessment early"),
+    "self-assessment-late": ("Tự đánh giá muộn", "Self-assessment late"),
+    "decision-late": ("Đánh giá muộn", "Review late"),
+    "missing-date": ("Thiếu ngày", "Missing date"),
+    "not-in-roster": ("Không có trong danh sách", "Not in roster"),
+    "duplicate-person": ("Trùng bảng điểm", "Duplicate scoresheet"),
+    "missing-submission": ("Chưa nộp", "Not submitted"),
+    "exempt-month": ("Tháng không đánh giá", "Month not evaluated"),
+    "legacy-encoding": ("Bảng mã cũ", "Legacy encoding"),
+    "unsafe-text": ("Chữ giống công thức", "Formula-like text"),
+    "quota-exceeded": ("Vượt tỷ lệ", "Quota exceeded"),
+    "quota-tie": ("Bằng điểm tại ngưỡng", "Tie at the cut"),
+    "quota-demoted": ("Hạ loại theo tỷ lệ", "Lowered for quota"),
+    "person-in-two-units": ("Có mặt ở hai đơn vị", "In two units"),
+    "monthly-workbook": ("Bảng tổng hợp tháng", "Monthly workbook"),
+    "not-a-tally": ("Không phải bảng tổng hợp", "Not a monthly workbook"),
+    "month-missing": ("Thiếu tháng", "Month missing"),
+    "hand-grade-above-band": ("Sửa tay cao hơn mức điểm", "Hand grade above band"),
+    "leader-results-missing": ("Thiếu kết quả đơn vị phụ trách", "Led unit results missing"),
+    "invalid-event": ("Sự kiện năm không hợp lệ", "Invalid annual event"),
+    "monthly-header-missing": ("Thiếu dòng tiêu đề", "Header row missing"),
+    "monthly-month-unknown": ("Không rõ tháng", "Month unknown"),
+    "monthly-bad-value": ("Giá trị không đọc được", "Unreadable value"),
+    "month-outside-year": ("Tháng ngoài năm", "Month outside the year"),
+    "month-duplicate": ("Trùng kết quả tháng", "Duplicate month result"),
+    "person-month-missing": ("Thiếu kết quả tháng", "Month result missing"),
+    "level-missing": ("Chưa có mức đề xuất", "Proposed level missing"),
+    "level-lowered": ("Hạ mức xếp loại", "Level lowered"),
+    "group-unknown": ("Không rõ nhóm", "Staff group unknown"),
+}
+
+SEVERITY_NAMES: dict[str, tuple[str, str]] = {
+    "error": ("Lỗi", "Error"),
+    "warning": ("Cảnh báo", "Warning"),
+    "info": ("Thông tin", "Info"),
+}
+
+
+def code_name(code: str, lang: str = "vi") -> str:
+    """The short name of a finding code in ``lang`` (the code itself when it has none)."""
+    pair = NAMES.get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
+def severity_name(severity: str, lang: str = "vi") -> str:
+    pair = SEVERITY_NAMES.get(severity, (severity, severity))
+    return pair[1] if lang == "en" else pair[0]
+
+
 # Words used inside messages and reports.
 WORDS: dict[str, tuple[str, str]] = {
     "self": ("tự chấm", "self"),
@@ -288,5 +396,7 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
         # Known word keys (column, field) are translated here so checks can pass keys.
         if key in ("column", "field") and isinstance(val, str) and val in WORDS:
             val = word(val, lang)
+        elif isinstance(val, Say):
+            val = val.in_(lang)
         ctx[key] = val
     return string.Formatter().vformat(template, (), ctx)

@@ -31,6 +31,7 @@ from typing import Any, Iterable
 
 from danhgia import layout, quota as quota_mod
 from danhgia.findings import Finding, jsonable
+from danhgia.messages import code_name
 from danhgia.framework import GRADES, Framework, grade_rank
 from danhgia.text import fold, nfc
 from danhgia.roster import GROUP_LABELS, Person, Roster, index_of
@@ -351,7 +352,8 @@ def _from_sheet(p: PersonMonth, s, extra: list[Finding], fw: Framework | None,
     if errors:
         p.status = "invalid"
         p.codes = sorted({f.code for f in errors})
-        p.notes.append(_note("Lỗi: " + ", ".join(p.codes), "Errors: " + ", ".join(p.codes)))
+        p.notes.append(_note("Lỗi: " + ", ".join(code_name(c, "vi") for c in p.codes),
+                             "Errors: " + ", ".join(code_name(c, "en") for c in p.codes)))
         return
     if not has_leader and not p.decided_grade:
         p.status = "pending"

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator
 
 from danhgia.findings import Finding
 from danhgia.read import guard
+from danhgia.messages import Say
 from danhgia.read.files import InputFileError, check_regular, sha256_of
 
 
@@ -305,7 +306,7 @@ def collect(paths: list[str | Path], limits, exclude: Iterable[str | Path] = ())
         else:
             tasks.append(Task(Path(given).as_posix(), given, finding=Finding(
                 "file-unreadable", file=Path(given).as_posix(),
-                params={"reason": "không tìm thấy tệp / file not found"})))
+                params={"reason": Say("không tìm thấy tệp", "file not found")})))
     return tasks
 
 

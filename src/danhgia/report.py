@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Callable
 
 from danhgia.findings import Finding, jsonable
+from danhgia.messages import code_name, severity_name
 
 CSV_FIELDS = ("code", "severity", "file", "sheet", "cell", "person", "person_id", "criterion",
               "message", "value", "expected")
@@ -113,15 +114,23 @@ class Report:
                 "findings": [f.to_dict(lang) for f in self.findings]}
 
     def write_csv(self, out: IO[str], lang: str = "vi") -> None:
-        w = csv.writer(out, lineterminator="\n")
+        """One row per finding; UTF-8 BOM and CRLF so Excel opens it with its diacritics."""
+        out.write("\ufeff")
+        w = csv.writer(out, lineterminator="\r\n")
         w.writerow(CSV_FIELDS)
         for f in self.findings:
             d = f.to_dict(lang)
             w.writerow([_csv_value(d[k]) for k in CSV_FIELDS])
 
     # --- text ----------------------------------------------------------------------------
-    def render_text(self, console, lang: str = "vi", limit: int | None = None) -> None:
-        """Summary first, then one table per file with errors or warnings (``limit`` rows each)."""
+    def render_text(self, console, lang: str = "vi", limit: int | None = None, boxed: bool = True) -> None:
+        """Summary first, then one table per file with errors or warnings (``limit`` rows each).
+
+        People read the short name of each finding (``messages.code_name``) and its severity;
+        the codes are in the summary (for ``--select`` / ``--ignore``), JSON and CSV. ``boxed``
+        is for a terminal; without it the tables are plain columns (for files and pipes).
+        """
+        from rich import box
         from rich.table import Table
         from rich.text import Text
 
@@ -142,20 +151,23 @@ class Report:
             title = file or _t(lang, "(chung)", "(general)")
             if len(people) == 1:
                 title += f" — {people[0]}"
-            table = Table(title=Text(title), title_justify="left", show_lines=False, expand=False)
+            table = Table(title=Text(title), title_justify="left", show_lines=False, expand=False,
+                          box=box.HEAVY_HEAD if boxed else box.SIMPLE_HEAD, show_edge=boxed)
             if len(people) > 1:
                 table.add_column(_t(lang, "Họ và tên", "Name"))
             table.add_column(_t(lang, "Trang tính", "Sheet"))
             table.add_column(_t(lang, "Ô", "Cell"), no_wrap=True)
             table.add_column(_t(lang, "Tiêu chí", "Criterion"), no_wrap=True)
-            table.add_column(_t(lang, "Mã lỗi", "Code"), no_wrap=True)
+            table.add_column(_t(lang, "Mức độ", "Severity"), no_wrap=True)
+            table.add_column(_t(lang, "Loại lỗi", "Finding"))
             table.add_column(_t(lang, "Nội dung", "Message"))
             cap = len(rows) if limit is None or limit <= 0 else min(limit, len(rows))
             for f in rows[:cap]:
                 style = "red" if f.severity == "error" else "yellow"
                 cells = [Text(_who(f))] if len(people) > 1 else []
                 table.add_row(*cells, Text(f.sheet or ""), Text(f.cell or ""), Text(f.criterion or ""),
-                              Text(f.code, style=style), Text(f.message(lang)))
+                              Text(severity_name(f.severity, lang), style=style),
+                              Text(code_name(f.code, lang), style=style), Text(f.message(lang)))
             console.print(table)
             if cap < len(rows):
                 more = len(rows) - cap
@@ -173,7 +185,11 @@ class Report:
                f"Errors: {self.errors} · Warnings: {self.warnings}" + (" (--strict: warnings count as errors)" if self.strict else "")),
         ]
         if self.by_code:
-            lines.append(_t(lang, "Theo mã: ", "By code: ") + ", ".join(f"{c} {n}" for c, n in self.by_code.items()))
+            severity = {f.code: f.severity for f in self.findings}
+            order = {"error": 0, "warning": 1, "info": 2}
+            lines.append(_t(lang, "Theo loại (mã để dùng với --select, --ignore):", "By kind (codes for --select, --ignore):"))
+            for c, n in sorted(self.by_code.items(), key=lambda kv: (order.get(severity.get(kv[0]), 3), kv[0])):
+                lines.append(f"  {severity_name(severity.get(c, ''), lang)}: {code_name(c, lang)} ({c}): {n}")
         if self.failed_files:
             head = _t(lang, "Tệp có lỗi: ", "Files that failed: ")
             lines.append(head + ", ".join(self.failed_files))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from danhgia.text import fold, nfc
+from danhgia.messages import say
 
 GROUP_WORDS = {
     "can bo": "can_bo", "cb": "can_bo", "can_bo": "can_bo",
@@ -81,7 +82,10 @@ class RosterError(Exception):
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+        super().__init__(self.text("vi"))
+
+    def text(self, lang: str = "vi") -> str:
+        return "\n".join(f"{say(self.source, lang)}: {say(p, lang)}" for p in self.problems)
 
 
 def person_key(text: str | None) -> str:

@@ -13,12 +13,16 @@ import typer
 
 from danhgia import __version__
 from danhgia.cli import framework_cmd
-from danhgia.cli.common import EXIT_INTERNAL, ISSUES_URL, err_console
+from danhgia.cli.common import EXIT_INTERNAL, ISSUES_URL, Lang, LangOpt, err_console
+from danhgia.cli.localise import H, DanhgiaGroup, lang_from
 
 app = typer.Typer(
     name="danhgia",
-    help="Đánh giá, xếp loại CBCCVC và LĐHĐ hằng tháng, hằng năm từ bảng điểm Excel.\n\n"
-         "Monthly and annual evaluation of Vietnamese public servants over Excel scoresheets.",
+    cls=DanhgiaGroup,
+    help=H("Đánh giá, xếp loại CBCCVC và LĐHĐ hằng tháng, hằng năm từ bảng điểm Excel.",
+           "Monthly and annual evaluation of Vietnamese public servants over Excel scoresheets."),
+    epilog=H("Ví dụ: danhgia validate examples/2026-10 --month 2026-10",
+             "Example: danhgia validate examples/2026-10 --month 2026-10 --lang en"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -37,8 +41,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                        help="In phiên bản / print the version.")) -> None:
-    pass
+                                        help=H("In phiên bản rồi thoát.", "Print the version and exit.")),
+          lang: Lang = LangOpt) -> None:
+    """The language is read from the command line before parsing (``localise.lang_from``)."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,9 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: one clear message, the traceback only with --debug
         if debug:
             raise
-        err_console.print(
-            f"Lỗi nội bộ của danhgia ({type(exc).__name__}: {exc}). Vui lòng báo lỗi tại {ISSUES_URL} "
-            f"kèm lệnh đã chạy; thêm --debug để xem chi tiết.\n"
-            f"Internal error in danhgia ({type(exc).__name__}). Please report it at {ISSUES_URL}; "
-            f"add --debug for the traceback.", markup=False)
+        if lang_from(args) == "en":
+            text = (f"Internal error in danhgia ({type(exc).__name__}: {exc}). Please report it at "
+                    f"{ISSUES_URL} with the command you ran; add --debug for the traceback.")
+        else:
+            text = (f"Lỗi nội bộ của danhgia ({type(exc).__name__}: {exc}). Vui lòng báo lỗi tại "
+                    f"{ISSUES_URL} kèm lệnh đã chạy; thêm --debug để xem chi tiết.")
+        err_console.print(text, markup=False)
         sys.exit(EXIT_INTERNAL)

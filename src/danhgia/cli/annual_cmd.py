@@ -13,10 +13,12 @@ from typing import List, Optional
 
 import typer
 
+from danhgia.cli.localise import H
 from danhgia.cli import app
-from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, Lang, LangOpt,
-                                RosterOpt, StrictOpt, cannot_write, fail, out_console, out_not_input_or_fail, print_json, tr,
-                                xlsx_out_or_fail)
+from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, FormatOpt, Lang, LangOpt,
+                                OutOpt, RosterOpt, StrictOpt, cannot_write, example, fail, flat_records, out_console,
+                                out_not_input_or_fail, print_json, say_error, tr, write_csv, xlsx_out_or_fail)
+from danhgia.messages import code_name, severity_name
 from danhgia.read.files import sha256_of
 
 # The library's modules are imported inside the command (start-up: issue 16).
@@ -95,27 +97,33 @@ def _sha(path: Path) -> str:
     return sha256_of(path)
 
 
-@app.command("annual")
+@app.command("annual", help=H("Xếp loại chất lượng năm từ các bảng tổng hợp tháng.",
+                               "The year's rating from the monthly workbooks."),
+             epilog=example("danhgia annual out/tong-hop-2026-*.xlsx --year 2026 -r examples/danh-sach.xlsx "
+                            "-o out/xep-loai-nam-2026.xlsx"))
 def annual_(
-    monthly: List[Path] = typer.Argument(..., help="Bảng tổng hợp tháng (tệp hoặc thư mục) do `danhgia tally` tạo / "
-                                                   "monthly workbooks written by tally (files or folders)."),
-    year: int = typer.Option(..., "--year", min=1900, max=2200, help="Năm xếp loại / rating year."),
+    monthly: List[Path] = typer.Argument(..., help=H("Bảng tổng hợp tháng do «danhgia tally» lập (tệp hoặc thư mục).",
+                                                     "Monthly workbooks written by «danhgia tally» (files or folders).")),
+    year: int = typer.Option(..., "--year", "-y", min=1900, max=2200, help=H("Năm xếp loại.", "The rating year.")),
     roster: Optional[Path] = RosterOpt,
-    events: Optional[Path] = typer.Option(None, "--events", help="Tệp sự kiện năm (.xlsx, .csv); mặc định: trang "
-                                          "«Sự kiện năm» của danh sách / annual events file."),
-    rules: Optional[str] = typer.Option(None, "--rules", help="Quy định xếp loại năm: mã (nd90-48, nd335-2025) hoặc "
-                                        "tệp YAML; mặc định theo năm và nhóm / annual rules id or file."),
-    strategy: Optional[Strategy] = typer.Option(None, "--strategy", case_sensitive=False,
-                                                help="average | count | manual (mặc định theo quy định / default per rules)."),
+    events: Optional[Path] = typer.Option(None, "--events", "-e", help=H(
+        "Tệp sự kiện năm (.xlsx, .csv); mặc định: trang «Sự kiện năm» của danh sách.",
+        "Annual events file (.xlsx, .csv); default: the «Sự kiện năm» sheet of the roster.")),
+    rules: Optional[str] = typer.Option(None, "--rules", help=H(
+        "Quy định xếp loại năm: mã (nd90-48, nd335-2025) hoặc tệp YAML; mặc định theo năm và nhóm.",
+        "Annual rules: a preset id (nd90-48, nd335-2025) or a YAML file; default by year and staff group.")),
+    strategy: Optional[Strategy] = typer.Option(None, "--strategy", case_sensitive=False, help=H(
+        "Cách tính: average, count hoặc manual (mặc định theo quy định).",
+        "How to rate: average, count or manual (default: per the rules).")),
     config_file: Optional[Path] = ConfigOpt,
-    out: Path = typer.Option(..., "--out", "-o", help="Tệp kết quả .xlsx / output workbook."),
-    fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
+    out: Path = OutOpt,
+    fmt: Format = FormatOpt,
     strict: bool = StrictOpt,
     force: bool = ForceOpt,
     lang: Lang = LangOpt,
     debug: bool = DebugOpt,  # noqa: ARG001 - handled by danhgia.cli.main
 ) -> None:
-    """Xếp loại chất lượng năm từ các bảng tổng hợp tháng / the year's rating from the monthly workbooks."""
+    """The year's rating from the monthly workbooks (help text above, in both languages)."""
     from danhgia import annual as annual_mod
     from danhgia import config as config_mod
     from danhgia import events as events_mod
@@ -126,8 +134,6 @@ def annual_(
     from danhgia.write.safe import OutputExists
 
     lg = lang.value
-    if fmt == Format.csv:
-        fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
     named = [p for p in (roster, events, config_file) if p is not None]
     out_not_input_or_fail(out, list(monthly) + named, lang, monthly_read.is_tally_workbook)
     xlsx_out_or_fail(out, force, lang)
@@ -135,14 +141,14 @@ def annual_(
     try:
         cfg = config_mod.discover([str(f) for f in inputs], config_file)
     except config_mod.ConfigError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     roster_path = roster or (Path(cfg.resolve_path(cfg.roster)) if cfg.roster else None)
     ros = None
     if roster_path is not None:
         try:
             ros = roster_read.load(roster_path, _variant_names(cfg), named_by=None if roster else cfg.source)
         except roster_mod.RosterError as exc:
-            fail(str(exc))
+            fail(say_error(exc, lang))
     events_path = events or (Path(cfg.resolve_path(cfg.events)) if cfg.events else None)
     ev_table = None
     try:
@@ -152,7 +158,8 @@ def annual_(
             ev_table = events_read.from_roster(roster_path, _display(roster_path))
     except events_mod.EventsError as exc:
         named = events is None and (cfg.events or roster is None) and cfg.source
-        fail(str(exc) + (f" (tệp được nêu trong / named in {cfg.source})" if named else ""))
+        fail(say_error(exc, lang) + (tr(lang, f" (tệp được nêu trong {cfg.source})", f" (named in {cfg.source})")
+                                     if named else ""))
 
     files = _expand(inputs, [out] + [p for p in (roster_path, events_path) if p is not None], lang)
     books = []
@@ -171,7 +178,7 @@ def annual_(
         result = annual_mod.rate(year, books, roster=ros, events=ev_table, rules=rules,
                                  strategy=strategy.value if strategy else None, config=cfg)
     except annual_mod.RulesError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
 
     if roster_path is not None:
         result.inputs.append(annual_mod.InputFile(_display(roster_path), "roster", _sha(roster_path)))
@@ -207,6 +214,8 @@ def annual_(
 
     if fmt == Format.json:
         print_json(result.to_dict(lg))
+    elif fmt == Format.csv:   # one row per person, the fields of the JSON «people»
+        write_csv(*flat_records(result.to_dict(lg)["people"]))
     else:
         _print_text(result, out, lang)
     # a producer: done once the workbook is written; --strict makes errors and breaches fail
@@ -250,8 +259,8 @@ def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
             pr(f"  {p['name']} ({p['id']}): {level} {p['final_label']} — "
                + "; ".join(o["effect"] for o in p["overrides"]))
     pr(tr(lang, f"Lỗi: {s['errors']} · Cảnh báo: {s['warnings']}", f"Errors: {s['errors']} · Warnings: {s['warnings']}"))
-    sev = {"error": tr(lang, "LỖI", "ERROR"), "warning": tr(lang, "CẢNH BÁO", "WARNING"), "info": "INFO"}
     for f in res.findings:
         where = f.location()
-        pr(f"  [{sev[f.severity]}] {f.code}: " + (f"{where}: " if where else "") + f.message(lg))
+        pr(f"  [{severity_name(f.severity, lg)}] {code_name(f.code, lg)}: " + (f"{where}: " if where else "")
+           + f.message(lg))
     pr(tr(lang, f"Đã ghi: {out}", f"Written: {out}"))

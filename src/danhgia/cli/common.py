@@ -16,6 +16,8 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
+from danhgia.cli.localise import H
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 ISSUES_URL = "https://github.com/danhgia/danhgia/issues"
 
@@ -32,20 +34,36 @@ class Format(str, Enum):
 
 
 # Option bundles (sqlite-utils style): reuse these so every command spells them the same way.
-LangOpt = typer.Option(Lang.vi, "--lang", help="Ngôn ngữ hiển thị / output language (vi, en).",
+LangOpt = typer.Option(Lang.vi, "--lang", "-L", help=H("Ngôn ngữ hiển thị (vi, en).", "Output language (vi, en)."),
                        envvar="DANHGIA_LANG", case_sensitive=False)
-ForceOpt = typer.Option(False, "--force", help="Ghi đè tệp kết quả đã có / replace an existing output file.")
-JobsOpt = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Số tiến trình đọc tệp / number of reader processes.")
-DebugOpt = typer.Option(False, "--debug", help="Hiện chi tiết lỗi nội bộ / show internal tracebacks.", hidden=False)
-FrameworkOpt = typer.Option(None, "--framework", "-F", help="Khung đánh giá: mã có sẵn hoặc tệp YAML / framework preset id or YAML file.")
-StrictOpt = typer.Option(False, "--strict", help="Mã thoát 1 khi có lỗi hoặc vượt tỷ lệ (bảng kết quả vẫn được ghi) / "
-                                                  "exit 1 on an error finding or a quota breach (the workbook is still written).")
+ForceOpt = typer.Option(False, "--force", help=H("Ghi đè tệp kết quả đã có.", "Replace an existing output file."))
+JobsOpt = typer.Option(1, "--jobs", "-j", min=1, max=64, help=H("Số tiến trình đọc tệp.", "Number of reader processes."))
+DebugOpt = typer.Option(False, "--debug", help=H("Hiện chi tiết lỗi nội bộ.", "Show internal tracebacks."), hidden=False)
+FrameworkOpt = typer.Option(None, "--framework", "-F", help=H("Khung đánh giá: mã có sẵn hoặc tệp YAML.",
+                                                              "Framework: a preset id or a YAML file."))
+RosterOpt = typer.Option(None, "--roster", "-r", help=H("Danh sách nhân sự (.xlsx, .csv).", "Staff roster (.xlsx, .csv)."))
+ConfigOpt = typer.Option(None, "--config", "-c", help=H("Tệp cấu hình đơn vị (mặc định: danhgia.yaml gần đầu vào).",
+                                                        "Unit file (default: danhgia.yaml near the inputs)."))
+FormatOpt = typer.Option(Format.text, "--format", "-f", case_sensitive=False,
+                         help=H("Dạng kết quả: text (để đọc), json (cho chương trình), csv (mở bằng Excel).",
+                                "Output form: text (to read), json (for programs), csv (opens in Excel)."))
+MonthOpt = typer.Option(..., "--month", "-m", help=H("Tháng đánh giá YYYY-MM.", "The month evaluated, YYYY-MM."))
+OptionalMonthOpt = typer.Option(None, "--month", "-m", help=H("Tháng đánh giá YYYY-MM.", "The month evaluated, YYYY-MM."))
+StrictOpt = typer.Option(False, "--strict", help=H("Mã thoát 1 khi có lỗi hoặc vượt tỷ lệ (bảng kết quả vẫn được ghi).",
+                                                   "Exit 1 on an error finding or a quota breach (the workbook is still written)."))
 ExpectAllOpt = typer.Option(False, "--expect-all",
-                            help="Các tệp là cả đơn vị: người trong danh sách không có bảng điểm là chưa nộp "
-                                 "(mặc định khi đầu vào là thư mục hoặc .zip) / the inputs are the whole unit: "
-                                 "roster people without a sheet are missing (the default for a folder or .zip).")
-RosterOpt = typer.Option(None, "--roster", "-r", help="Danh sách nhân sự (.xlsx, .csv) / staff roster.")
-ConfigOpt = typer.Option(None, "--config", help="Tệp cấu hình đơn vị (mặc định: danhgia.yaml gần đầu vào) / unit file.")
+                            help=H("Các tệp là cả đơn vị: người trong danh sách không có bảng điểm là chưa nộp "
+                                   "(mặc định khi đầu vào là thư mục hoặc .zip).",
+                                   "The inputs are the whole unit: roster people without a sheet are missing "
+                                   "(the default for a folder or .zip)."))
+OutOpt = typer.Option(..., "--out", "-o", help=H("Tệp kết quả .xlsx.", "The workbook to write (.xlsx)."))
+
+
+def example(*lines: str) -> str:
+    """A help page's epilog: «Ví dụ:» / «Example:» and the command lines (language-free)."""
+    body = "\n".join(f"  {x}" for x in lines)
+    return H(f"\b\nVí dụ:\n{body}", f"\b\nExample:\n{body}")
+
 
 # C0 and C1 control characters (tab and newline kept), DEL, and the bidirectional overrides
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -78,6 +96,23 @@ out_console = SafeConsole(highlight=False, soft_wrap=True)
 
 def tr(lang: Lang | str, vi: str, en: str) -> str:
     return en if str(getattr(lang, "value", lang)) == "en" else vi
+
+
+def lang_of(lang: Lang | str | None) -> str:
+    return "en" if str(getattr(lang, "value", lang)) == "en" else "vi"
+
+
+def say_error(exc: BaseException, lang: Lang | str) -> str:
+    """A library error in one language: its ``text(lang)``, or its ``Say`` message, or str()."""
+    from danhgia.messages import say
+
+    lg = lang_of(lang)
+    text = getattr(exc, "text", None)
+    if callable(text):
+        return text(lg)
+    if exc.args:
+        return say(exc.args[0], lg)
+    return str(exc)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -147,3 +182,91 @@ def print_json(data: Any) -> None:
 
 def is_tty() -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def text_console() -> Console:
+    """Where tables and trees go: in a terminal, its width (rich wraps cells to fit); to a file or
+    a pipe, an unbounded width so no line is ever cut or wrapped (one row, one line: grep-able)."""
+    if is_tty():
+        return out_console
+    return SafeConsole(width=1_000_000, highlight=False, no_color=True, soft_wrap=True, emoji=False)
+
+
+def new_table(title: str | None = None, **kwargs: Any):
+    """A rich Table: boxed in a terminal, plain columns (a header rule, no borders) otherwise."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    style = box.HEAVY_HEAD if is_tty() else box.SIMPLE_HEAD
+    return Table(title=Text(title) if title else None, title_justify="left", box=style,
+                 show_edge=is_tty(), **kwargs)
+
+
+def csv_safe(value: Any) -> str:
+    """One CSV cell: text a spreadsheet could take for a formula is kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def write_csv(header: list[str], rows: list[list[Any]], out=None) -> None:
+    """CSV for Excel: UTF-8 with a BOM (so Excel reads the diacritics) and CRLF line ends."""
+    import csv
+
+    out = out or sys.stdout
+    out.write("\ufeff")
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow([csv_safe(v) for v in r])
+    out.flush()
+
+
+def print_block(renderable: Any) -> None:
+    """Print a table or tree on stdout: fitted to a terminal, or whole and without trailing
+    blanks when stdout is a file or a pipe."""
+    con = text_console()
+    if con is out_console:
+        con.print(renderable)
+        return
+    with con.capture() as cap:
+        con.print(renderable)
+    write_plain(cap.get())
+
+
+def write_plain(text: str) -> None:
+    """Captured console text to stdout, each line without its trailing blanks."""
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
+    sys.stdout.flush()
+
+
+def flat_records(records: list[dict]) -> tuple[list[str], list[list[Any]]]:
+    """JSON records as CSV columns: a nested mapping becomes ``key_sub`` columns, a list of
+    scalars ``a; b``, anything deeper its JSON text. Columns in first-seen order."""
+    def flat(rec: dict) -> dict:
+        out: dict[str, Any] = {}
+        for k, v in rec.items():
+            if isinstance(v, dict) and all(not isinstance(x, (dict, list)) for x in v.values()):
+                for sk, sv in v.items():
+                    out[f"{k}_{sk}"] = sv
+            elif isinstance(v, (dict, list)) and any(isinstance(x, (dict, list)) for x in
+                                                    (v.values() if isinstance(v, dict) else v)):
+                out[k] = json.dumps(v, ensure_ascii=False, default=str)
+            else:
+                out[k] = v
+        return out
+
+    rows = [flat(r) for r in records]
+    header: list[str] = []
+    for r in rows:
+        header.extend(k for k in r if k not in header)
+    return header, [[r.get(k) for k in header] for r in rows]
+

@@ -16,8 +16,10 @@ from typing import List, Optional
 
 import typer
 
+from danhgia.cli.localise import H
 from danhgia.cli import app
-from danhgia.cli.common import (ConfigOpt, DebugOpt, ExpectAllOpt, StrictOpt, ForceOpt, Format, FrameworkOpt, JobsOpt, Lang,
+from danhgia.cli.common import (say_error, ConfigOpt, DebugOpt, ExpectAllOpt, StrictOpt, ForceOpt, Format, FormatOpt, FrameworkOpt, JobsOpt, Lang,
+                                MonthOpt, OutOpt, example, flat_records, write_csv,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
@@ -77,12 +79,12 @@ def is_own_tally(mark, own: set[str], month: tuple[int, int]) -> bool:
     return unit in own or (bool(unit) and all(fold(u) in own for u in mark.unit.split(", ")))
 
 
-def _progress(enabled: bool):
+def _progress(enabled: bool, lang: str = "vi"):
     if not enabled:
         return None, None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    bar = Progress(TextColumn("Đang đọc / reading"), BarColumn(), MofNCompleteColumn(),
+    bar = Progress(TextColumn(tr(lang, "Đang đọc", "Reading")), BarColumn(), MofNCompleteColumn(),
                    console=err_console, transient=True)
     task = bar.add_task("read", total=None)
 
@@ -92,27 +94,31 @@ def _progress(enabled: bool):
     return bar, tick
 
 
-@app.command("tally")
+@app.command("tally", help=H("Tổng hợp kết quả một tháng, kiểm tra tỷ lệ, ghi bảng tổng hợp để thủ trưởng ký.",
+                              "Consolidate a month, check the quota, write the workbook the head signs."),
+             epilog=example("danhgia tally examples/2026-10 --month 2026-10 --out out/tong-hop-2026-10.xlsx",
+                            "danhgia tally phuong.xlsx truong.xlsx -m 2026-10 -o out/quan-2026-10.xlsx"))
 def tally(
-    paths: List[Path] = typer.Argument(..., help="Bảng điểm (tệp, thư mục, .zip) hoặc bảng tổng hợp của đơn vị cấp dưới / "
-                                                 "scoresheets (files, folders, .zip) or sub-units' monthly workbooks."),
-    month: str = typer.Option(..., "--month", "-m", help="Tháng đánh giá YYYY-MM / the month, YYYY-MM."),
-    out: Path = typer.Option(..., "--out", "-o", help="Tệp kết quả .xlsx / the workbook to write."),
+    paths: List[Path] = typer.Argument(..., help=H(
+        "Bảng điểm (tệp, thư mục, .zip) hoặc bảng tổng hợp của đơn vị trực thuộc.",
+        "Scoresheets (files, folders, .zip) or the monthly workbooks of sub-units.")),
+    month: str = MonthOpt,
+    out: Path = OutOpt,
     roster: Optional[Path] = RosterOpt,
     framework: Optional[str] = FrameworkOpt,
     config: Optional[Path] = ConfigOpt,
-    fmt: Format = typer.Option(Format.text, "--format", help="text | json"),
+    fmt: Format = FormatOpt,
     strict: bool = StrictOpt,
     expect_all: bool = ExpectAllOpt,
-    apply_quota: bool = typer.Option(False, "--apply-quota",
-                                     help="Hạ loại người xếp cuối khi vượt tỷ lệ (bằng điểm tại ngưỡng thì giữ nguyên) / "
-                                          "lower the lowest-ranked over the cap (ties at the cut are left)."),
+    apply_quota: bool = typer.Option(False, "--apply-quota", help=H(
+        "Hạ loại người xếp cuối khi vượt tỷ lệ (người bằng điểm tại ngưỡng thì giữ nguyên).",
+        "Lower the lowest-ranked people over the cap (ties at the cut are left to the head).")),
     force: bool = ForceOpt,
     jobs: int = JobsOpt,
     lang: Lang = LangOpt,
     debug: bool = DebugOpt,  # noqa: ARG001 - read by danhgia.cli.main
 ) -> None:
-    """Tổng hợp kết quả một tháng, kiểm tra tỷ lệ, ghi bảng tổng hợp / consolidate a month."""
+    """Consolidate a month (help text above, in both languages)."""
     from danhgia import config as cfg_mod
     from danhgia import framework as fw_mod
     from danhgia import monthly
@@ -125,8 +131,6 @@ def tally(
     from danhgia.write.safe import OutputExists, atomic_path
 
     lg = lang.value
-    if fmt == Format.csv:
-        fail(tr(lang, "--format chỉ nhận text hoặc json", "--format takes text or json"))
     ym = month_or_fail(month, lang)
 
     def read_as_scoresheet(p: Path) -> bool:
@@ -145,7 +149,7 @@ def tally(
     try:
         cfg = cfg_mod.discover(paths, config)
     except cfg_mod.ConfigError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     roster_path = str(roster) if roster else cfg.resolve_path(cfg.roster)
     ctx = ReadContext(config=cfg, framework_ref=framework, limits=cfg.limits)
     try:
@@ -155,16 +159,16 @@ def tally(
             for key in sorted({(p.variant, p.group) for p in ctx.roster.people}, key=str):
                 ctx.framework_for(*key)
     except fw_mod.FrameworkError as exc:
-        fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
+        fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + say_error(exc, lang))
     except roster_mod.RosterError as exc:
-        fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + str(exc))
+        fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + say_error(exc, lang))
 
     sheet_paths, tally_paths, skip = split_inputs(list(paths), out)
     from danhgia.pipeline import RunResult, run
 
     result_run = RunResult(month=ym)
     if sheet_paths:
-        bar, tick = _progress(fmt == Format.text and is_tty())
+        bar, tick = _progress(fmt == Format.text and is_tty(), lg)
         if bar is not None:
             with bar:
                 result_run = run(sheet_paths, ctx, ym, jobs, tick, expect_all=expect_all)
@@ -205,7 +209,7 @@ def tally(
     try:
         res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
     except fw_mod.FrameworkError as exc:
-        fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + str(exc))
+        fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + say_error(exc, lang))
 
     from danhgia.provenance import Provenance, frameworks_of, shown, unit_file_how
 
@@ -228,6 +232,8 @@ def tally(
         data = res.to_dict(lg)
         data["output"] = str(out)
         print_json(data)
+    elif fmt == Format.csv:   # one row per person, the fields of the JSON «people»
+        write_csv(*flat_records(res.to_dict(lg)["people"]))
     else:
         out_console.print(summary_text(res, str(out), lg), markup=False, highlight=False)
     # a producer: done once the workbook is written; --strict makes errors and breaches fail

@@ -11,8 +11,9 @@ from typing import Optional
 
 import typer
 
+from danhgia.cli.localise import H
 from danhgia.cli import app
-from danhgia.cli.common import (ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, cannot_write, fail,
+from danhgia.cli.common import (say_error, example, ConfigOpt, ForceOpt, FrameworkOpt, Lang, LangOpt, RosterOpt, cannot_write, fail,
                                 month_or_fail, out_console, tr)
 
 # The library's modules are imported inside the command (start-up: issue 16).
@@ -23,22 +24,26 @@ def _exists(lang: Lang, path: Path) -> None:
             f"The file already exists: {path} (add --force to replace it)"))
 
 
-@app.command("template")
+@app.command("template", help=H("Tạo mẫu bảng điểm: trống theo loại, hoặc điền sẵn cho từng người theo danh sách.",
+                                 "Make scoresheet templates: blank per variant, or pre-filled per person from a roster."),
+             epilog=example("danhgia template --framework hanoi-2022 --out templates_xlsx",
+                            "danhgia template -r examples/danh-sach.xlsx -m 2026-11 -o out/mau-2026-11"))
 def template_(
-    out: Path = typer.Option(..., "--out", "-o", help="Thư mục ghi mẫu / output folder."),
+    out: Path = typer.Option(..., "--out", "-o", help=H("Thư mục ghi mẫu.", "The folder to write into.")),
     framework: Optional[str] = FrameworkOpt,
-    variant: Optional[str] = typer.Option(
-        None, "--variant", help="Loại bảng điểm (lanh-dao-quan-ly, chuyen-vien, ldhd); với --roster: "
-                                "dùng cho người chưa ghi loại / variant; with --roster: for people without one."),
+    variant: Optional[str] = typer.Option(None, "--variant", "-V", help=H(
+        "Loại bảng điểm (lanh-dao-quan-ly, chuyen-vien, ldhd); với --roster: dùng cho người chưa ghi loại.",
+        "Form variant (lanh-dao-quan-ly, chuyen-vien, ldhd); with --roster: for people without one.")),
     roster: Optional[Path] = RosterOpt,
-    month: Optional[str] = typer.Option(None, "--month", help="Tháng YYYY-MM (cùng --roster) / month, with --roster."),
-    one_workbook: bool = typer.Option(False, "--one-workbook",
-                                      help="Một tệp, mỗi người một trang tính / one file, one tab per person."),
+    month: Optional[str] = typer.Option(None, "--month", "-m", help=H("Tháng YYYY-MM (cùng --roster).",
+                                                                      "The month YYYY-MM (with --roster).")),
+    one_workbook: bool = typer.Option(False, "--one-workbook", help=H("Một tệp, mỗi người một trang tính.",
+                                                                      "One file, one tab per person.")),
     config: Optional[Path] = ConfigOpt,
     force: bool = ForceOpt,
     lang: Lang = LangOpt,
 ) -> None:
-    """Tạo mẫu bảng điểm (trống theo loại, hoặc điền sẵn theo danh sách) / make scoresheet templates."""
+    """Make scoresheet templates (help text above, in both languages)."""
     from danhgia import config as cfg_mod
     from danhgia import framework as fw_mod
     from danhgia import roster as roster_mod
@@ -55,12 +60,12 @@ def template_(
     try:
         cfg = cfg_mod.discover([roster] if roster else [Path.cwd()], config)
     except cfg_mod.ConfigError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     if variant:   # named like a roster names it: id, title or alias ("Giáo viên" = giao-vien)
         try:
             names = ReadContext(config=cfg, framework_ref=framework).variant_names()
         except fw_mod.FrameworkError as exc:
-            fail(str(exc))
+            fail(say_error(exc, lang))
         vid = names.resolve(variant)
         if vid is None:
             fail(tr(lang, f"Loại bảng điểm «{variant}» không rõ; khung đánh giá đang dùng nhận: {names.accepted()}",
@@ -71,7 +76,7 @@ def template_(
         try:
             fw = cfg_mod.framework_for(cfg, framework, variant)
         except fw_mod.FrameworkError as exc:
-            fail(str(exc))
+            fail(say_error(exc, lang))
         try:
             written = tpl.blank_templates(fw, out, variant, force)
         except tpl.TemplateError as exc:
@@ -91,14 +96,14 @@ def template_(
         ctx = ReadContext(config=cfg, framework_ref=framework)
         ctx.roster = staff = roster_read.load(roster, ctx.variant_names())
     except roster_mod.RosterError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     except fw_mod.FrameworkError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     try:
         written = tpl.person_templates(staff.people, period, ctx.framework_for, out,
                                        one_workbook=one_workbook, force=force, default_variant=variant)
     except fw_mod.FrameworkError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     except tpl.TemplateError as exc:
         fail("\n".join(exc.lines(lang.value)))
     except OutputExists as exc:

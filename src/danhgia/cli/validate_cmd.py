@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+
 from danhgia.cli import app
 from danhgia.cli.common import (
-    EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ExpectAllOpt, ForceOpt, Format, FrameworkOpt,
-    JobsOpt, Lang, LangOpt, RosterOpt, SafeConsole, err_console, fail, is_tty, month_or_fail, out_console,
-    print_json, tr, visible,
+    EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ExpectAllOpt, ForceOpt, Format, FormatOpt, FrameworkOpt,
+    JobsOpt, Lang, LangOpt, OptionalMonthOpt, RosterOpt, err_console, example, fail, is_tty, month_or_fail,
+    out_console, print_json, say_error, text_console, tr, visible, write_plain,
 )
+from danhgia.cli.localise import H
+from danhgia.messages import say
 
 
 def _lang(lang) -> str:
@@ -45,29 +48,29 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
     try:
         cfg = cfg_mod.discover(paths, config_file)
     except cfg_mod.ConfigError as exc:
-        fail(str(exc))
+        fail(say_error(exc, lang))
     ctx = ReadContext(config=cfg, framework_ref=framework, limits=cfg.limits)
     try:   # load every framework the unit names now: a broken one is a usage problem, not a finding
         ctx.framework_for()
         for key in cfg.frameworks:
             ctx.framework_for(key, key)
     except fw_mod.FrameworkError as exc:
-        fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + str(exc))
+        fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + say_error(exc, lang))
     roster_ref = str(roster_file) if roster_file else cfg.resolve_path(cfg.roster)
     if roster_ref:
         try:
             ctx.roster = roster_read.load(roster_ref, ctx.variant_names(), named_by=None if roster_file else cfg.source)
         except roster_mod.RosterError as exc:
-            fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + str(exc))
+            fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + say_error(exc, lang))
         try:
             for p in ctx.roster.people:
                 ctx.framework_for(p.variant, p.group)
         except fw_mod.FrameworkError as exc:
-            fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + str(exc))
+            fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + say_error(exc, lang))
     return ym, keep, ctx
 
 
-def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude, expect_all: bool = False):
+def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude, lang: str = "vi", expect_all: bool = False):
     from danhgia import pipeline
 
     if not show:
@@ -76,7 +79,7 @@ def _run_with_progress(paths, ctx, ym, jobs: int, show: bool, exclude, expect_al
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=out_console, transient=True) as bar:
-        task = bar.add_task("Đang kiểm tra / checking", total=None)
+        task = bar.add_task(tr(lang, "Đang kiểm tra", "Checking"), total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -121,27 +124,34 @@ def _provenance(ctx, paths, config_file, month):
                       unit=cfg.unit or "", roster=shown(ctx.roster.source) if ctx.roster is not None else None)
 
 
-@app.command("validate")
+@app.command("validate", help=H("Kiểm tra bảng điểm: mọi lỗi kèm vị trí ô (tệp › trang tính › ô).",
+                                 "Check scoresheets: every mistake with its cell (file › sheet › cell)."),
+             epilog=example("danhgia validate examples/2026-10 --month 2026-10",
+                            "danhgia validate examples/2026-10 -m 2026-10 --format csv > loi.csv",
+                            "danhgia validate examples/2026-10 -m 2026-10 --annotate out/da-danh-dau"))
 def validate(
-    paths: List[Path] = typer.Argument(..., help="Tệp, thư mục hoặc tệp .zip bảng điểm / scoresheet files, folders or .zip archives.",
-                                       show_default=False),
+    paths: List[Path] = typer.Argument(..., help=H("Tệp, thư mục hoặc tệp .zip bảng điểm.",
+                                                   "Scoresheet files, folders or .zip archives."), show_default=False),
     roster: Optional[Path] = RosterOpt,
-    month: Optional[str] = typer.Option(None, "--month", "-m", help="Tháng đánh giá YYYY-MM / the month evaluated."),
+    month: Optional[str] = OptionalMonthOpt,
     framework: Optional[str] = FrameworkOpt,
     config: Optional[Path] = ConfigOpt,
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text | json | csv", case_sensitive=False),
-    strict: bool = typer.Option(False, "--strict", help="Cảnh báo cũng tính là lỗi / warnings count as errors."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Số dòng tối đa mỗi tệp (text) / rows shown per file."),
-    select: List[str] = typer.Option([], "--select", help="Chỉ báo các mã (hoặc nhóm) này / only these codes or families (comma-separated)."),
-    ignore: List[str] = typer.Option([], "--ignore", help="Bỏ qua các mã (hoặc nhóm) này / ignore these codes or families."),
-    annotate: Optional[Path] = typer.Option(None, "--annotate", help="Ghi bản sao có tô màu ô lỗi vào thư mục này / write annotated copies here."),
+    fmt: Format = FormatOpt,
+    strict: bool = typer.Option(False, "--strict", help=H("Cảnh báo cũng tính là lỗi.", "Warnings count as errors.")),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help=H("Số dòng tối đa mỗi tệp (dạng text).",
+                                                                       "Rows shown per file (text form).")),
+    select: List[str] = typer.Option([], "--select", help=H("Chỉ báo các mã (hoặc nhóm mã) này, cách nhau bằng dấu phẩy.",
+                                                            "Only these codes or families (comma-separated).")),
+    ignore: List[str] = typer.Option([], "--ignore", help=H("Bỏ qua các mã (hoặc nhóm mã) này.", "Ignore these codes or families.")),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help=H("Ghi bản sao có tô màu ô lỗi vào thư mục này.",
+                                                                       "Write annotated copies into this folder.")),
     expect_all: bool = ExpectAllOpt,
     force: bool = ForceOpt,
     jobs: int = JobsOpt,
     lang: Lang = LangOpt,
     debug: bool = DebugOpt,
 ) -> None:
-    """Kiểm tra bảng điểm: mọi lỗi kèm vị trí ô / check scoresheets, every mistake with its cell."""
+    """Kiểm tra bảng điểm (xem help= ở trên)."""
     lg = _lang(lang)
     ym, keep, ctx = _prepare(paths, month, framework, config, roster, select, ignore, lg)
     try:
@@ -149,7 +159,7 @@ def validate(
 
         show_bar = fmt == Format.text and is_tty()
         exclude = _annotate_exclude(annotate, paths)
-        result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude, expect_all)
+        result = _run_with_progress(paths, ctx, ym, jobs, show_bar, exclude, lg, expect_all)
         report = Report.build(result, keep=keep, strict=strict)
         prov = _provenance(ctx, paths, config, month)
         if fmt == Format.json:
@@ -158,15 +168,24 @@ def validate(
             report.write_csv(_VisibleWriter(sys.stdout) if is_tty() else sys.stdout, lg)
             sys.stdout.flush()
         else:
-            # piped to a file: wide enough that messages stay on one line (grep-able)
-            console = out_console if is_tty() else SafeConsole(highlight=False, width=240)
-            for line in prov.lines(lg):
-                console.print(line, markup=False, highlight=False)
-            console.print("")
-            report.render_text(console, lg, limit)
-            for f in report.findings:
-                if f.code == "roster-not-covered":     # one line instead of a missing-submission each
-                    console.print(tr(lg, "Ghi chú: ", "Note: ") + f.message(lg), markup=False, highlight=False)
+            # in a terminal: its width; to a file or a pipe: whole lines, never cut (grep-able)
+            console = text_console()
+
+            def body() -> None:
+                for line in prov.lines(lg):
+                    console.print(line, markup=False, highlight=False)
+                console.print("")
+                report.render_text(console, lg, limit, **({} if is_tty() else {"boxed": False}))
+                for f in report.findings:
+                    if f.code == "roster-not-covered":     # one line instead of a missing-submission each
+                        console.print(tr(lg, "Ghi chú: ", "Note: ") + f.message(lg), markup=False, highlight=False)
+
+            if is_tty():
+                body()
+            else:
+                with console.capture() as cap:
+                    body()
+                write_plain(cap.get())
         code = report.exit_code
         if annotate is not None:
             from danhgia.write.annotate import annotate_run
@@ -178,8 +197,8 @@ def validate(
                 err_console.print(tr(lg, f"Tệp đã có, không ghi đè (thêm --force để ghi đè): {path}",
                                      f"Already exists, not overwritten (add --force to replace it): {path}"), markup=False)
             for name, why in done.failed:
-                err_console.print(tr(lg, f"Không ghi được bản đánh dấu cho {name}: {why}",
-                                     f"Could not write the annotated copy of {name}: {why}"), markup=False)
+                err_console.print(tr(lg, f"Không ghi được bản đánh dấu cho {name}: {say(why, lg)}",
+                                     f"Could not write the annotated copy of {name}: {say(why, lg)}"), markup=False)
             if done.exists:
                 code = EXIT_USAGE
     except typer.Exit:

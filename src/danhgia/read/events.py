@@ -50,6 +50,7 @@ from danhgia.framework import DISCIPLINE_FORMS
 from danhgia.read.files import InputFileError, check_regular, sha256_of
 from danhgia.read.table import body_rows, read_table
 from danhgia.text import BLANK, NOT_NUMBER, fold, id_text, is_blank, nfc, parse_date, parse_grade, parse_number
+from danhgia.messages import Say
 
 
 EVENTS_SHEET = "Sự kiện năm"
@@ -165,7 +166,8 @@ def _load(path: Path, display: str | None, required: bool) -> EventsTable | None
     except InputFileError as exc:
         raise EventsError(src, exc.reason) from None
     except Exception as exc:  # calamine raises several types for broken files
-        raise EventsError(src, f"không đọc được / cannot read: {type(exc).__name__}: {exc}"[:300]) from None
+        raise EventsError(src, Say(f"không đọc được: {type(exc).__name__}: {exc}"[:300],
+                                  f"cannot read: {type(exc).__name__}: {exc}"[:300])) from None
     if table is None:
         return None
     sheet, rows = table
@@ -269,8 +271,8 @@ def parse_rows(rows: list[list[Any]], source: str, sheet: str = "", sha256: str 
     hdr = _find_header(rows)
     if hdr is None:
         where = f"{source} › {sheet}" if sheet else source
-        raise EventsError(where, "không thấy dòng tiêu đề có cột «Mã» (và ít nhất một cột sự kiện) / "
-                                 "no header row with the column «Mã» and at least one event column")
+        raise EventsError(where, Say("không thấy dòng tiêu đề có cột «Mã» (và ít nhất một cột sự kiện)",
+                                     "no header row with the column «Mã» and at least one event column"))
     hrow, cols, labels = hdr
     seen: dict[str, str] = {}
     for t in body_rows(rows, hrow, cols):

@@ -35,7 +35,7 @@ _CHUNK = 1024 * 1024
 
 class InputFileError(Exception):
     """A file the user named cannot serve. ``str()`` names the file (and who named it) and
-    gives the reason in Vietnamese / English; ``reason_vi`` / ``reason_en`` alone for findings."""
+    gives the reason in Vietnamese (``text(lang)`` in either language); ``reason`` for findings."""
 
     code = "file-unreadable"      # the finding it becomes for an input read in a run
 
@@ -47,15 +47,19 @@ class InputFileError(Exception):
 
     @property
     def reason(self) -> str:
-        return f"{self.reason_vi} / {self.reason_en}"
+        """The reason in both languages (a ``Say``: printed in the language asked for)."""
+        from danhgia.messages import Say
 
-    def where(self) -> str:
+        return Say(self.reason_vi, self.reason_en)
+
+    def where(self, lang: str = "vi") -> str:
         if self.named_by:
-            return f"{self.path} (tệp được nêu trong / named in {self.named_by})"
+            named = "named in" if lang == "en" else "tệp được nêu trong"
+            return f"{self.path} ({named} {self.named_by})"
         return self.path
 
-    def text(self) -> str:
-        return f"{self.where()}: {self.reason}"
+    def text(self, lang: str = "vi") -> str:
+        return f"{self.where(lang)}: {self.reason_en if lang == 'en' else self.reason_vi}"
 
 
 def _kind(mode: int) -> tuple[str, str]:

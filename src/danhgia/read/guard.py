@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from danhgia.findings import Finding
+from danhgia.messages import Say
 
 _CHUNK = 256 * 1024
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -85,8 +86,8 @@ _WHOLE = 4 * 1024 * 1024  # files up to this size are read at once; the reader a
 
 
 def _why(vi: str, en: str) -> str:
-    """Reasons are shown inside both the Vietnamese and the English message: give both."""
-    return f"{vi} / {en}"
+    """A reason in both languages; the message picks the one asked for (one language at a time)."""
+    return Say(vi, en)
 
 
 @dataclass(frozen=True)
@@ -261,10 +262,33 @@ def _describe(head: bytes) -> tuple[str, str]:
             controls = sum(b < 32 and b not in (9, 10, 13) for b in head)
             text = head.decode("latin-1") if b"\x00" not in head and controls <= len(head) // 50 else ""
     if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
-        if any(sep in text for sep in (",", ";", "\t")):
+        if _looks_yaml(text):
+            return "tệp YAML", "a YAML file"
+        if _looks_csv(text):
             return "văn bản CSV đổi đuôi thành bảng tính", "CSV text renamed as a workbook"
         return "tệp văn bản", "a text file"
     return "dữ liệu không rõ định dạng", "bytes of no known format"
+
+
+_YAML_KEY = re.compile(r"^(---\s*$|[A-Za-z_][\w-]*:(\s|$))")
+
+
+def _looks_yaml(text: str) -> bool:
+    """The first line that is not blank or a comment is ``key:`` or ``---`` (a unit or framework file)."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return bool(_YAML_KEY.match(line))
+    return False
+
+
+def _looks_csv(text: str) -> bool:
+    """Two or more complete lines holding the same separator the same number of times."""
+    lines = [x for x in text.splitlines()[:-1] if x.strip()] or text.splitlines()[:1]
+    for sep in (",", ";", "\t"):
+        counts = {x.count(sep) for x in lines[:10]}
+        if len(counts) == 1 and counts != {0} and (len(lines) >= 2 or sep in text):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

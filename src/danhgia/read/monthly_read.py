@@ -36,6 +36,7 @@ from danhgia.read.table import body_rows, col_letter
 from danhgia.read.files import InputFileError, check_regular, sha256_of
 from danhgia.read.mark import read_mark
 from danhgia.mark import own_output_finding
+from danhgia.messages import Say
 
 HEADER_SCAN = 10
 _DETAIL_NAMES = {fold(layout.DETAIL_SHEET), "detail", "details"}

@@ -16,6 +16,7 @@ from danhgia.framework import VariantNames
 from danhgia.read.table import body_rows, col_letter, long_cells, read_table
 from danhgia.roster import GROUP_WORDS, VARIANT_WORDS, YES_WORDS, Person, Roster, RosterError
 from danhgia.text import fold, id_text, is_blank, nfc, parse_date, parse_month_text
+from danhgia.messages import Say
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -142,19 +143,20 @@ def load(path: str | Path, variants: VariantNames | None = None, named_by: str |
     except RosterError as exc:
         if not named_by:
             raise
-        raise RosterError(f"{exc.source} (tệp được nêu trong / named in {named_by})", exc.problems) from None
+        raise RosterError(Say(f"{exc.source} (tệp được nêu trong {named_by})", f"{exc.source} (named in {named_by})"),
+                          exc.problems) from None
 
 
 def _load(path: Path, variants: VariantNames | None) -> Roster:
     src = str(path)
     if not os.path.lexists(path):
-        raise RosterError(src, ["không tìm thấy tệp / file not found"])
+        raise RosterError(src, [Say("không tìm thấy tệp", "file not found")])
     try:
         sheet, rows = read_rows(path)
     except InputFileError as exc:   # a FIFO, a device, a folder, too large …
         raise RosterError(src, [exc.reason]) from None
     except Exception as exc:  # calamine raises several types for broken files
-        raise RosterError(src, [f"không đọc được / cannot read: {exc}"]) from None
+        raise RosterError(src, [Say(f"không đọc được: {exc}", f"cannot read: {exc}")]) from None
     where0 = f"{src} › {sheet}" if sheet else src
     from danhgia.config import Limits
 
@@ -166,11 +168,11 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
         raise RosterError(src, too_long[:20])
     hdr = find_header(rows, COLUMNS, REQUIRED)
     if hdr is None:
-        raise RosterError(src, [f"{where0}: không thấy dòng tiêu đề có cột «Mã» và «Họ và tên» / "
-                                "no header row with the columns «Mã» and «Họ và tên»"])
+        raise RosterError(src, [Say(f"{where0}: không thấy dòng tiêu đề có cột «Mã» và «Họ và tên»",
+                                    f"{where0}: no header row with the columns «Mã» and «Họ và tên»")])
     hrow, cols = hdr
     people: list[Person] = []
-    problems: list[str] = []
+    problems: list[Say] = []
     seen: dict[str, str] = {}
     shared: dict[str, str] = {}      # one copy of the texts many people repeat (unit, position)
     one = shared.setdefault
@@ -186,10 +188,11 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
         pid = id_text(raw_id)
         name = nfc(str(raw_name or "")).strip()
         if not pid:
-            problems.append(f"{cell('id')}: thiếu mã của «{name}» / missing id")
+            problems.append(Say(f"{cell('id')}: thiếu mã của «{name}»", f"{cell('id')}: no id for «{name}»"))
             continue
         if pid in seen:
-            problems.append(f"{cell('id')}: mã {pid} trùng với {seen[pid]} / duplicate id")
+            problems.append(Say(f"{cell('id')}: mã {pid} trùng với {seen[pid]}",
+                                    f"{cell('id')}: the id {pid} repeats {seen[pid]}"))
             continue
         seen[pid] = cell("id")
         p = Person(id=pid, name=name, where=f"{where0} › dòng {r + 1}", cell=f"{col_letter(cols['id'])}{r + 1}")
@@ -199,7 +202,8 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
         if not is_blank(get("group")):
             g = GROUP_WORDS.get(fold(get("group")))
             if g is None:
-                problems.append(f"{cell('group')}: nhóm «{get('group')}» không rõ (Cán bộ / Công chức / Viên chức / LĐHĐ)")
+                problems.append(Say(f"{cell('group')}: nhóm «{get('group')}» không rõ (Cán bộ, Công chức, Viên chức, LĐHĐ)",
+                                    f"{cell('group')}: unknown staff group «{get('group')}» (Cán bộ, Công chức, Viên chức, LĐHĐ)"))
             p.group = g
         if not is_blank(get("variant")):
             if variants is None:
@@ -207,9 +211,10 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
             raw_v = nfc(str(get("variant"))).strip()
             v = variants.resolve(raw_v)
             if v is None:
-                problems.append(f"{cell('variant')}: bảng điểm «{raw_v}» không rõ; khung đánh giá đang dùng nhận: "
-                                f"{variants.accepted()} / unknown scoresheet variant; the framework in use "
-                                "accepts these")
+                problems.append(Say(f"{cell('variant')}: bảng điểm «{raw_v}» không rõ; khung đánh giá đang dùng nhận: "
+                                    f"{variants.accepted()}",
+                                    f"{cell('variant')}: unknown scoresheet variant «{raw_v}»; the framework in use "
+                                    f"accepts: {variants.accepted()}"))
             p.variant = v
         p.teacher = fold(get("teacher")) in YES_WORDS
         tg = get("task_group")
@@ -222,11 +227,12 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
             if parsed.kind in ("number", "text-number"):
                 setattr(p, key, parsed.value)
             else:
-                problems.append(f"{cell(key)}: ngày «{raw}» không hợp lệ / not a date")
+                problems.append(Say(f"{cell(key)}: ngày «{raw}» không hợp lệ", f"{cell(key)}: «{raw}» is not a date"))
         if not is_blank(get("ne_months")):
             months = parse_months(get("ne_months"))
             if months is None:
-                problems.append(f"{cell('ne_months')}: tháng «{get('ne_months')}» không hợp lệ (ví dụ 6,7,8/2026 hoặc 03/2026 - 05/2026)")
+                problems.append(Say(f"{cell('ne_months')}: tháng «{get('ne_months')}» không hợp lệ (ví dụ 6,7,8/2026 hoặc 03/2026 - 05/2026)",
+                                    f"{cell('ne_months')}: «{get('ne_months')}» are not months (e.g. 6,7,8/2026 or 03/2026 - 05/2026)"))
             else:
                 reason = nfc(str(get("ne_reason") or "")).strip() or "Không đánh giá"
                 for ym in months:
@@ -235,5 +241,5 @@ def _load(path: Path, variants: VariantNames | None) -> Roster:
     if problems:
         raise RosterError(src, problems)
     if not people:
-        raise RosterError(src, [f"{where0}: danh sách không có ai / the roster is empty"])
+        raise RosterError(src, [Say(f"{where0}: danh sách không có ai", f"{where0}: the roster is empty")])
     return Roster(source=src, people=people)

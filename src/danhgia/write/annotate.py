@@ -30,6 +30,7 @@ from danhgia.findings import Finding
 from danhgia.form import MARKER_PREFIX
 from danhgia.mark import Mark, period_text
 from danhgia.write import stamp
+from danhgia.messages import Say, code_name
 from danhgia.text import nfc
 from danhgia.write import paper
 from danhgia.write.safe import OutputExists, atomic_path
@@ -38,7 +39,7 @@ SHEET_NAME = "Lỗi"
 RED = "FFC7CE"
 AMBER = "FFEB9C"
 _SEVERITY = {"error": ("Lỗi", "Error"), "warning": ("Cảnh báo", "Warning"), "info": ("Ghi chú", "Note")}
-_HEADERS = (("Trang tính", "Sheet"), ("Ô", "Cell"), ("Tiêu chí", "Criterion"), ("Mã lỗi", "Code"),
+_HEADERS = (("Trang tính", "Sheet"), ("Ô", "Cell"), ("Tiêu chí", "Criterion"), ("Loại lỗi", "Finding"),
             ("Mức", "Severity"), ("Nội dung", "Message"), ("Họ và tên", "Name"), ("Mã số", "Staff id"))
 # «Lỗi» one A4 landscape page wide at about 9 pt (paper.fit): narrow columns, wrapped text
 _WIDTHS = (12, 6, 8, 16, 8, 50, 16, 9)
@@ -426,7 +427,7 @@ def annotate_workbook(wb, findings: list[Finding], lang: str = "vi") -> None:
             continue
         color = RED if any(f.severity == "error" for f in fs) else AMBER
         cell.fill = PatternFill("solid", start_color=color, end_color=color)
-        text = "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs)
+        text = "\n".join(f"[{code_name(f.code, lang)}] {f.message(lang)}" for f in fs)
         comment = Comment(text[:30000], "danhgia")
         comment.width, comment.height = 320, min(60 + 40 * len(fs), 400)
         cell.comment = comment
@@ -446,7 +447,7 @@ def annotate_workbook(wb, findings: list[Finding], lang: str = "vi") -> None:
     link_font = Font(name=paper.FONT, size=12, color="0563C1", underline="single")
     for r, f in enumerate(findings, start=2):
         vi_sev, en_sev = _SEVERITY.get(f.severity, (f.severity, f.severity))
-        values = (f.sheet or "", f.cell or "", f.criterion or "", f.code, en_sev if en else vi_sev,
+        values = (f.sheet or "", f.cell or "", f.criterion or "", code_name(f.code, lang), en_sev if en else vi_sev,
                   f.message(lang), f.person or "", f.person_id or "")
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
@@ -517,7 +518,7 @@ def annotate_run(result, findings: list[Finding], out_dir: str | Path, force: bo
                 target = output_path(out_dir, fo.file, ".xlsx")
             target = names.take(target)
             if fo.member is None and target.resolve() == Path(fo.path).resolve():
-                done.failed.append((fo.file, "the copy would replace the input / bản sao sẽ ghi đè tệp gốc"))
+                done.failed.append((fo.file, Say("bản sao sẽ ghi đè tệp gốc", "the copy would replace the input")))
                 continue
             annotate_workbook(wb, fs, lang)
             stamp.on_openpyxl(wb, Mark("annotated", unit=_unit_of(fo), period=_period_of(fo)))

@@ -38,6 +38,7 @@ from danhgia.write import paper
 from danhgia.mark import Mark
 from danhgia.write import stamp
 from danhgia.write.safe import atomic_path
+from danhgia.messages import code_name
 from danhgia.text import nfc
 from danhgia.roster import GROUP_LABELS
 
@@ -548,7 +549,7 @@ def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
     ws.write_string(0, 0, t("CÁC LỖI VÀ CẢNH BÁO", "FINDINGS"), w.f["title"])
     hr = 2
-    headers = [(t("Mã lỗi", "Code"), 14), (t("Mức độ", "Severity"), 8), (t("Tệp", "File"), 18),
+    headers = [(t("Loại lỗi", "Finding"), 16), (t("Mức độ", "Severity"), 8), (t("Tệp", "File"), 18),
                (t("Trang", "Sheet"), 9), (t("Ô", "Cell"), 5), (t("Người", "Person"), 14),
                (t("Mã số", "Id"), 8), (t("Nội dung", "Message"), 40)]
     w.table_header(ws, hr, headers)
@@ -556,7 +557,7 @@ def _findings_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
     r = hr
     for i, fd in enumerate(res.findings, 1):
         r = hr + i
-        for c, v in enumerate((fd.code, sev[fd.severity][1 if lang == "en" else 0], fd.file, fd.sheet, fd.cell,
+        for c, v in enumerate((code_name(fd.code, lang), sev[fd.severity][1 if lang == "en" else 0], fd.file, fd.sheet, fd.cell,
                                fd.person, fd.person_id, fd.message(lang))):
             w.put(ws, r, c, v, "wrap")
         w.row(ws, r, [(v, width) for v, (_h, width) in zip((fd.code, "", fd.file, fd.sheet, "", fd.person, "",

@@ -24,6 +24,7 @@ from danhgia.write import paper
 from danhgia.mark import Mark
 from danhgia.write import stamp
 from danhgia.framework import GRADES
+from danhgia.messages import code_name
 from danhgia.text import nfc
 from danhgia.monthly import (APPLY_QUOTA_LABEL, BASE_WORDS, EXCEPTIONAL_LABEL, Counts, MonthResult,
                              PersonMonth, group_label, group_position, unit_label, variant_label)
@@ -640,7 +641,7 @@ def _findings(book: _Book, res: MonthResult, month: str) -> None:
     lang = book.lang
     ws = book.wb.add_worksheet(layout.FINDINGS_SHEET)
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Trang tính", "Sheet"), _t(lang, "Ô", "Cell"),
-               _t(lang, "Người", "Person"), _t(lang, "Mã người", "Person id"), _t(lang, "Mã lỗi", "Code"),
+               _t(lang, "Người", "Person"), _t(lang, "Mã người", "Person id"), _t(lang, "Loại lỗi", "Finding"),
                _t(lang, "Mức độ", "Severity"), _t(lang, "Tiêu chí", "Criterion"), _t(lang, "Nội dung", "Message")]
     widths = [4, 16, 9, 5, 13, 7, 13, 7, 7, 38]
     errors = sum(1 for f in res.findings if f.severity == "error")
@@ -657,7 +658,7 @@ def _findings(book: _Book, res: MonthResult, month: str) -> None:
         r = hr + 1 + i
         book.number(ws, r, 0, i + 1, book.int)
         sev = SEVERITY_LABELS.get(f.severity, (f.severity, f.severity))[1 if lang == "en" else 0]
-        values = [f.file, f.sheet, f.cell, f.person, f.person_id, f.code, sev, f.criterion, f.message(lang)]
+        values = [f.file, f.sheet, f.cell, f.person, f.person_id, code_name(f.code, lang), sev, f.criterion, f.message(lang)]
         ws.set_row(r, paper.row_height((v, w) for v, w in zip(values, widths[1:]) if v))
         for c, v in enumerate(values, 1):
             book.text(ws, r, c, v, book.wrap)

@@ -194,7 +194,7 @@ def test_usage_errors_exit_2_and_nothing_overwritten(cli, tmp_path):
     assert r.exit_code == 2 and out.read_bytes() == b"keep me" and "--force" in r.stderr
     out2 = tmp_path / "o2.xlsx"
     for extra in (["--rules", "no-such"], ["--events", tmp_path / "none.csv"], ["--roster", tmp_path / "none.xlsx"],
-                  ["--format", "csv"]):
+                  ["--format", "xml"]):
         r = _run(cli, folder, "--year", 2026, "--out", out2, *extra)
         assert r.exit_code == 2, (extra, r.output)
         assert "Traceback" not in r.output and not out2.exists()

@@ -74,14 +74,16 @@ def test_text_summary_in_vietnamese_and_english(cli, fake_run, tmp_path):
     fake_run(run)
     r = cli("tally", "--strict", sheets_dir(tmp_path), "--month", "2026-10", "--out", tmp_path / "a.xlsx")
     assert r.exit_code == 1
-    assert "Phòng Nội vụ: 10 người · đã xếp loại 10" in r.stdout
+    assert "Toàn bộ: 1 đơn vị · 10 người · đã xếp loại 10" in r.stdout
     assert "A 3 (30%) · B 6 (60%) · C 1 (10%) · D 0 (0%)" in r.stdout
-    assert "Tỷ lệ loại A: 3 người, tối đa 1 (20% của 9 người xếp loại B trở lên = 1,8) — VƯỢT 2 người" in r.stdout
+    assert any(x.startswith("Phòng Nội vụ") and x.split()[3:5] == ["10", "10"] and x.endswith("A 3/1 VƯỢT 2")
+               for x in r.stdout.splitlines()), r.stdout
+    assert "Phòng Nội vụ — VƯỢT 2 người\n  loại A: 3 người, tối đa 1 (20% của 9 người xếp loại B trở lên = 1,8)" in r.stdout
     assert "Xếp sau mức tối đa: Người 2 93, Người 3 91" in r.stdout
     assert f"Đã ghi: {tmp_path / 'a.xlsx'}" in r.stdout
     r = cli("tally", tmp_path / "bang-diem", "--month", "2026-10",
             "--out", tmp_path / "b.xlsx", "--lang", "en")
-    assert "Grade A quota: 3, at most 1 (20% of 9 rated B or better = 1.8) — EXCEEDED by 2" in r.stdout
+    assert "Phòng Nội vụ — OVER by 2\n  grade A: 3, at most 1 (20% of 9 rated B or better = 1.8)" in r.stdout
     assert "Written:" in r.stdout
 
 
@@ -105,7 +107,7 @@ def test_tie_at_cut_stays_exceeded_even_with_apply(cli, fake_run, tmp_path):
     fake_run(run)
     r = cli("tally", "--strict", sheets_dir(tmp_path), "--month", "2026-10", "--out", tmp_path / "a.xlsx", "--apply-quota")
     assert r.exit_code == 1
-    assert "Bằng điểm tại ngưỡng (thủ trưởng quyết định): Người 2 92, Người 3 92" in r.stdout
+    assert "bằng điểm tại ngưỡng (thủ trưởng quyết định): Người 2 92, Người 3 92" in r.stdout
 
 
 def test_usage_errors_exit_2(cli, tmp_path):

@@ -17,13 +17,15 @@ from danhgia.cli.localise import H
 from danhgia.cli import app
 from danhgia.cli.common import (EXIT_FINDINGS, EXIT_OK, ConfigOpt, DebugOpt, ForceOpt, Format, FormatOpt, Lang, LangOpt,
                                 OutOpt, RosterOpt, StrictOpt, cannot_write, example, fail, flat_records, out_console,
-                                out_not_input_or_fail, print_json, say_error, tr, write_csv, xlsx_out_or_fail)
+                                out_not_input_or_fail, print_json, say_error, tr, unit_lines, write_csv,
+                                xlsx_out_or_fail)
 from danhgia.messages import code_name, severity_name
 from danhgia.read.files import sha256_of
 
 # The library's modules are imported inside the command (start-up: issue 16).
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+FINDINGS_SHOWN = 20   # on screen; the workbook's «Lỗi» sheet has them all
 
 
 class Strategy(str, Enum):
@@ -243,14 +245,28 @@ def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
     counts = {g: sum(1 for p in res.people if p.status == "classified" and p.final == g) for g in "ABCD"}
     short = {"A": "HTXSNV", "B": "HTTNV", "C": "HTNV", "D": "KHTNV"}
     pr("  " + " · ".join(f"{short[g]} ({g}): {counts[g]}" for g in "ABCD"))
-    for u in res.units:
-        for q in u.quota:
-            if q.result.status == "exceeded":
-                scope = f"{u.unit} › {q.result.scope}" if q.result.scope else u.unit
-                pr(tr(lang, f"  Vượt tỷ lệ HTXS: {scope}: {q.result.count} người, tối đa {q.result.cap} "
-                            f"({annual_mod.fw_mod._n(q.result.percent)}% của {q.result.base})",
-                      f"  HTXS quota exceeded: {scope}: {q.result.count} people, cap {q.result.cap} "
-                      f"({annual_mod.fw_mod._n(q.result.percent)}% of {q.result.base})"))
+    # one line per unit, those over the quota first (fits 100 columns)
+    rows = []
+    for u in sorted(res.units, key=lambda u: u.quota_status != "exceeded"):
+        over = [q.result for q in u.quota if q.result.status == "exceeded"]
+        if over:   # only the groups over the cap, so that the line stays short
+            mark = tr(lang, "VƯỢT: ", "OVER: ") + "; ".join(
+                (f"{r.scope} " if r.scope else "") + f"{r.count}/{r.cap}" for r in over)
+        elif u.quota:
+            groups = len(u.quota)
+            mark = tr(lang, "đạt", "ok") + (tr(lang, f" ({groups} nhóm)", f" ({groups} groups)") if groups > 1 else "")
+        else:
+            mark = "—"
+        rows.append((u.unit, [u.staff, u.classified, *(u.grades.get(g, 0) for g in "ABCD"), u.not_classified,
+                              u.pending, u.provisional], mark))
+    if rows:
+        pr("")
+        for line in unit_lines(tr(lang, "Đơn vị", "Unit"),
+                               [tr(lang, "Người", "Staff"), tr(lang, "Xếp loại", "Rated"), "A", "B", "C", "D",
+                                tr(lang, "Không XL", "Not rated"), tr(lang, "Chưa XL", "Pending"),
+                                tr(lang, "Tạm tính", "Prov.")],
+                               rows, tr(lang, "Tỷ lệ HTXS", "HTXS quota")):
+            pr(line)
     adjusted = [p for p in d["people"] if p["overrides"]]
     if adjusted:
         pr(tr(lang, "Điều chỉnh theo quy định:", "Overrides applied:"))
@@ -259,8 +275,12 @@ def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
             pr(f"  {p['name']} ({p['id']}): {level} {p['final_label']} — "
                + "; ".join(o["effect"] for o in p["overrides"]))
     pr(tr(lang, f"Lỗi: {s['errors']} · Cảnh báo: {s['warnings']}", f"Errors: {s['errors']} · Warnings: {s['warnings']}"))
-    for f in res.findings:
+    shown = res.findings[:FINDINGS_SHOWN]
+    for f in shown:
         where = f.location()
         pr(f"  [{severity_name(f.severity, lg)}] {code_name(f.code, lg)}: " + (f"{where}: " if where else "")
            + f.message(lg))
+    if len(res.findings) > len(shown):
+        more = len(res.findings) - len(shown)
+        pr(tr(lang, f"  … còn {more} mục (xem trang «Lỗi» của {out.name})", f"  … {more} more (see the «Lỗi» sheet of {out.name})"))
     pr(tr(lang, f"Đã ghi: {out}", f"Written: {out}"))

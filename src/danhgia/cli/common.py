@@ -270,3 +270,18 @@ def flat_records(records: list[dict]) -> tuple[list[str], list[list[Any]]]:
         header.extend(k for k in r if k not in header)
     return header, [[r.get(k) for k in header] for r in rows]
 
+
+
+def unit_lines(name_head: str, heads: list[str], rows: list[tuple[str, list[Any], str]],
+               last_head: str) -> list[str]:
+    """One aligned line per unit: its name, right-aligned numbers, then a status text.
+
+    Names are never cut: the name column is as wide as the longest name (callers keep the
+    numbers and the status short so that a line fits ``width`` columns)."""
+    cells = [[str(v) for v in nums] for _name, nums, _last in rows]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(heads)]
+    name_w = max([len(name_head)] + [len(r[0]) for r in rows])
+    out = [name_head.ljust(name_w) + " " + " ".join(h.rjust(w) for h, w in zip(heads, widths)) + "  " + last_head]
+    for (name, _nums, last), c in zip(rows, cells):
+        out.append((name.ljust(name_w) + " " + " ".join(v.rjust(w) for v, w in zip(c, widths)) + "  " + last).rstrip())
+    return out

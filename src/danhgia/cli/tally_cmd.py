@@ -19,7 +19,7 @@ import typer
 from danhgia.cli.localise import H
 from danhgia.cli import app
 from danhgia.cli.common import (say_error, ConfigOpt, DebugOpt, ExpectAllOpt, StrictOpt, ForceOpt, Format, FormatOpt, FrameworkOpt, JobsOpt, Lang,
-                                MonthOpt, OutOpt, example, flat_records, write_csv,
+                                MonthOpt, OutOpt, example, flat_records, unit_lines, write_csv,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
@@ -247,53 +247,99 @@ def _pct(share, lang: str) -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
-def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi") -> str:
-    """A short summary: per unit counts, grades and the quota; problems; where it was written."""
+def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi", width: int = 100) -> str:
+    """The month at a glance, for one unit or sixty: the grand total first, then one line per
+    unit (those over the quota first) within ``width`` columns, then who is beyond each cap,
+    the findings (counted as ``validate`` counts them; quota breaches said apart) and where the
+    workbook was written."""
     from danhgia import monthly
+    from danhgia.messages import code_name, severity_name
 
     t = (lambda vi, en: en if lang == "en" else vi)  # noqa: E731
+    n = (lambda x: monthly.number_text(x, lang))     # noqa: E731
     m = f"{res.month[1]:02d}/{res.month[0]}"
     lines = list(res.provenance.lines(lang)) + [""] if res.provenance is not None else []
     lines += [t(f"Tổng hợp tháng {m} — khung {res.framework_id} (phiên bản {res.framework_version})",
                f"Month {res.month_text} — framework {res.framework_id} (version {res.framework_version})")]
+    total = monthly.Counts()
     for u in res.units:
-        c = u.total
-        lines.append("")
-        lines.append(f"{monthly.unit_label(u.unit, lang)}: " + t(
-            f"{c.staff} người · đã xếp loại {c.classified} · không đánh giá {c.not_evaluated} · "
-            f"chưa nộp {c.missing} · chờ đánh giá {c.pending} · không hợp lệ {c.invalid}",
-            f"{c.staff} staff · classified {c.classified} · not evaluated {c.not_evaluated} · "
-            f"missing {c.missing} · pending {c.pending} · invalid {c.invalid}"))
-        lines.append("  " + " · ".join(f"{g} {c.grades[g]} ({_pct(c.share(g), lang)})" for g in c.grades))
+        for key in ("staff", "classified", "not_evaluated", "missing", "pending", "invalid"):
+            setattr(total, key, getattr(total, key) + getattr(u.total, key))
+        for g, k in u.total.grades.items():
+            total.grades[g] = total.grades.get(g, 0) + k
+    over = [u for u in res.units if u.quota_status == "exceeded"]
+    lines.append(t(f"Toàn bộ: {len(res.units)} đơn vị · {total.staff} người · đã xếp loại {total.classified} · "
+                   f"không đánh giá {total.not_evaluated}",
+                   f"All: {len(res.units)} units · {total.staff} staff · classified {total.classified} · "
+                   f"not evaluated {total.not_evaluated}"))
+    lines.append(t(f"  chưa nộp {total.missing} · chờ đánh giá {total.pending} · không hợp lệ {total.invalid}",
+                   f"  missing {total.missing} · pending {total.pending} · invalid {total.invalid}"))
+    lines.append("  " + " · ".join(f"{g} {total.grades[g]} ({_pct(total.share(g), lang)})" for g in total.grades)
+                 + t(f" · vượt tỷ lệ: {len(over)} đơn vị", f" · over the quota: {len(over)} units"))
+
+    # one line per unit, those over the quota first
+    def quota_cell(u) -> str:
+        parts = []
         for q in u.quota:
-            scope = f" [{q.scope}]" if q.scope else ""
-            base = monthly.BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == "en" else 0]
-            pct, exact = monthly.number_text(q.percent, lang), monthly.number_text(q.cap_exact, lang)
-            head = t(f"  Tỷ lệ loại {q.grade}{scope}: {q.count} người, tối đa {q.cap} ({pct}% của {q.base} {base} = {exact})",
-                     f"  Grade {q.grade} quota{scope}: {q.count}, at most {q.cap} ({pct}% of {q.base} {base} = {exact})")
-            if q.status == "exceeded":
-                head += t(f" — VƯỢT {q.over} người", f" — EXCEEDED by {q.over}")
-            else:
-                head += t(" — đạt", " — ok")
-            lines.append(head)
-            if q.demoted:
-                lines.append(t("    Đã hạ loại: ", "    Lowered: ") + ", ".join(c.name or c.id for c in q.demoted))
-            if q.tied:
-                lines.append(t("    Bằng điểm tại ngưỡng (thủ trưởng quyết định): ", "    Tied at the cut (the head decides): ")
-                             + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score, lang)}" for c in q.tied))
-            if q.status == "exceeded" and not q.tied:
-                over = [c for c in q.ranked if c.grade == q.grade][q.cap:]
-                if over:
-                    lines.append(t("    Xếp sau mức tối đa: ", "    Beyond the cap: ")
-                                 + ", ".join(f"{c.name or c.id} {monthly.number_text(c.score, lang)}" for c in over))
-    errors = sum(1 for f in res.findings if f.severity == "error")
-    warnings = sum(1 for f in res.findings if f.severity == "warning")
+            mark = t(f"VƯỢT {q.over}", f"OVER by {q.over}") if q.status == "exceeded" else t("đạt", "ok")
+            parts.append(f"{q.grade} {q.count}/{q.cap} {mark}")
+        return "; ".join(parts) or "—"
+
+    rows = []
+    for u in sorted(res.units, key=lambda u: u.quota_status != "exceeded"):   # stable: input order kept
+        c = u.total
+        rows.append((monthly.unit_label(u.unit, lang),
+                     [c.staff, c.classified, *(c.grades[g] for g in c.grades), c.missing, c.pending, c.invalid],
+                     quota_cell(u)))
     lines.append("")
-    lines.append(t(f"Lỗi: {errors} · cảnh báo: {warnings} (xem trang «Lỗi»)",
-                   f"Errors: {errors} · warnings: {warnings} (see the «Lỗi» sheet)"))
-    for f in res.blocking:
+    lines += unit_lines(t("Đơn vị", "Unit"),
+                        [t("Người", "Staff"), t("XL", "Rated"), *total.grades, t("Chưa nộp", "Missing"),
+                         t("Chờ", "Pend."), t("KHL", "Inv.")],
+                        rows, t("Tỷ lệ (có/tối đa)", "Quota (count/cap)"))
+    lines.append(t("(XL: đã xếp loại · Chờ: chờ đánh giá · KHL: không hợp lệ)",
+                   "(Rated: classified · Pend.: pending · Inv.: invalid)"))
+
+    # who is beyond each cap (units over the quota first, as above)
+    for u in over + [u for u in res.units if u not in over]:
+        for q in u.quota:
+            scope = f" › {q.scope}" if q.scope else ""
+            name = f"{monthly.unit_label(u.unit, lang)}{scope}"
+            if q.status == "exceeded":
+                base = monthly.BASE_WORDS.get(q.base_kind, (q.base_kind, q.base_kind))[1 if lang == "en" else 0]
+                lines.append("")
+                lines.append(t(f"{name} — VƯỢT {q.over} người", f"{name} — OVER by {q.over}"))
+                lines.append(t(f"  loại {q.grade}: {q.count} người, tối đa {q.cap} "
+                               f"({n(q.percent)}% của {q.base} {base} = {n(q.cap_exact)})",
+                               f"  grade {q.grade}: {q.count}, at most {q.cap} "
+                               f"({n(q.percent)}% of {q.base} {base} = {n(q.cap_exact)})"))
+                if not q.tied:
+                    beyond = [c for c in q.ranked if c.grade == q.grade][q.cap:]
+                    if beyond:
+                        lines.append(t("  Xếp sau mức tối đa: ", "  Beyond the cap: ")
+                                     + ", ".join(f"{c.name or c.id} {n(c.score)}" for c in beyond))
+            if q.demoted:
+                lines.append(t(f"  {name}: đã hạ loại ", f"  {name}: lowered ") + ", ".join(c.name or c.id for c in q.demoted))
+            if q.tied:
+                lines.append(t(f"  {name}: bằng điểm tại ngưỡng (thủ trưởng quyết định): ",
+                               f"  {name}: tied at the cut (the head decides): ")
+                             + ", ".join(f"{c.name or c.id} {n(c.score)}" for c in q.tied))
+
+    # findings as validate counts them; a quota breach is not a finding of a scoresheet
+    findings = [f for f in res.findings if f.code != "quota-exceeded"]
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    breaches = sum(1 for u in res.units for q in u.quota if q.status == "exceeded")
+    lines.append("")
+    lines.append(t(f"Lỗi: {errors} · cảnh báo: {warnings} · vượt tỷ lệ: {breaches} (xem trang «Lỗi»)",
+                   f"Errors: {errors} · warnings: {warnings} · quota breaches: {breaches} (see the «Lỗi» sheet)"))
+    shown = res.blocking[:20]
+    for f in shown:
         where = f.location()
-        lines.append(f"  {where}: {f.message(lang)}" if where else f"  {f.message(lang)}")
+        lines.append(f"  [{severity_name(f.severity, lang)}] {code_name(f.code, lang)}: "
+                     + (f"{where}: " if where else "") + f.message(lang))
+    if len(res.blocking) > len(shown):
+        more = len(res.blocking) - len(shown)
+        lines.append(t(f"  … còn {more} mục (xem trang «Lỗi»)", f"  … {more} more (see the «Lỗi» sheet)"))
     for f in res.findings:
         if (f.severity == "warning" and f.file is None) or f.code == "roster-not-covered":   # what the run lacked
             lines.append(f"  {f.message(lang)}")

@@ -29,7 +29,7 @@ _NEUTRAL = {
     "manual", "strategy", "annual", "levels", "variants", "grades", "step", "cap", "true", "false", "help",
     "crc", "zip", "ole", "utf", "bom", "select", "ignore", "strict", "force", "month", "out", "lang",
     "vi", "en", "id", "ok", "dpi", "nd", "qd", "cbccvc", "ldhd", "htxsnv", "httnv", "htnv", "khtnv", "ubnd",
-    "bhxh", "cbcc", "cv", "htxs", "htt", "extends", "validate", "tally", "template", "framework", "list",
+    "bhxh", "cbcc", "cv", "xl", "khl", "htxs", "htt", "extends", "validate", "tally", "template", "framework", "list",
     "show", "check", "schema", "qu", "tu", "tw", "tp", "hn", "ii", "iii", "iv", "vi", "a", "b", "c", "d", "x",
 }
 

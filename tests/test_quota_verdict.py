@@ -46,7 +46,7 @@ def test_task_group_breach_is_the_verdict_everywhere(cli, tmp_path):
     quota = [r for r in openpyxl.load_workbook(out)["Tỷ lệ"].iter_rows(values_only=True) if r and "Văn phòng" in r]
     assert quota and "Vượt" in quota[0]
     text = cli("annual", tmp_path / "nam", "--year", "2026", "--roster", roster, "--out", out, "--force").stdout
-    assert "Vượt tỷ lệ HTXS: Phòng Nội vụ › Văn phòng" in text and "Địa chính" not in text.split("Vượt tỷ lệ")[-1]
+    assert "VƯỢT: Văn phòng 1/0" in text and "Vượt tỷ lệ: Phòng Nội vụ › Văn phòng" in text and "Địa chính" not in text.split("Vượt tỷ lệ")[-1]
 
 
 def test_quota_holding_is_never_called_a_breach_by_a_staff_group(cli, tmp_path):

@@ -280,6 +280,12 @@ CODES: dict[str, Code] = {
 # Short names people see instead of codes (tables, workbook cells, summaries); codes stay in
 # JSON and CSV for programs. Vietnamese first, English with --lang en.
 NAMES: dict[str, tuple[str, str]] = {
+    "field-conflict": ("Thông tin ghi hai nơi khác nhau", "Field written twice, differently"),
+    "leader-column": ("Cột điểm lãnh đạo", "Leader's score column"),
+    "own-output": ("Tệp kết quả của danhgia", "danhgia's own output"),
+    "no-roster": ("Không có danh sách", "No roster"),
+    "no-events": ("Không có sự kiện năm", "No annual events"),
+    "roster-not-covered": ("Danh sách chưa đủ tệp", "Roster not covered"),
     "file-unreadable": ("Tệp không đọc được", "File unreadable"),
     "file-encrypted": ("Tệp có mật khẩu", "File password-protected"),
     "file-too-large": ("Tệp quá lớn", "File too large"),

@@ -14,6 +14,8 @@ import openpyxl
 
 from conftest import EXAMPLES
 
+from danhgia.messages import code_name
+
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "annual"))
 from annual_books import person, write_roster, write_year  # noqa: E402
 
@@ -86,7 +88,7 @@ def test_tally_without_roster_warns_no_roster_in_text_and_workbook(cli, tmp_path
     assert "Danh sách nhân sự: không có" in r.stdout
     assert "Không có danh sách nhân sự: không biết ai chưa nộp bảng điểm" in r.stdout
     cells = [c for row in openpyxl.load_workbook(tmp_path / "t.xlsx")["Lỗi"].iter_rows(values_only=True) for c in row]
-    assert "no-roster" in cells and "Cảnh báo" in cells
+    assert code_name("no-roster", "vi") in cells and "Cảnh báo" in cells
 
 
 def test_tally_month_no_sheet_is_of_exit_2_saying_what_was_found(cli, tmp_path):
@@ -113,9 +115,9 @@ def test_annual_without_events_warns_and_every_result_is_provisional(cli, tmp_pa
     (f,) = [f for f in d["findings"] if f["code"] == "no-events"]
     assert f["severity"] == "warning" and "kỷ luật" in f["message"] and "thai sản" in f["message"]
     text = cli("annual", folder, "--year", "2026", "--roster", plain, "--out", out, "--force").stdout
-    assert "Sự kiện năm: không có" in text and "Tạm tính: 2" in text and "no-events" in text
+    assert "Sự kiện năm: không có" in text and "Tạm tính: 2" in text and code_name("no-events", "vi") in text
     notes = [c.value for row in openpyxl.load_workbook(out)["Lỗi"].iter_rows() for c in row]
-    assert "no-events" in notes
+    assert code_name("no-events", "vi") in notes
     # with the roster's «Sự kiện năm» sheet: no warning, not provisional, and provenance says where
     with_events = write_roster(tmp_path / "ds-su-kien.xlsx", [AN, BINH], events=[{"Mã": "HN002", "Số tháng nghỉ thai sản": 0}])
     d = json.loads(cli("annual", folder, "--year", "2026", "--roster", with_events, "--out", tmp_path / "n2.xlsx",

@@ -126,4 +126,14 @@ def main(argv: list[str] | None = None) -> None:
 
             tempfile.tempdir = None
             shutil.rmtree(tmpdir, ignore_errors=True)
+    if code == 130:
+        # Interrupted: outputs are written by rename, so nothing is half-written and the temp
+        # folder is gone; leave without the interpreter's exit hooks (concurrent.futures' hook
+        # writes to a worker pool's pipe that Ctrl-C may already have closed, and prints a traceback).
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:   # noqa: BLE001 - a stream already gone has nothing left to flush
+                pass
+        os._exit(130)
     sys.exit(code)

@@ -210,10 +210,13 @@ class TaskRatios(_Model):
     capped: bool = Field(True, description="each ratio counts at most 100% (over 100 is a finding)")
     leader_d_all_htnv: Decimal = Field(Decimal(100), description="d when every subordinate is HTNV or better")
     leader_d_any_khtnv: Decimal = Field(Decimal(50), description="d when any subordinate is KHTNV")
+    error_deduction: Decimal = Field(Decimal(25), description="% of a product's quality per major error")
+    delay_deduction: Decimal = Field(Decimal(25), description="% of a product's timeliness per delay")
     verify: bool = False
     source: str = ""
 
-    @field_validator("leader_d_all_htnv", "leader_d_any_khtnv", mode="before")
+    @field_validator("leader_d_all_htnv", "leader_d_any_khtnv", "error_deduction", "delay_deduction",
+                     mode="before")
     @classmethod
     def _dec(cls, v: Any) -> Any:
         return to_decimal(v)

@@ -82,6 +82,7 @@ class Scoresheet:
     period: tuple[int, int] | None = None        # (year, month) from the fields or the title
     period_cell: str | None = None
     notes: list[Finding] = field(default_factory=list)      # reader findings (encoding, text-as-number …)
+    products: Any = None                         # NĐ 335 product list of the workbook (read.products)
 
     # --- convenience -------------------------------------------------------------------------
     def field_text(self, key: str) -> str:

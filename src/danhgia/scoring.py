@@ -143,6 +143,26 @@ def mean(values: list[Decimal], places: Decimal = Decimal("0.01")) -> Decimal | 
     return (sum(values, ZERO) / Decimal(len(values))).quantize(places, rounding=ROUND_HALF_UP)
 
 
+def ratios_from_products(rows, error_deduction: Decimal = Decimal(25),
+                         delay_deduction: Decimal = Decimal(25)) -> dict[str, Decimal | None]:
+    """NĐ 335 a, b, c from a product list (rows with ``assigned``, ``done``, ``errors``,
+    ``delays`` in converted quantities): a = Σ done / Σ assigned; b = Σ done × (1 − 25% per major
+    error, not below 0) / Σ done; c likewise with delays; percents half-up to 0.01. A ratio whose
+    denominator is 0 is None (nothing to measure, never a 0)."""
+    from decimal import ROUND_HALF_UP
+
+    def pct(part: Decimal, whole: Decimal) -> Decimal | None:
+        if not whole:
+            return None
+        return (part * HUNDRED / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    assigned = sum((r.assigned for r in rows), ZERO)
+    done = sum((r.done for r in rows), ZERO)
+    quality = sum((r.done * max(ZERO, 1 - error_deduction * r.errors / HUNDRED) for r in rows), ZERO)
+    timely = sum((r.done * max(ZERO, 1 - delay_deduction * r.delays / HUNDRED) for r in rows), ZERO)
+    return {"a": pct(done, assigned), "b": pct(quality, done), "c": pct(timely, done)}
+
+
 def points_from_percentages(c: Criterion, percentages: Mapping[str, Decimal | None],
                             capped: bool = True) -> Decimal | None:
     """NĐ 335/2025 task results: ``max × mean(percentages) / 100`` for a criterion whose

@@ -68,6 +68,44 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                 yield sheet.finding("ratio-out-of-range", cell=entry.cell, criterion=c.code,
                                     value=v, expected="0–100",
                                     params={**params, "counted": fmt(max(min(v, HUNDRED), Decimal(0)))})
+    if sheet.products is not None:
+        yield from _products(sheet, env, ratios)
+
+
+def _products(sheet, env: Env, ratios) -> Iterator[Finding]:
+    """The form's a, b, c against the product list of the same workbook. They agree when the
+    form's value equals the list's ratio rounded to the decimals the form shows (92 for 91.67)."""
+    from danhgia.scoring import ratios_from_products
+
+    pl = sheet.products
+    if pl.bad_cells:
+        cell, raw = pl.bad_cells[0]
+        yield Finding("product-list-unreadable", file=sheet.file, sheet=pl.sheet, cell=cell,
+                      person=sheet.person or None, person_id=sheet.person_id or None, value=raw,
+                      params={"sheet_name": pl.sheet, "cell": cell, "value": raw})
+        return
+    if not pl.usable:
+        return
+    tr = env.framework.task_ratios
+    got = ratios_from_products([r for r in pl.rows],
+                               tr.error_deduction if tr else Decimal(25), tr.delay_deduction if tr else Decimal(25))
+    column = "self" if env.leader_blank else "leader"
+    for c in ratios:
+        expected = got.get(c.letter or "")
+        if expected is None:
+            continue
+        row = sheet.rows.get(c.code)
+        entry = row.scores.get(column) if row is not None else None
+        value = env.leaves(column).get(c.code)
+        if entry is None or value is None:
+            continue
+        exp = expected.quantize(Decimal(1) if value == value.to_integral_value() else
+                                Decimal(1).scaleb(value.as_tuple().exponent))
+        if exp != value:
+            yield sheet.finding("ratio-product-mismatch", cell=entry.cell, criterion=c.code, value=value,
+                                expected=expected, params={"column": column, "letter": c.letter,
+                                                           "sheet_name": pl.sheet, "value": fmt(value),
+                                                           "expected": fmt(expected)})
 
 
 # --- the leader's d against the results of the people they lead --------------------------------

@@ -21,6 +21,7 @@ from danhgia import layout
 from danhgia.findings import Finding
 from danhgia.framework import Framework
 from danhgia.read import guard
+from danhgia.read import products
 from danhgia.read.locate import locate
 from danhgia.read.mark import read_mark
 from danhgia.mark import Mark, own_output_finding
@@ -128,6 +129,18 @@ def limit_cells(ss: Scoresheet, limit: int) -> None:
             e.raw = raw[:limit]
 
 
+def _attach_products(sheets: list[Scoresheet], lists: list, skipped: list[str]) -> None:
+    """A product list goes with the workbook's one scoresheet, or with the scoresheet whose
+    person id its tab names; any other is an ordinary skipped tab."""
+    for pl in lists:
+        target = sheets[0] if len(sheets) == 1 else next(
+            (s for s in sheets if s.person_id and s.person_id in pl.sheet), None)
+        if target is not None and target.products is None:
+            target.products = pl
+        else:
+            skipped.append(pl.sheet)
+
+
 def read_file(path: Path, display: str, ctx: ReadContext,
               skip_marked: bool = True,
               on_bytes: Callable[[bytes], None] | None = None) -> tuple[list[Scoresheet], list[Finding]]:
@@ -168,6 +181,7 @@ def read_file(path: Path, display: str, ctx: ReadContext,
     sheets: list[Scoresheet] = []
     findings: list[Finding] = []
     skipped: list[str] = []
+    product_lists: list = []
     try:
         metas = wb.sheets_metadata
         if (mark is not None and mark.kind == "tally") or layout.is_tally_sheets([m.name for m in metas]):
@@ -193,7 +207,11 @@ def read_file(path: Path, display: str, ctx: ReadContext,
                                         params={"reason": _reason(exc)}))
                 continue
             if found is None:
-                skipped.append(name)
+                pl = products.find(grid, name)     # an NĐ 335 product list (bảng kê), the form's annex
+                if pl is not None:
+                    product_lists.append(pl)
+                else:
+                    skipped.append(name)
             else:
                 limit_cells(found, limits.max_cell_chars)
                 sheets.append(found)
@@ -204,6 +222,7 @@ def read_file(path: Path, display: str, ctx: ReadContext,
             wb.close()
         except Exception:
             pass
+    _attach_products(sheets, product_lists, skipped)
     if mark is not None and mark.kind == "template" and sheets and all(map(is_blank_form, sheets)):
         return [], [own_output(display, mark)]
     if sheets:

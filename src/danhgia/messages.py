@@ -316,6 +316,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "ratio-missing": ("Thiếu tỷ lệ", "Ratio missing"),
     "ratio-out-of-range": ("Tỷ lệ ngoài 0–100%", "Ratio out of range"),
     "ratio-as-fraction": ("Tỷ lệ ghi dạng phần trăm", "Ratio as a fraction"),
+    "ratio-product-mismatch": ("Tỷ lệ khác bảng kê", "Ratio differs from the product list"),
+    "product-list-unreadable": ("Bảng kê không đọc được", "Product list unreadable"),
     "leader-d-mismatch": ("Tỷ lệ (d) không khớp", "Ratio (d) mismatch"),
     "cell-too-long": ("Ô quá dài", "Cell too long"),
     "archive-duplicate-name": ("Trùng tên trong tệp nén", "Duplicate name in archive"),

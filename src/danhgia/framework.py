@@ -240,6 +240,8 @@ class Calendar(_Model):
     leader_deadline_day: int | None = Field(None, ge=1, le=31)
     head_deadline_day: int = Field(ge=1, le=31)
     december: CalendarMonth | None = None
+    # a quarterly form's deadlines, as days of the quarter's last month (default: that month's own)
+    quarter: CalendarMonth | None = None
     shift_for_weekends: bool = False
     holidays: list[date] = []
     verify: bool = False
@@ -441,6 +443,8 @@ class Framework(_Model):
     title_en: str = ""
     version: str = "1"
     kind: Literal["monthly", "annual"] = "monthly"
+    # the monitoring periods the framework's forms are kept for: NĐ 335 / NĐ 233 by month or quarter
+    periods: list[Literal["month", "quarter"]] = ["month"]
     sources: list[Source] = []
     effective_from: date | None = None
     effective_to: date | None = None
@@ -462,6 +466,10 @@ class Framework(_Model):
     @classmethod
     def _dec(cls, v: Any) -> Any:
         return to_decimal(v)
+
+    @property
+    def by_quarter(self) -> bool:
+        return "quarter" in self.periods
 
     def variant(self, variant_id: str) -> Variant | None:
         return next((v for v in self.variants if v.id == variant_id), None)

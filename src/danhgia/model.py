@@ -80,6 +80,7 @@ class Scoresheet:
     # header text; their cells are in each row's ``scores`` under the same keys
     reviewers: dict[str, str] = field(default_factory=dict)
     period: tuple[int, int] | None = None        # (year, month) from the fields or the title
+    quarter: tuple[int, int] | None = None       # (year, q) of a quarterly form (danhgia.period)
     period_cell: str | None = None
     notes: list[Finding] = field(default_factory=list)      # reader findings (encoding, text-as-number …)
     products: Any = None                         # NĐ 335 product list of the workbook (read.products)
@@ -126,6 +127,7 @@ class ReadContext:
     framework_ref: str | None = None   # --framework
     roster: Any = None                 # danhgia.roster.Roster | None
     limits: Any = None                 # danhgia.config.Limits
+    quarter: tuple[int, int] | None = None   # --quarter (year, q): the run is a quarter's (danhgia.period)
 
     def framework_for(self, variant: str | None = None, group: str | None = None):
         from danhgia import config as cfg_mod

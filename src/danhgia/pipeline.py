@@ -40,6 +40,7 @@ class SheetOutcome:
     variant: str | None = None
     framework_id: str | None = None
     period: tuple[int, int] | None = None
+    quarter: tuple[int, int] | None = None     # (year, q) of a quarterly form (danhgia.period)
     blocks_self: dict[str, Decimal | None] = field(default_factory=dict)    # top-level block code → subtotal
     blocks_leader: dict[str, Decimal | None] = field(default_factory=dict)
     self_total: Decimal | None = None
@@ -75,6 +76,7 @@ class SheetRef:
     unit: str = ""
     variant: str | None = None
     period: tuple[int, int] | None = None
+    quarter: tuple[int, int] | None = None
     id_cell: str | None = None
     not_evaluated: str | None = None
     decided_grade: str | None = None
@@ -93,9 +95,9 @@ class SheetRef:
 
 
 def slim_sheet(o: SheetOutcome) -> SheetRef:
-    return SheetRef(o.file, o.sheet, o.person, o.person_id, o.unit, o.variant, o.period, o.cells.get("id"),
-                    o.not_evaluated, o.decided_grade, o.leader_band, o.ratio_d, o.ratio_d_code,
-                    o.findings or ())
+    return SheetRef(o.file, o.sheet, o.person, o.person_id, o.unit, o.variant, o.period, o.quarter,
+                    o.cells.get("id"), o.not_evaluated, o.decided_grade, o.leader_band, o.ratio_d,
+                    o.ratio_d_code, o.findings or ())
 
 
 class _Shared:
@@ -441,10 +443,11 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
     if variant is not None:
         variant_id = variant.id
     env = checks.Env(framework=fw, variant=variant, month=month, person=person,
-                     roster=ctx.roster, sheet=sheet)
+                     roster=ctx.roster, sheet=sheet, quarter=getattr(ctx, "quarter", None))
     o = SheetOutcome(file=sheet.file, sheet=sheet.sheet, person=sheet.person, person_id=sheet.person_id,
                      unit=sheet.field_text("unit"), position=sheet.field_text("position"),
                      variant=variant_id, framework_id=fw.id, period=sheet.period,
+                     quarter=sheet.quarter,
                      variant_source=sheet.variant_source if sheet.variant else ("roster" if variant_id else None))
     for key in ("id", "name"):
         if key in sheet.fields:

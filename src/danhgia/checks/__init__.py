@@ -110,6 +110,7 @@ class Env:
     framework: Any                       # danhgia.framework.Framework
     variant: Any = None                  # danhgia.framework.Variant | None
     month: tuple[int, int] | None = None  # --month
+    quarter: tuple[int, int] | None = None  # --quarter (year, q): danhgia.period
     person: Any = None                   # danhgia.roster.Person | None
     roster: Any = None                   # danhgia.roster.Roster | None
     sheet: Any = None                    # the Scoresheet

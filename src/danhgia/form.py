@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from danhgia.framework import Framework, Variant
+from danhgia.period import ROMAN, Quarter
 from danhgia.text import nfc
 
 MARKER_PREFIX = "danhgia:"
@@ -40,6 +41,20 @@ PERIOD_FORM_LABELS = {
     "leader_date": "Ngày cấp có thẩm quyền đánh giá:",
 }
 PERIOD_FORM_TITLE_NOTE = "(Kỳ đánh giá: Tháng/Quý … năm …)"
+# a quarterly form (NĐ 335 / NĐ 233): the period cells read «Quý: III  Năm: 2026» — the label
+# takes the month's place (same cells), so one layout serves both periods
+QUARTER_LABEL = "Quý:"
+
+
+def quarter_value(q: Quarter) -> str:
+    """What the quarter input cell holds: «III»."""
+    return ROMAN[q[1]]
+
+
+def quarter_line(q: Quarter) -> str:
+    """The form's period line under the title: «Kỳ: Quý III năm 2026»."""
+    return f"Kỳ: Quý {ROMAN[q[1]]} năm {q[0]}"
+
 # columns from a field's label cell to its input cell (the labels below the table span A:B)
 INPUT_OFFSET = {"name": 1, "id": 1, "position": 1, "unit": 1, "month": 1, "year": 1}
 TAIL_INPUT_OFFSET = 2

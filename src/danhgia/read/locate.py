@@ -31,8 +31,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from danhgia.framework import Framework, Variant
 from danhgia.read import legacy
-from danhgia.form import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, TABLE_HEADERS, TAIL_INPUT_OFFSET,
-                          label_text, layout_for, parse_marker)
+from danhgia.form import (FIELD_LABELS, INPUT_OFFSET, MARKER_PREFIX, QUARTER_LABEL, TABLE_HEADERS,
+                          TAIL_INPUT_OFFSET, label_text, layout_for, parse_marker)
+from danhgia.period import parse_quarter_text, quarter_number
 from danhgia.read.table import col_letter
 from danhgia.text import fold, id_text, nfc
 from danhgia.text import (BLANK, NOT_NUMBER, NUMBER, TEXT_NUMBER, parse_date, parse_grade, parse_month_text,
@@ -134,6 +135,8 @@ for _key, _names in {
              "phong, ban", "co quan, don vi", "to chuyen mon", "to", "to/nhom"),
     "month": ("thang", "thang danh gia", "ky danh gia"),
     "year": ("nam",),
+    # a quarterly form (NĐ 335 / NĐ 233): «Quý: III»
+    "quarter": ("quy", "quy danh gia", "quy thu", "ky danh gia quy", "quy so"),
     "self_date": ("ngay tu danh gia", "ngay tu cham", "ngay ca nhan tu danh gia",
                   "ngay tu cham diem", "ngay danh gia"),
     "leader_date": ("ngay lanh dao danh gia", "ngay lanh dao cham", "ngay lanh dao cham diem",
@@ -636,7 +639,7 @@ class _Found:
     """What the structure search found on a sheet, before the Scoresheet is built."""
 
     __slots__ = ("h0", "cols", "rows", "matched", "total_r", "fields", "title", "title_texts",
-                 "month_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month", "plan",
+                 "month_text", "quarter_text", "marker", "legacy_first", "chosen", "variant_id", "source", "lazy_month", "plan",
                  "heads", "conflicts")
 
     def __init__(self) -> None:
@@ -646,6 +649,8 @@ class _Found:
         self.source: str | None = None
         self.legacy_first: tuple[int, int, str, str] | None = None
         self.month_text: tuple[tuple[int, int], str] | None = None
+        # "Kỳ: Quý III năm 2026" / "QUÝ III NĂM 2026" above the table: ((year | None, q), cell)
+        self.quarter_text: tuple[tuple[int | None, int], str] | None = None
         self.title_texts: list[str] = []
         self.title = ""
         self.lazy_month = None
@@ -715,6 +720,8 @@ def _value_below(grid, r: int, c: int, key: str, label_at: Any) -> Entry | None:
         ok = parse_grade(v).kind not in (BLANK, NOT_NUMBER)
     elif key in ("month", "year", "completion_share"):
         ok = parse_number(v).kind in (NUMBER, TEXT_NUMBER)
+    elif key == "quarter":
+        ok = quarter_number(v) is not None
     else:
         ok = v.__class__ is str and column_role(_fold(v)) is None and field_label(_fold(v))[0] is None \
             or key == "id" and v.__class__ in (int, float)
@@ -749,6 +756,10 @@ def _above_header(found: _Found, grid, h0: int, items: Iterable[tuple[int, int, 
             ym = parse_month_text(v)
             if ym:
                 found.month_text = (ym, a1(r, c))
+        if found.quarter_text is None and "q" in f and (r, c) not in label_at:
+            yq = parse_quarter_text(v)
+            if yq:
+                found.quarter_text = (yq, a1(r, c))
 
 
 # --- danhgia's own templates: a fast path, verified cell by cell --------------------------------
@@ -782,7 +793,9 @@ class _TemplatePlan:
             col = ord(cell[0]) - 65
             r = int(cell[1:]) - 1
             self.labels.append((key, r, col))
-            expect.append((r, col, label_text(variant, key)))
+            text = label_text(variant, key)
+            # a quarterly form has «Quý:» where a monthly one has «Tháng:» (same cells)
+            expect.append((r, col, frozenset((text, QUARTER_LABEL)) if key == "month" else text))
         self.rows = rows
         self.expect = expect
         self.label_at = {(r, c) for _k, r, c in self.labels}
@@ -793,7 +806,7 @@ class _TemplatePlan:
             return False
         for r, c, text in self.expect:
             row = grid[r]
-            if len(row) <= c or row[c] != text:
+            if len(row) <= c or (row[c] != text and (text.__class__ is str or row[c] not in text)):
                 return False
         return True
 
@@ -845,6 +858,9 @@ def _from_template(grid, cands, merged) -> _Found | None:
     merge_end = _merge_ends(merged, label_at)
     found.fields = {key: _field_value(grid, r, c, key, -1, label_at, merge_end, merged is not None, True)
                     for key, r, c in plan.labels}
+    for key, r, c in plan.labels:
+        if key == "month" and grid[r][c] == QUARTER_LABEL:      # a quarterly form: «Quý: III»
+            found.fields["quarter"] = found.fields.pop("month")
     title = grid[3][0]
     if title.__class__ is str and title:
         found.title = nfc(" ".join(title.split()))
@@ -1102,7 +1118,8 @@ def _general_rows(found: _Found, grid, ss: Scoresheet, cols: dict[str, int]) -> 
 
 
 def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Entry]) -> None:
-    # period: Tháng + Năm fields, else "tháng … năm …" above the table (the title)
+    # period: Tháng + Năm fields, else a quarter (Quý + Năm fields, a month field holding
+    # "Quý III"), else "tháng … năm …" above the table (the title), else "Quý III năm 2026" there
     m_e, y_e = fields.get("month"), fields.get("year")
     month = _int(m_e.raw) if m_e else None
     year = _int(y_e.raw) if y_e else None
@@ -1118,6 +1135,8 @@ def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Ent
         found.lazy_month()
     if month is not None and year is not None:
         ss.period, ss.period_cell = (year, month), m_e.cell
+    elif month is None and _quarter(found, ss, fields, year):
+        pass
     elif found.month_text is not None:
         (ty, tm), cell = found.month_text
         if month is not None and year is None:
@@ -1148,6 +1167,46 @@ def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Ent
                                            "other": first.cell}))
     if found.variant_id is None:
         ss.notes.append(ss.finding("unknown-variant"))
+
+
+def _quarter(found: _Found, ss: Scoresheet, fields: dict[str, Entry], year: int | None) -> bool:
+    """A quarterly form's period, when no month was read: the «Quý» field (III / 3 / "Quý III
+    năm 2026"), else a month field holding "Quý III", else "Kỳ: Quý III năm 2026" above the table.
+    The year: the «Năm» field, else the quarter's own text, else a year in the title. Sets
+    ``ss.quarter`` and ``ss.period_cell`` and returns True when found (an unreadable quarter cell
+    is the header check's ``invalid-period``)."""
+    q_e, m_e = fields.get("quarter"), fields.get("month")
+    q: int | None = None
+    q_year: int | None = None
+    cell: str | None = None
+    if q_e is not None and not q_e.blank:
+        q, cell = quarter_number(q_e.raw), q_e.cell
+        if q is None:
+            yq = parse_quarter_text(q_e.raw if q_e.raw.__class__ is str else "")
+            if yq is None and q_e.raw.__class__ is str:
+                yq = parse_quarter_text("quy " + q_e.raw)      # "III/2026" in the Quý cell
+            if yq is not None:
+                q_year, q = yq
+        if q is None:
+            return False
+    elif m_e is not None and not m_e.blank and m_e.raw.__class__ is str:
+        yq = parse_quarter_text(m_e.raw)
+        if yq is not None:
+            (q_year, q), cell = yq, m_e.cell
+    if q is None and found.month_text is None and found.quarter_text is not None:
+        (q_year, q), cell = found.quarter_text
+    if q is None:
+        return False
+    if year is None:
+        year = q_year
+    if year is None and found.quarter_text is not None:
+        year = found.quarter_text[0][0]
+    if year is None and found.month_text is not None:
+        year = found.month_text[0][0]
+    if year is None:
+        return False
+    ss.quarter, ss.period_cell = (year, q), cell
+    return True
 
 
 def sheet_is_blank(grid: Sequence[Sequence[Any]]) -> bool:

@@ -85,15 +85,17 @@ CODES: dict[str, Code] = {
     "field-conflict": Code("error",
         "{field} ghi ở hai nơi khác nhau: «{value}» ở ô này, «{other_value}» ở ô {other}",
         "{field} is written twice with different values: «{value}» here, «{other_value}» in {other}"),
+    # {of} / {asked}: the periods in words (PARAM_DEFAULTS: "tháng {value}" / "tháng {expected}");
+    # a quarter run or a quarterly form passes them (danhgia.checks.header)
     "month-mismatch": Code("error",
-        "Bảng điểm của tháng {value}, không phải tháng {expected}",
-        "The scoresheet is for {value}, not for {expected}"),
+        "Bảng điểm của {of}, không phải {asked}",
+        "The scoresheet is for {of}, not for {asked}"),
     "invalid-date": Code("error",
         "{field}: không đọc được ngày «{value}» (dạng đúng: ngày/tháng/năm)",
         "{field}: «{value}» is not a date (expected day/month/year)"),
     "invalid-period": Code("error",
-        "{field} «{value}» không hợp lệ (tháng từ 1 đến 12, năm có bốn chữ số)",
-        "{field} «{value}» is not valid (a month from 1 to 12, a four-digit year)"),
+        "{field} «{value}» không hợp lệ ({rule})",
+        "{field} «{value}» is not valid ({rule})"),
     "invalid-grade": Code("error",
         "{field}: «{value}» không phải mức xếp loại A, B, C hoặc D",
         "{field}: «{value}» is not a grade A, B, C or D"),
@@ -188,6 +190,12 @@ CODES: dict[str, Code] = {
     "exempt-month": Code("warning",
         "{person} không đánh giá tháng này ({reason}); bảng điểm được bỏ qua",
         "{person} is not evaluated this month ({reason}); the scoresheet is ignored"),
+    # a quarter run (--quarter): people whose framework is kept by month only have no quarter
+    "not-quarterly": Code("info",
+        "{count} người trong danh sách theo khung {framework}, khung này chỉ theo dõi theo tháng: không "
+        "cần bảng điểm {period} (kiểm tra họ bằng --month)",
+        "{count} people of the roster are under the framework {framework}, which is kept by month only: "
+        "no scoresheet of {period} is expected from them (check them with --month)"),
     # --- text ----------------------------------------------------------------------------
     "leader-column": Code("info",
         "Điểm lãnh đạo lấy ở cột «{column}»; các cột chấm khác cũng được đọc: {others}",
@@ -219,9 +227,9 @@ CODES: dict[str, Code] = {
         "The file is a consolidated monthly workbook made by danhgia, not a scoresheet; «danhgia tally» rolls it up as a sub-unit"),
     # --- what a run lacks (design.md §2: said as a warning, never silent) ------------------
     "roster-not-covered": Code("info",
-        "{count} người trong danh sách không có trong các tệp đã kiểm tra (tháng {month}); việc nộp bảng "
+        "{count} người trong danh sách không có trong các tệp đã kiểm tra ({period}); việc nộp bảng "
         "điểm chưa được kiểm tra — đưa thư mục của cả đơn vị, hoặc thêm --expect-all",
-        "{count} people of the roster are not among the files checked ({month}); submissions were not "
+        "{count} people of the roster are not among the files checked ({period}); submissions were not "
         "checked — give the whole unit's folder, or add --expect-all"),
     "no-roster": Code("warning",
         "Không có danh sách nhân sự: không biết ai chưa nộp bảng điểm, số chưa nộp chưa được tính",
@@ -334,6 +342,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "duplicate-person": ("Trùng bảng điểm", "Duplicate scoresheet"),
     "missing-submission": ("Chưa nộp", "Not submitted"),
     "exempt-month": ("Tháng không đánh giá", "Month not evaluated"),
+    "not-quarterly": ("Khung không theo quý", "Framework not by quarter"),
     "legacy-encoding": ("Bảng mã cũ", "Legacy encoding"),
     "unsafe-text": ("Chữ giống công thức", "Formula-like text"),
     "quota-exceeded": ("Vượt tỷ lệ", "Quota exceeded"),
@@ -386,6 +395,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "position": ("Chức vụ", "Position"),
     "unit": ("Đơn vị", "Unit"),
     "month": ("Tháng", "Month"),
+    "quarter": ("Quý", "Quarter"),
     "year": ("Năm", "Year"),
     "self_date": ("Ngày tự đánh giá", "Self-assessment date"),
     "leader_date": ("Ngày lãnh đạo đánh giá", "Leader review date"),
@@ -394,6 +404,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "decided_grade": ("Thủ trưởng quyết định xếp loại", "Grade decided by the head"),
     "bonus_note": ("Nội dung đề nghị cộng điểm thưởng", "Statement for bonus points"),
     "total": ("Tổng điểm", "Total"),
+}
+
+
+# Defaults of message fields a finding may leave out, in each language; ``{…}`` inside them are
+# filled from the finding's own fields (a month finding says «tháng 10/2026», a quarter run
+# passes «Quý III/2026 (tháng 7, 8, 9)» itself).
+PARAM_DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
+    "month-mismatch": {"of": ("tháng {value}", "{value}"), "asked": ("tháng {expected}", "{expected}")},
+    "invalid-period": {"rule": ("tháng từ 1 đến 12, năm có bốn chữ số", "a month from 1 to 12, a four-digit year")},
+    "roster-not-covered": {"period": ("tháng {month}", "{month}")},
 }
 
 
@@ -420,4 +440,7 @@ def render(code: str, lang: str, params: Mapping[str, Any]) -> str:
         elif isinstance(val, Say):
             val = val.in_(lang)
         ctx[key] = val
+    for key, pair in PARAM_DEFAULTS.get(code, {}).items():
+        if key not in ctx:
+            ctx[key] = string.Formatter().vformat(pair[1] if lang == "en" else pair[0], (), ctx)
     return string.Formatter().vformat(template, (), ctx)

@@ -639,7 +639,8 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
     result = RunResult(files=files, month=month, covers=covers)
     roster_display = Path(ctx.roster.source).as_posix() if ctx.roster is not None else None
     result.findings = list(roster_checks.run_check(result.sheets(), ctx.roster, month,
-                                                   ctx.framework_for, roster_display, covers=covers))
+                                                   ctx.framework_for, roster_display, covers=covers,
+                                                   quarter=getattr(ctx, "quarter", None)))
     if any(s.ratio_d is not None for s in result.sheets()):
         from danhgia.checks import ratios as ratio_checks
 

@@ -36,7 +36,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
                "missing-decision"),
     "dates": ("self-assessment-early", "self-assessment-late", "decision-late", "missing-date"),
     "roster": ("not-in-roster", "variant-mismatch", "duplicate-person", "missing-submission",
-               "exempt-month", "roster-not-covered"),
+               "exempt-month", "roster-not-covered", "not-quarterly"),
 }
 
 

@@ -3,6 +3,10 @@ before the window opens or after it closes, the leader's review or the head's de
 the deadline (December has its own, earlier deadlines), missing dates (warnings).
 
 The leader's and head's dates are only expected once the leader has scored the sheet.
+
+A quarterly form (NĐ 335 / NĐ 233) is held to the framework's ``calendar.quarter``: days of the
+quarter's last month (each day it leaves out is that month's own); without it, to the last
+month's calendar. A monthly form in a quarter's run keeps its own month's calendar.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Iterator
 from danhgia.calendar import deadlines, is_late, self_assessment_timing
 from danhgia.checks import Env
 from danhgia.findings import Finding
+from danhgia.period import last_month
 from danhgia.text import NOT_NUMBER
 
 
@@ -29,6 +34,30 @@ def deadlines_of(cal, year: int, month: int):
     return hit[1]
 
 
+def quarter_deadlines(cal, quarter: tuple[int, int]):
+    """A quarterly form's deadlines: ``cal.quarter`` applied to the quarter's last month (what it
+    leaves unset, and everything when it is absent, as that month's own calendar)."""
+    year, month = last_month(quarter)
+    qc = cal.quarter
+    if qc is None:
+        return deadlines_of(cal, year, month)
+    key = (id(cal), year, -quarter[1])
+    hit = _DEADLINES.get(key)
+    if hit is None or hit[0] is not cal:
+        if len(_DEADLINES) > 256:
+            _DEADLINES.clear()
+        own = cal.december if month == 12 and cal.december is not None else None   # that month's own days
+
+        def pick(k: str):
+            return getattr(qc, k) or (getattr(own, k) if own is not None else None) or getattr(cal, k)
+
+        days = cal.model_copy(update={k: pick(k) for k in ("self_window", "leader_deadline_day", "head_deadline_day")}
+                              | {"december": None})
+        d = deadlines(days, year, month)
+        hit = _DEADLINES[key] = (cal, d)
+    return hit[1]
+
+
 def _date(sheet, key: str):
     entry = sheet.fields.get(key)
     if entry is None or entry.blank:
@@ -39,6 +68,7 @@ def _date(sheet, key: str):
 
 def check(sheet, env: Env) -> Iterator[Finding]:
     period = sheet.period or env.month
+    quarter = sheet.quarter or (env.quarter if period is None else None)
     cal = env.framework.calendar
     self_entry, self_date = _date(sheet, "self_date")
     if self_entry is None or self_entry.blank:
@@ -49,9 +79,9 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     if not env.leader_blank and (leader_entry is None or leader_entry.blank):
         yield sheet.finding("missing-date", cell=leader_entry.cell if leader_entry else None,
                             params={"field": "leader_date"})
-    if cal is None or period is None:
+    if cal is None or (period is None and quarter is None):
         return
-    d = deadlines_of(cal, period[0], period[1])
+    d = deadlines_of(cal, period[0], period[1]) if period is not None else quarter_deadlines(cal, quarter)
     timing = self_assessment_timing(self_date, d) if self_date is not None else "on_time"
     if timing == "early":
         yield sheet.finding("self-assessment-early", cell=self_entry.cell, value=self_date,

@@ -6,6 +6,12 @@ Per sheet (run in the worker that read it, the roster travels in the ReadContext
 ``not_evaluated`` rules, or a month the roster marks). Over the whole run: ``duplicate-person``
 (the same id on two sheets, across files) and ``missing-submission`` (someone employed that
 month, not exempt, with no sheet).
+
+In a quarter's run (``--quarter``) a roster person is expected when their framework monitors by
+quarter, they were employed during the quarter and are not exempt in all three of its months;
+a quarterly form of the quarter or a monthly form of one of its months is their submission.
+People whose framework is kept by month only are not expected: one ``not-quarterly`` (info) per
+such framework says how many.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import Any, Callable, Iterable, Iterator
 from danhgia.calendar import not_evaluated
 from danhgia.checks import Env
 from danhgia.findings import Finding
+from danhgia.messages import Say
+from danhgia.period import quarter_label, quarter_months
 from danhgia.roster import index_of, person_key
 
 
@@ -64,9 +72,11 @@ def check(sheet, env: Env) -> Iterator[Finding]:
 
 def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
               framework_for: Callable[[str | None, str | None], Any],
-              roster_display: str | None = None, covers: bool = True) -> Iterator[Finding]:
+              roster_display: str | None = None, covers: bool = True,
+              quarter: tuple[int, int] | None = None) -> Iterator[Finding]:
     """Run-level checks over every SheetOutcome (in input order). ``missing-submission`` only when
-    the run ``covers`` the unit; otherwise one ``roster-not-covered`` (info) with the count."""
+    the run ``covers`` the unit; otherwise one ``roster-not-covered`` (info) with the count.
+    ``quarter``: the run is a quarter's (``month`` is then None)."""
     outcomes = list(outcomes)
     first: dict[str, Any] = {}
     for o in outcomes:
@@ -82,6 +92,10 @@ def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
         else:
             first[key] = o
     if roster is None:
+        return
+    if quarter is not None:
+        yield from _quarter_submissions(outcomes, roster, tuple(quarter), framework_for,
+                                        roster_display or roster.source, covers)
         return
     if month is None:
         periods = {o.period for o in outcomes if o.period is not None}
@@ -113,3 +127,47 @@ def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
     if absent:
         yield Finding("roster-not-covered", file=source, value=absent,
                       params={"count": absent, "month": f"{month[1]:02d}/{month[0]}"})
+
+
+def _missing(p, source: str) -> Finding:
+    parts = p.where.split(" › ")
+    return Finding("missing-submission", file=source, cell=p.cell, sheet=parts[1] if len(parts) == 3 else None,
+                   person=p.name or None, person_id=p.id, value=p.id)
+
+
+def _quarter_submissions(outcomes: list, roster, quarter: tuple[int, int],
+                         framework_for: Callable[[str | None, str | None], Any], source: str,
+                         covers: bool) -> Iterator[Finding]:
+    """``missing-submission`` in a quarter's run (see the module's docstring)."""
+    months = quarter_months(quarter)
+    idx = index_of(roster)
+    submitted: set[str] = set()
+    for o in outcomes:
+        q = getattr(o, "quarter", None)
+        if not ((q is not None and tuple(q) == quarter) or (o.period is not None and tuple(o.period) in months)):
+            continue
+        p = idx.find(o.person_id, o.person)
+        if p is not None:
+            submitted.add(p.id)
+    label = Say(quarter_label(quarter), quarter_label(quarter, "en"))
+    monthly_only: dict[str, int] = {}
+    absent = 0
+    for p in roster.people:
+        fw = framework_for(p.variant, p.group)
+        if not fw.by_quarter:
+            monthly_only[fw.id] = monthly_only.get(fw.id, 0) + 1
+            continue
+        if p.id in submitted or not any(p.employed_in(*ym) for ym in months):
+            continue
+        if all(exempt_reason(p, fw, *ym) for ym in months):
+            continue
+        if not covers:
+            absent += 1
+            continue
+        yield _missing(p, source)
+    for fw_id, count in monthly_only.items():
+        yield Finding("not-quarterly", file=source, value=count, expected=fw_id,
+                      params={"count": count, "framework": fw_id, "period": label})
+    if absent:
+        yield Finding("roster-not-covered", file=source, value=absent,
+                      params={"count": absent, "period": label})

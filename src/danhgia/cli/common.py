@@ -49,6 +49,9 @@ FormatOpt = typer.Option(Format.text, "--format", "-f", case_sensitive=False,
                                 "Output form: text (to read), json (for programs), csv (opens in Excel)."))
 MonthOpt = typer.Option(..., "--month", "-m", help=H("Tháng đánh giá YYYY-MM.", "The month evaluated, YYYY-MM."))
 OptionalMonthOpt = typer.Option(None, "--month", "-m", help=H("Tháng đánh giá YYYY-MM.", "The month evaluated, YYYY-MM."))
+OptionalQuarterOpt = typer.Option(None, "--quarter", "-q", help=H(
+    "Quý đánh giá YYYY-Qn (ví dụ 2026-Q3), với khung theo dõi theo quý (NĐ 335, NĐ 233).",
+    "The quarter evaluated, YYYY-Qn (e.g. 2026-Q3), for frameworks kept by quarter (NĐ 335, NĐ 233)."))
 StrictOpt = typer.Option(False, "--strict", help=H("Mã thoát 1 khi có lỗi hoặc vượt tỷ lệ (bảng kết quả vẫn được ghi).",
                                                    "Exit 1 on an error finding or a quota breach (the workbook is still written)."))
 ExpectAllOpt = typer.Option(False, "--expect-all",
@@ -130,6 +133,38 @@ def month_or_fail(month: str, lang: Lang | str) -> tuple[int, int]:
     except ValueError:
         fail(tr(lang, f"--month «{month}» không đúng dạng YYYY-MM (ví dụ 2026-10)",
                 f"--month «{month}» is not a month in the form YYYY-MM (e.g. 2026-10)"))
+
+
+def quarter_or_fail(quarter: str, lang: Lang | str) -> tuple[int, int]:
+    """Parse a ``--quarter YYYY-Qn`` value or stop with exit 2 and an example of the right form."""
+    from danhgia.period import parse_quarter_option
+
+    try:
+        return parse_quarter_option(quarter)
+    except ValueError:
+        fail(tr(lang, f"--quarter «{quarter}» không đúng dạng YYYY-Qn (ví dụ 2026-Q3)",
+                f"--quarter «{quarter}» is not a quarter in the form YYYY-Qn (e.g. 2026-Q3)"))
+
+
+def one_period_or_fail(month: str | None, quarter: str | None, lang: Lang | str) -> None:
+    """--month and --quarter name the run's period: one or the other, never both (exit 2)."""
+    if month and quarter:
+        fail(tr(lang, "Chỉ dùng một trong --month (tháng) và --quarter (quý)",
+                "Give either --month or --quarter, not both"))
+
+
+def by_quarter_or_fail(frameworks, quarter: tuple[int, int], lang: Lang | str) -> None:
+    """Stop with exit 2 when a framework of the run is not kept by quarter (its ``periods``
+    lack "quarter"): naming the first such framework."""
+    from danhgia.period import quarter_label
+
+    for fw in frameworks:
+        if not fw.by_quarter:
+            fail(tr(lang, f"Khung {fw.id} chỉ theo dõi theo tháng, không có kỳ theo quý: không dùng được "
+                          f"--quarter {quarter_label(quarter)} (dùng --month, hoặc một khung theo quý như nd335-2025)",
+                    f"The framework {fw.id} is kept by month only, not by quarter: --quarter "
+                    f"{quarter_label(quarter, 'en')} cannot be used (use --month, or a framework kept by quarter "
+                    f"such as nd335-2025)"))
 
 
 def xlsx_out_or_fail(out: Path, force: bool, lang: Lang | str) -> None:

@@ -16,8 +16,9 @@ import typer
 from danhgia.cli import app
 from danhgia.cli.common import (
     EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, ISSUES_URL, ConfigOpt, DebugOpt, ExpectAllOpt, ForceOpt, Format, FormatOpt, FrameworkOpt,
-    JobsOpt, Lang, LangOpt, OptionalMonthOpt, RosterOpt, err_console, example, fail, is_tty, month_or_fail,
-    out_console, print_json, say_error, text_console, tr, visible, write_plain,
+    JobsOpt, Lang, LangOpt, OptionalMonthOpt, OptionalQuarterOpt, RosterOpt, by_quarter_or_fail, err_console, example,
+    fail, is_tty, month_or_fail, one_period_or_fail, out_console, print_json, quarter_or_fail, say_error, text_console,
+    tr, visible, write_plain,
 )
 from danhgia.cli.localise import H
 from danhgia.messages import say
@@ -28,15 +29,18 @@ def _lang(lang) -> str:
 
 
 def _prepare(paths: list[Path], month: str | None, framework: str | None, config_file: Path | None,
-             roster_file: Path | None, select: list[str], ignore: list[str], lang: str):
+             roster_file: Path | None, select: list[str], ignore: list[str], lang: str,
+             quarter: str | None = None):
     """Parse and load everything the run needs; any problem is a usage error (exit 2)."""
     from danhgia import checks, config as cfg_mod, framework as fw_mod, roster as roster_mod
     from danhgia.read import roster as roster_read
     from danhgia.model import ReadContext
 
     ym = None
+    one_period_or_fail(month, quarter, lang)
     if month:
         ym = month_or_fail(month, lang)
+    yq = quarter_or_fail(quarter, lang) if quarter else None
     try:
         keep = checks.code_filter(select, ignore)
     except ValueError as exc:
@@ -49,11 +53,11 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
         cfg = cfg_mod.discover(paths, config_file)
     except cfg_mod.ConfigError as exc:
         fail(say_error(exc, lang))
-    ctx = ReadContext(config=cfg, framework_ref=framework, limits=cfg.limits)
+    ctx = ReadContext(config=cfg, framework_ref=framework, limits=cfg.limits, quarter=yq)
     try:   # load every framework the unit names now: a broken one is a usage problem, not a finding
-        ctx.framework_for()
+        used = [ctx.framework_for()]
         for key in cfg.frameworks:
-            ctx.framework_for(key, key)
+            used.append(ctx.framework_for(key, key))
     except fw_mod.FrameworkError as exc:
         fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + say_error(exc, lang))
     roster_ref = str(roster_file) if roster_file else cfg.resolve_path(cfg.roster)
@@ -64,9 +68,11 @@ def _prepare(paths: list[Path], month: str | None, framework: str | None, config
             fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + say_error(exc, lang))
         try:
             for p in ctx.roster.people:
-                ctx.framework_for(p.variant, p.group)
+                used.append(ctx.framework_for(p.variant, p.group))
         except fw_mod.FrameworkError as exc:
             fail(tr(lang, "Tệp khung đánh giá không hợp lệ:\n", "Invalid framework file:\n") + say_error(exc, lang))
+    if yq is not None and not any(fw.by_quarter for fw in used):
+        by_quarter_or_fail(used[:1], yq, lang)      # no framework of the run is kept by quarter
     return ym, keep, ctx
 
 
@@ -116,10 +122,12 @@ def _annotate_exclude(annotate: Path | None, paths: list[Path]) -> list[Path]:
 
 
 def _provenance(ctx, paths, config_file, month):
+    from danhgia.period import quarter_text
     from danhgia.provenance import Provenance, frameworks_of, shown, unit_file_how
 
     cfg = ctx.config
-    return Provenance("validate", period=month or "", frameworks=frameworks_of(cfg, ctx.framework_ref, ctx.framework_for),
+    period = month or (quarter_text(ctx.quarter) if ctx.quarter else "")
+    return Provenance("validate", period=period, frameworks=frameworks_of(cfg, ctx.framework_ref, ctx.framework_for),
                       unit_file=shown(cfg.source), unit_file_how=unit_file_how(cfg, list(paths), config_file),
                       unit=cfg.unit or "", roster=shown(ctx.roster.source) if ctx.roster is not None else None)
 
@@ -127,6 +135,7 @@ def _provenance(ctx, paths, config_file, month):
 @app.command("validate", help=H("Kiểm tra bảng điểm: mọi lỗi kèm vị trí ô (tệp › trang tính › ô).",
                                  "Check scoresheets: every mistake with its cell (file › sheet › cell)."),
              epilog=example("danhgia validate examples/2026-10 --month 2026-10",
+                            "danhgia validate thu-muc-quy-3 --quarter 2026-Q3 --framework nd335-2025",
                             "danhgia validate examples/2026-10 -m 2026-10 --format csv > loi.csv",
                             "danhgia validate examples/2026-10 -m 2026-10 --annotate out/da-danh-dau"))
 def validate(
@@ -134,6 +143,7 @@ def validate(
                                                    "Scoresheet files, folders or .zip archives."), show_default=False),
     roster: Optional[Path] = RosterOpt,
     month: Optional[str] = OptionalMonthOpt,
+    quarter: Optional[str] = OptionalQuarterOpt,
     framework: Optional[str] = FrameworkOpt,
     config: Optional[Path] = ConfigOpt,
     fmt: Format = FormatOpt,
@@ -153,7 +163,7 @@ def validate(
 ) -> None:
     """Kiểm tra bảng điểm (xem help= ở trên)."""
     lg = _lang(lang)
-    ym, keep, ctx = _prepare(paths, month, framework, config, roster, select, ignore, lg)
+    ym, keep, ctx = _prepare(paths, month, framework, config, roster, select, ignore, lg, quarter)
     try:
         from danhgia.report import Report
 
@@ -163,7 +173,11 @@ def validate(
         report = Report.build(result, keep=keep, strict=strict)
         prov = _provenance(ctx, paths, config, month)
         if fmt == Format.json:
-            print_json({"provenance": prov.to_dict(), **report.to_json(lg)})
+            from danhgia.period import quarter_text
+
+            doc = report.to_json(lg)
+            doc["summary"]["quarter"] = quarter_text(ctx.quarter) if ctx.quarter else None   # beside "month"
+            print_json({"provenance": prov.to_dict(), **doc})
         elif fmt == Format.csv:
             report.write_csv(_VisibleWriter(sys.stdout) if is_tty() else sys.stdout, lg)
             sys.stdout.flush()
@@ -177,7 +191,8 @@ def validate(
                 console.print("")
                 report.render_text(console, lg, limit, **({} if is_tty() else {"boxed": False}))
                 for f in report.findings:
-                    if f.code == "roster-not-covered":     # one line instead of a missing-submission each
+                    # one line instead of a missing-submission each; who is not expected in a quarter
+                    if f.code in ("roster-not-covered", "not-quarterly"):
                         console.print(tr(lg, "Ghi chú: ", "Note: ") + f.message(lg), markup=False, highlight=False)
 
             if is_tty():

@@ -1,0 +1,268 @@
+"""Quarterly NĐ 335 forms (issue 12, «Quarters»): a form whose period is a quarter is read (a
+«Quý» field, a month field holding "Quý III", a period line "Kỳ: Quý III năm 2026" above the
+table), ``validate --quarter`` takes a quarter's forms and the monthly forms of its months,
+checks quarterly forms' dates against the quarter calendar and asks the roster's quarterly
+people for their sheets; ``template --quarter`` writes forms that read back as the quarter.
+
+The forms are built with openpyxl as an office builds them (its own layout, or the tool's
+template filled in by hand), and everything goes through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from danhgia import form
+from danhgia import framework as fw_mod
+
+FW = "nd335-2025"
+
+
+def agency_form(path: Path, *, pid="HQ07", name="Phạm Thị Dung", period=None, above=None,
+                dates=(datetime(2026, 9, 18), datetime(2026, 9, 21), datetime(2026, 9, 22))) -> Path:
+    """A Mẫu 01A laid out as a customs sub-department does (spare first column, numbered items,
+    ratios by letter). ``period``: label/value cells of the period on row 5 (B5, C5, D5, E5…);
+    ``above``: the line under the title (B4), e.g. "Kỳ: Quý III năm 2026"."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Phiếu đánh giá"
+    ws["B1"] = "CỤC HẢI QUAN TỈNH X"
+    ws["B3"] = "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC"
+    if above is not None:
+        ws["B4"] = above
+    for col, value in zip("BCDE", period or ()):
+        ws[f"{col}5"] = value
+    ws["B6"] = f"Họ và tên: {name}"
+    ws["E6"] = f"Mã số: {pid}"
+    ws["B7"] = "Chức vụ: Kiểm tra viên"
+    ws["E7"] = "Đơn vị: Đội Nghiệp vụ"
+    ws.append([])
+    ws.append([None, "TT", "Tiêu chí chấm điểm", "Điểm tối đa", "Điểm do cá nhân tự chấm",
+               "Cấp có thẩm quyền đánh giá"])
+    for r in (("I", "Tiêu chí chung", 30, 30, 30),
+              ("1", "Phẩm chất chính trị, đạo đức, lối sống", 10, 10, 10),
+              ("2", "Năng lực, trách nhiệm, thái độ phục vụ, phối hợp", 10, 10, 10),
+              ("3", "Đổi mới, sáng tạo, dám nghĩ, dám làm, dám chịu trách nhiệm", 10, 10, 10),
+              ("II", "Kết quả thực hiện nhiệm vụ", 70, 63, 63),
+              ("a", "Tỷ lệ số lượng sản phẩm hoàn thành", "100%", 100, 100),
+              ("b", "Tỷ lệ sản phẩm đạt chất lượng", "100%", 90, 90),
+              ("c", "Tỷ lệ sản phẩm đúng hạn", "100%", 80, 80)):
+        ws.append([None, *r])
+    ws.append([None, None, "Tổng điểm", 100, 93, 93])
+    ws.append([])
+    level = "Hoàn thành xuất sắc nhiệm vụ"
+    ws.append([None, "Cá nhân tự đề xuất mức xếp loại:", None, level])
+    ws.append([None, "Ngày tự đánh giá:", None, dates[0]])
+    ws.append([None, "Cấp có thẩm quyền đánh giá, xếp loại:", None, level])
+    ws.append([None, "Ngày cấp có thẩm quyền đánh giá:", None, dates[1]])
+    ws.append([None, "Ngày thủ trưởng quyết định:", None, dates[2]])
+    wb.save(path)
+    return path
+
+
+def quarterly(path: Path, q="III", **kw) -> Path:
+    return agency_form(path, period=("Quý:", q, "Năm:", 2026), **kw)
+
+
+def monthly(path: Path, month: int, **kw) -> Path:
+    kw.setdefault("dates", (datetime(2026, month, 22), datetime(2026, month, 24), datetime(2026, month, 25)))
+    return agency_form(path, period=("Tháng:", month, "Năm:", 2026), **kw)
+
+
+def run(cli, *paths, period=("--quarter", "2026-Q3"), extra=(), lang="vi"):
+    res = cli("validate", *paths, "--framework", FW, *period, "--format", "json", "--lang", lang, *extra)
+    assert res.exit_code in (0, 1), res.output
+    return res, json.loads(res.stdout)
+
+
+def found(doc, code):
+    return [f for f in doc["findings"] if f["code"] == code]
+
+
+def read_sheet(path: Path, skip_marked: bool = True):
+    from danhgia.model import ReadContext
+    from danhgia.read.workbook import read_file
+
+    sheets, _found = read_file(path, path.name, ReadContext(framework_ref=FW), skip_marked=skip_marked)
+    (ss,) = sheets
+    return ss
+
+
+# --- reading a quarterly form --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period, above", [
+    (("Quý:", "III", "Năm:", 2026), None),               # «Quý:» III + «Năm:» 2026
+    (("Quý:", 3, "Năm:", 2026), None),                   # typed as a number
+    (("Quý:", "Quý III", "Năm:", 2026), None),
+    (("Tháng:", "Quý III", "Năm:", 2026), None),         # the month field holds the quarter
+    (("Kỳ đánh giá: Quý III năm 2026",), None),          # a label with its value after the colon
+    ((), "Kỳ: Quý III năm 2026"),                        # the period line under the title
+    ((), "QUÝ III NĂM 2026"),
+])
+def test_a_quarterly_form_is_read_as_the_quarter(cli, tmp_path, period, above):
+    f = agency_form(tmp_path / "q.xlsx", period=period, above=above)
+    ss = read_sheet(f)
+    assert (ss.quarter, ss.period) == ((2026, 3), None)
+    assert ss.period_cell in ("C5", "B5", "B4")
+    res, doc = run(cli, f)
+    assert res.exit_code == 0 and doc["findings"] == [], doc["findings"]
+    assert doc["summary"]["quarter"] == "2026-Q3" and doc["summary"]["month"] is None
+
+
+def test_a_monthly_form_still_reads_its_month(tmp_path):
+    ss = read_sheet(monthly(tmp_path / "m.xlsx", 8))
+    assert (ss.period, ss.quarter) == ((2026, 8), None)
+
+
+def test_an_unreadable_quarter_is_invalid_period_at_its_cell(cli, tmp_path):
+    res, doc = run(cli, quarterly(tmp_path / "q.xlsx", q="V"))
+    (f,) = found(doc, "invalid-period")
+    assert (f["cell"], f["value"], res.exit_code) == ("C5", "V", 1)
+    assert "Quý «V»" in f["message"] and "từ I đến IV" in f["message"]
+    assert not found(doc, "missing-field")
+
+
+# --- the period of a quarter's run ---------------------------------------------------------------
+
+
+def test_a_quarter_takes_its_quarterly_form_and_the_monthly_forms_of_its_months(cli, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    quarterly(folder / "q3.xlsx", pid="HQ01")
+    monthly(folder / "m8.xlsx", 8, pid="HQ02")
+    res, doc = run(cli, folder)
+    assert res.exit_code == 0 and doc["findings"] == [], doc["findings"]
+
+
+def test_a_monthly_form_outside_the_quarter_is_month_mismatch_naming_the_quarter(cli, tmp_path):
+    f = monthly(tmp_path / "m10.xlsx", 10)
+    res, doc = run(cli, f)
+    (mm,) = found(doc, "month-mismatch")
+    assert res.exit_code == 1 and (mm["cell"], mm["value"], mm["expected"]) == ("C5", "10/2026", "2026-Q3")
+    assert mm["message"] == "Bảng điểm của tháng 10/2026, không phải Quý III/2026 (tháng 7, 8, 9)"
+    _res, doc = run(cli, f, lang="en")
+    assert found(doc, "month-mismatch")[0]["message"] == "The scoresheet is for 10/2026, not for Q3 2026 (months 7, 8, 9)"
+
+
+def test_a_form_of_another_quarter_is_month_mismatch(cli, tmp_path):
+    f = quarterly(tmp_path / "q2.xlsx", q="II", dates=(datetime(2026, 6, 18), datetime(2026, 6, 21),
+                                                        datetime(2026, 6, 22)))
+    res, doc = run(cli, f)
+    (mm,) = found(doc, "month-mismatch")
+    assert res.exit_code == 1 and (mm["value"], mm["expected"]) == ("2026-Q2", "2026-Q3")
+    assert "Quý II/2026" in mm["message"] and "Quý III/2026" in mm["message"]
+    assert "Q3 2026" in found(run(cli, f, lang="en")[1], "month-mismatch")[0]["message"]
+
+
+def test_under_month_a_quarterly_form_is_month_mismatch_saying_it_is_quarterly(cli, tmp_path):
+    f = quarterly(tmp_path / "q3.xlsx")
+    res, doc = run(cli, f, period=("--month", "2026-09"))
+    (mm,) = found(doc, "month-mismatch")
+    assert res.exit_code == 1 and (mm["value"], mm["expected"]) == ("2026-Q3", "09/2026")
+    assert mm["message"] == "Bảng điểm của Quý III/2026 (phiếu theo quý), không phải tháng 09/2026"
+    en = found(run(cli, f, period=("--month", "2026-09"), lang="en")[1], "month-mismatch")[0]["message"]
+    assert "a quarterly form" in en
+    # and a monthly run's monthly form keeps today's wording
+    _res, doc = run(cli, monthly(tmp_path / "m8.xlsx", 8), period=("--month", "2026-09"))
+    assert found(doc, "month-mismatch")[0]["message"] == "Bảng điểm của tháng 08/2026, không phải tháng 09/2026"
+
+
+# --- dates against the quarter's calendar ---------------------------------------------------------
+
+
+def test_a_quarterly_forms_dates_follow_the_quarter_calendar(cli, tmp_path):
+    cal = fw_mod.load(FW).calendar.quarter        # days of the quarter's last month (16–20, 22, 23)
+    assert (cal.self_window.start_day, cal.self_window.end_day, cal.leader_deadline_day,
+            cal.head_deadline_day) == (16, 20, 22, 23)
+    on_time = quarterly(tmp_path / "ok.xlsx", pid="HQ01")
+    late = quarterly(tmp_path / "late.xlsx", pid="HQ02",
+                     dates=(datetime(2026, 9, 21), datetime(2026, 9, 23), datetime(2026, 9, 24)))
+    early = quarterly(tmp_path / "early.xlsx", pid="HQ03",
+                      dates=(datetime(2026, 9, 15), datetime(2026, 9, 20), datetime(2026, 9, 20)))
+    _res, doc = run(cli, on_time)
+    assert doc["findings"] == []
+    _res, doc = run(cli, late)
+    got = {(f["code"], f["expected"]) for f in doc["findings"]}
+    assert got == {("self-assessment-late", "2026-09-20"), ("decision-late", "2026-09-22"),
+                   ("decision-late", "2026-09-23")}
+    _res, doc = run(cli, early)
+    assert [(f["code"], f["expected"]) for f in doc["findings"]] == [("self-assessment-early", "2026-09-16")]
+
+
+def test_a_monthly_form_in_a_quarter_run_keeps_its_months_calendar(cli, tmp_path):
+    # August's own window (21–24 of August), not the quarter's days (16–20)
+    d = fw_mod.load(FW).calendar
+    assert d.self_window.start_day == 21
+    _res, doc = run(cli, monthly(tmp_path / "m8.xlsx", 8))
+    assert doc["findings"] == []
+    _res, doc = run(cli, monthly(tmp_path / "m8.xlsx", 8, dates=(datetime(2026, 8, 18), datetime(2026, 8, 22),
+                                                                   datetime(2026, 8, 22))))
+    assert [(f["code"], f["expected"]) for f in doc["findings"]] == [("self-assessment-early", "2026-08-21")]
+
+
+# --- who must hand in a sheet of the quarter --------------------------------------------------------
+
+
+def _unit(tmp_path):
+    folder = tmp_path / "unit"
+    folder.mkdir()
+    # công chức under NĐ 335 (kept by month or quarter); contract workers under Hanoi (month only)
+    (folder / "danhgia.yaml").write_text("framework: nd335-2025\nframeworks:\n  ldhd: hanoi-2022\n",
+                                         encoding="utf-8")
+    roster = tmp_path / "ds.csv"
+    roster.write_text("Mã,Họ và tên,Đơn vị,Chức vụ,Nhóm,Bảng điểm,Ngày vào\n"
+                      "HQ01,Phạm Thị Dung,Đội Nghiệp vụ,Kiểm tra viên,Công chức,Chuyên viên,\n"
+                      "HQ02,Lê Văn Hải,Đội Nghiệp vụ,Kiểm tra viên,Công chức,Chuyên viên,\n"
+                      "HQ03,Trần Minh Khoa,Đội Nghiệp vụ,Kiểm tra viên,Công chức,Chuyên viên,\n"
+                      "HQ04,Vũ Thị Lan,Đội Nghiệp vụ,Kiểm tra viên,Công chức,Chuyên viên,01/11/2026\n"
+                      "HD01,Ngô Văn Bảo,Đội Nghiệp vụ,Lái xe,LĐHĐ,LĐHĐ,\n"
+                      "HD02,Đỗ Thị Cúc,Đội Nghiệp vụ,Tạp vụ,LĐHĐ,LĐHĐ,\n", encoding="utf-8")
+    quarterly(folder / "hq01.xlsx", pid="HQ01")
+    monthly(folder / "hq02.xlsx", 7, pid="HQ02", name="Lê Văn Hải")
+    return folder, roster
+
+
+def test_missing_submission_in_a_quarter_run(cli, tmp_path):
+    folder, roster = _unit(tmp_path)
+    res = cli("validate", folder, "--roster", roster, "--quarter", "2026-Q3", "--format", "json")
+    doc = json.loads(res.stdout)
+    # HQ01 (quarterly form) and HQ02 (a monthly form of July) handed in; HQ04 starts in November
+    assert [f["person_id"] for f in found(doc, "missing-submission")] == ["HQ03"]
+    assert res.exit_code == 1
+    (nq,) = found(doc, "not-quarterly")
+    assert (nq["severity"], nq["value"], nq["expected"]) == ("info", 2, "hanoi-2022")
+    assert "2 người" in nq["message"] and "hanoi-2022" in nq["message"] and "Quý III/2026" in nq["message"]
+    res = cli("validate", folder, "--roster", roster, "--quarter", "2026-Q3", "--lang", "en")
+    assert "Framework not by quarter (not-quarterly): 1" in res.stdout
+    assert "Note: 2 people of the roster are under the framework hanoi-2022, which is kept by month only" in res.stdout
+
+
+def test_a_quarter_run_of_another_quarter_misses_everyone_quarterly(cli, tmp_path):
+    folder, roster = _unit(tmp_path)
+    res = cli("validate", folder, "--roster", roster, "--quarter", "2026-Q2", "--format", "json")
+    doc = json.loads(res.stdout)
+    assert sorted(f["person_id"] for f in found(doc, "missing-submission")) == ["HQ01", "HQ02", "HQ03"]
+    assert len(found(doc, "month-mismatch")) == 2
+
+
+# --- wrong use ---------------------------------------------------------------------------------------
+
+
+def test_month_and_quarter_together_are_refused(cli, tmp_path):
+    f = quarterly(tmp_path / "q3.xlsx")
+    res = cli("validate", f, "--framework", FW, "--month", "2026-09", "--quarter", "2026-Q3")
+    assert res.exit_code == 2 and "--month" in res.stderr and "--quarter" in res.stderr
+
+
+def test_a_bad_quarter_and_a_month_only_framework_are_refused(cli, tmp_path):
+    f = quarterly(tmp_path / "q3.xlsx")
+    res = cli("validate", f, "--framework", FW, "--quarter", "2026-Q5")
+    assert res.exit_code == 2 and "2026-Q5" in res.stderr and "YYYY-Qn" in res.stderr
+    res = cli("validate", f, "--framework", "hanoi-2022", "--quarter", "2026-Q3")
+    assert res.exit_code == 2 and "hanoi-2022" in res.stderr and len(res.stderr.strip().splitlines()) == 1

@@ -8,6 +8,11 @@ unit's own form in an annotated copy) are counted under ``None``.
 The smallest text on a page is read from the PDF's own ``Tf`` operators (LibreOffice writes the
 size *after* the print scale, e.g. 12 pt at 50 % is ``/F2 5.995 Tf``), so it is exact, not a
 guess from word boxes. pdftotext gives the text of each page (blank page = no text but the footer).
+
+Text cut off is read from the same operators: LibreOffice draws each cell's text (and the page
+footer) inside a clipping rectangle (``x y w h re W n``); a line of text whose height does not fit
+inside its rectangle prints cut (a row too short for its wrapped text, a footer squeezed into too
+small a margin). :attr:`Page.cut` lists them.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Page:
     text: str                 # the page's text (pdftotext), footer included
     sizes: list[float]        # every font size used on the page, in points
     sheet: str | None = None  # from the footer
+    cut: list["Cut"] = field(default_factory=list)   # text lines that print cut by their frame
 
     @property
     def smallest(self) -> float:
@@ -45,6 +51,20 @@ class Page:
         if self.sheet is not None:
             lines = [ln for ln in lines if not _footer_line(ln)]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A line of text (baseline ``x, y``, ``size`` pt) that does not fit its clipping rectangle."""
+
+    x: float
+    y: float
+    size: float
+    clip: tuple[float, float, float, float]    # x0, y0, x1, y1 in points from the page's bottom left
+
+    def __str__(self) -> str:
+        return (f"{self.size:.1f}-pt text at ({self.x:.0f}, {self.y:.0f}) cut by its frame "
+                f"{self.clip[1]:.0f}–{self.clip[3]:.0f}")
 
 
 @dataclass
@@ -112,7 +132,8 @@ def read(pdf: Path) -> Printed:
     text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     texts = text.split("\f")
-    sizes = _page_font_sizes(Path(pdf).read_bytes())
+    contents = _page_contents(Path(pdf).read_bytes())
+    sizes = [_sizes(c) for c in contents]
     printed = Printed(Path(pdf))
     for i, s in enumerate(sizes):
         t = texts[i] if i < len(texts) else ""
@@ -122,7 +143,7 @@ def read(pdf: Path) -> Printed:
             if m:
                 sheet = m.group("sheet").strip()
                 break
-        printed.pages.append(Page(i + 1, t, s, sheet))
+        printed.pages.append(Page(i + 1, t, s, sheet, _cut(contents[i])))
     return printed
 
 
@@ -136,12 +157,13 @@ _OBJ = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
 _REF = re.compile(rb"(\d+) 0 R")
 
 
-def _page_font_sizes(data: bytes) -> list[list[float]]:
+def _page_contents(data: bytes) -> list[bytes]:
+    """Each page's content stream(s), decompressed, in page order."""
     objs = {int(m.group(1)): m.group(2) for m in _OBJ.finditer(data)}
     root = re.search(rb"/Root\s+(\d+) 0 R", data)
     catalog = objs[int(root.group(1))]
     pages_ref = int(re.search(rb"/Pages\s+(\d+) 0 R", catalog).group(1))
-    out: list[list[float]] = []
+    out: list[bytes] = []
 
     def walk(num: int) -> None:
         body = objs[num]
@@ -151,7 +173,8 @@ def _page_font_sizes(data: bytes) -> list[list[float]]:
             for k in _REF.findall(kids):
                 walk(int(k))
         else:
-            out.append(_sizes(objs, head))
+            m = re.search(rb"/Contents\s*(\[(?:.*?)\]|\d+ 0 R)", head, re.S)
+            out.append(b"\n".join(_stream(objs[int(ref)]) for ref in _REF.findall(m.group(1))) if m else b"")
 
     walk(pages_ref)
     return out
@@ -163,21 +186,76 @@ def _stream(obj: bytes) -> bytes:
     return zlib.decompress(raw) if b"FlateDecode" in head else raw
 
 
-def _sizes(objs: dict[int, bytes], page: bytes) -> list[float]:
-    m = re.search(rb"/Contents\s*(\[(?:.*?)\]|\d+ 0 R)", page, re.S)
-    if not m:
-        return []
+def _sizes(content: bytes) -> list[float]:
     sizes: list[float] = []
-    for ref in _REF.findall(m.group(1)):
-        content = _stream(objs[int(ref)])
-        # text matrices that scale (a b c d e f Tm with |d| != 1) multiply the Tf size
-        scale = 1.0
-        for tok in re.finditer(rb"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) [-\d.]+ [-\d.]+ Tm|/\S+ ([\d.]+) Tf|\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>", content):
-            if tok.group(4) is not None:
-                scale = abs(float(tok.group(4))) or 1.0
-            elif tok.group(5) is not None:
-                sizes.append(round(float(tok.group(5)) * scale, 3))
+    # text matrices that scale (a b c d e f Tm with |d| != 1) multiply the Tf size
+    scale = 1.0
+    for tok in re.finditer(rb"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) [-\d.]+ [-\d.]+ Tm|/\S+ ([\d.]+) Tf|\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>", content):
+        if tok.group(4) is not None:
+            scale = abs(float(tok.group(4))) or 1.0
+        elif tok.group(5) is not None:
+            sizes.append(round(float(tok.group(5)) * scale, 3))
     return sizes
+
+
+_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>|[\[\]]|/[^\s/\[\]()<>]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z*'\"]+")
+_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
+DESCENT, ASCENT = 0.2, 0.7     # of the font size, below and above the baseline (Times/Liberation Serif)
+TOLERANCE = 0.5                # points
+
+
+def _cut(content: bytes) -> list[Cut]:
+    """Lines of text drawn partly outside the clipping rectangle in force: the graphics state
+    stack (q/Q), translations (cm), rectangles made the clip (re W n), text positions (Td/Tm) and
+    sizes (Tf). Text under a rotating or scaling transform is not judged."""
+    stack: list[tuple] = []
+    clip: tuple[float, float, float, float] | None = None
+    shift, plain = (0.0, 0.0), True
+    nums: list[float] = []
+    rect = None
+    size = scale = 1.0
+    line_x = line_y = 0.0
+    out: list[Cut] = []
+    for m in _TOKEN.finditer(content):
+        t = m.group(0)
+        if _NUMBER.fullmatch(t):
+            nums.append(float(t))
+            continue
+        if t[:1] in (b"(", b"<", b"[", b"]", b"/"):
+            continue            # operands of the next operator
+        if t == b"q":
+            stack.append((clip, shift, plain))
+        elif t == b"Q":
+            clip, shift, plain = stack.pop() if stack else (None, (0.0, 0.0), True)
+        elif t == b"cm" and len(nums) >= 6:
+            a, b, c, d, e, f = nums[-6:]
+            if (a, b, c, d) == (1, 0, 0, 1):
+                shift = (shift[0] + e, shift[1] + f)
+            else:
+                plain = False
+        elif t == b"re" and len(nums) >= 4:
+            x, y, w, h = nums[-4:]
+            x, y = x + shift[0], y + shift[1]
+            rect = (min(x, x + w), min(y, y + h), max(x, x + w), max(y, y + h))
+        elif t in (b"W", b"W*") and rect is not None:
+            clip = rect if clip is None else (max(clip[0], rect[0]), max(clip[1], rect[1]),
+                                              min(clip[2], rect[2]), min(clip[3], rect[3]))
+        elif t == b"BT":
+            line_x = line_y = 0.0
+            scale = 1.0
+        elif t == b"Td" and len(nums) >= 2:
+            line_x, line_y = line_x + nums[-2] * scale, line_y + nums[-1] * scale
+        elif t == b"Tm" and len(nums) >= 6:
+            line_x, line_y = nums[-2], nums[-1]
+            scale = abs(nums[-3]) or 1.0
+        elif t == b"Tf" and nums:
+            size = nums[-1] * scale
+        elif t in (b"TJ", b"Tj", b"'", b'"') and plain and clip is not None:
+            x, y = line_x + shift[0], line_y + shift[1]
+            if y - DESCENT * size < clip[1] - TOLERANCE or y + ASCENT * size > clip[3] + TOLERANCE:
+                out.append(Cut(round(x, 1), round(y, 1), round(size, 2), tuple(round(v, 1) for v in clip)))
+        nums = []
+    return out
 
 
 def report(paths: list[str]) -> None:

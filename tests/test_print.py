@@ -2,7 +2,7 @@
 and poppler reads the pages back (``tests/pdfcheck.py``). For the example unit — a month with
 mistakes (2026-10), a clean month (2026-11), the year 2026, the blank templates and annotated
 copies of .xlsx, .xls and .ods submissions — each sheet must take the pages it should, no page may
-be blank and no text may be smaller than 8 pt. Skips, saying why, where soffice or pdftotext is
+be blank, no text may be smaller than 8 pt and no line may print cut by its cell or margin. Skips, saying why, where soffice or pdftotext is
 missing (CI installs libreoffice-calc and poppler-utils)."""
 
 from __future__ import annotations
@@ -94,6 +94,15 @@ def test_no_blank_page_and_nothing_below_8_pt(printed, label):
         assert page.body.strip(), f"{label}: page {page.number} ({page.sheet}) is blank"
         assert page.smallest >= MIN_PT - 0.05, \
             f"{label}: page {page.number} ({page.sheet}) has text at {page.smallest:.2f} pt"
+
+
+@pytest.mark.parametrize("label", CASES)
+def test_no_text_is_cut_off(printed, label):
+    """Rows tall enough for their wrapped text (a unit's name, a note with file paths) and
+    footers with room in the bottom margin: no line of text prints cut by its frame."""
+    pdf, _expected = printed[label]
+    cut = [f"page {p.number} ({p.sheet}): {c}" for p in pdf.pages for c in p.cut]
+    assert not cut, f"{label}: {len(cut)} lines cut: " + "; ".join(cut[:5])
 
 
 def test_what_the_head_signs_reads_as_a_form(printed):

@@ -289,11 +289,14 @@ def _grid_workbook(data: bytes, limits, ext: str = ""):
     """An openpyxl workbook holding the values of every sheet (via calamine) and what can be read
     of the original's look (merged cells, widths, hidden columns, row heights)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
     from python_calamine import CalamineWorkbook
 
     wrap = Alignment(wrap_text=True, vertical="top")
+    # the values' font: the form font of Vietnamese administrative documents (NĐ 30/2020), which
+    # the row heights and wrapping below are measured for (calamine reads no fonts)
+    font = Font(name=paper.FONT, size=12)
 
     looks = _xls_looks(data, limits) if ext == ".xls" else _ods_looks(data, limits) if ext == ".ods" else {}
     src = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -323,6 +326,7 @@ def _grid_workbook(data: bytes, limits, ext: str = ""):
                     raise TooLarge()
                 cell = ws.cell(row=r + 1, column=c + 1)
                 _put(cell, value)
+                cell.font = font
                 if isinstance(value, str):
                     if value.startswith(MARKER_PREFIX):
                         marker_cols.add(c)
@@ -356,10 +360,11 @@ def _grid_workbook(data: bytes, limits, ext: str = ""):
             room = sum(col_w(k) for k in range(c, span.get((r, c), c) + 1))
             if len(text) > room * 1.1 or "\n" in text:
                 ws.cell(row=r + 1, column=c + 1).alignment = wrap
-                if r not in look.heights:
-                    grow[r] = max(grow.get(r, 0), paper.row_height([(text, room)]))
+                grow[r] = max(grow.get(r, 0), paper.row_height([(text, room)]))
         for r, h in grow.items():
-            ws.row_dimensions[r + 1].height = h
+            # the original's height when it holds the wrapped lines, else as tall as they need
+            if h > look.heights.get(r, 0):
+                ws.row_dimensions[r + 1].height = h
         if texts or widths:
             ws.print_area = f"A1:{get_column_letter(last_col + 1)}{last_row + 1}"
     return wb

@@ -28,6 +28,7 @@ FONT = "Times New Roman"
 FOOTER_PT = 12            # the footer in the body size: it scales with the sheet like the rest
 PAGE_WIDTH_PT = {False: 595.28, True: 841.89}    # portrait / landscape width of A4 in points
 MARGIN_IN = {"left": 0.5, "right": 0.4, "top": 0.6, "bottom": 0.6}
+FOOTER_ROOM_IN = 0.3         # between the footer's margin and the bottom margin: a footer line and its gap
 SAFETY = 0.97               # renderers differ by a few percent in column pixels: keep a margin
 NONE_TEXT = ("Không có", "None")
 
@@ -191,7 +192,22 @@ def setup_openpyxl(ws, lang: str = "vi", landscape: bool | None = None,
         ws.oddFooter.center.text = "&A · " + _t(lang, "Trang &P/&N", "Page &P/&N")
         ws.oddFooter.center.font = f"{FONT},Regular"
         ws.oddFooter.center.size = FOOTER_PT
+    footer_room(ws.page_margins)
     return fit_info
+
+
+def footer_room(margins) -> None:
+    """Room for the footer inside the bottom margin: Excel and LibreOffice print the footer
+    between the footer's own margin and the bottom margin, so a footer margin close to the bottom
+    one (openpyxl's default 0.5 in under a 0.6 in bottom) prints the footer cut in half. The footer
+    moves down (to 0.2 in from the edge at least) and, if that is not enough, the bottom margin
+    grows."""
+    bottom = margins.bottom if margins.bottom is not None else MARGIN_IN["bottom"]
+    foot = margins.footer if margins.footer is not None else 0.3
+    if bottom - foot < FOOTER_ROOM_IN:
+        foot = max(0.2, min(foot, bottom - FOOTER_ROOM_IN))
+        margins.footer = round(foot, 3)
+        margins.bottom = round(max(bottom, foot + FOOTER_ROOM_IN), 3)
 
 
 # --- the parts of an administrative form (XlsxWriter) --------------------------------------------
@@ -335,17 +351,29 @@ def _text_width(word: str) -> float:
     return sum(1.4 if ch.isupper() or ch in "mwMW" else 1.0 for ch in word)
 
 
-def lines_of(text: Any, width_chars: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width_chars`` wide (12-pt Times New Roman
-    averages about 5.8 pt a lower-case character; a column is :func:`column_points` wide; a word
-    longer than a line, such as a file path, breaks after its slashes or where it must)."""
-    per_line = max(3.0, (column_points(width_chars) - 4) / 5.8)
+# Where a renderer may break a line inside a word. LibreOffice (measured on the example's notes
+# and file columns) breaks after a hyphen followed by a letter ("HB017-cao-van-thang", never
+# "2026-10"), and after a slash only where a line would otherwise overflow; which of the two it
+# takes depends on the column, so a row is sized for the larger of the two counts: a row a little
+# too tall wastes a line, one too short prints its text cut.
+_HYPHEN_BREAK = re.compile(r"(?<=-)(?=[^\d\s-])")
+_SLASH_OR_HYPHEN_BREAK = re.compile(r"(?<=/)(?=[^\d\s/])|(?<=-)(?=[^\d\s-])")
+
+
+def _pieces(word: str, per_line: float, breaks: re.Pattern = _HYPHEN_BREAK) -> list[str]:
+    """The parts of ``word`` between its break opportunities; a word that fits on a line is one
+    piece when its breaks are slashes (a renderer breaks there only when it must)."""
+    if breaks is _SLASH_OR_HYPHEN_BREAK and _text_width(word) <= per_line:
+        return [p for p in _HYPHEN_BREAK.split(word) if p] or [word]
+    return [p for p in breaks.split(word) if p] or [word]
+
+
+def _count_lines(text: Any, per_line: float, breaks: re.Pattern) -> int:
     n = 0
     for para in str(text).split("\n"):
         run, count = 0.0, 1
         for word in para.split():
-            pieces = [word] if _text_width(word) <= per_line else re.findall(r"[^/]+/?|/", word)
-            for i, piece in enumerate(pieces):
+            for i, piece in enumerate(_pieces(word, per_line, breaks)):
                 w = _text_width(piece)
                 need = w + (1 if run and i == 0 else 0)
                 if run and run + need > per_line:
@@ -357,6 +385,15 @@ def lines_of(text: Any, width_chars: float) -> int:
                 run += need
         n += count
     return max(1, n)
+
+
+def lines_of(text: Any, width_chars: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width_chars`` wide (12-pt Times New Roman
+    averages about 5.8 pt a lower-case character; a column is :func:`column_points` wide; words
+    break after hyphens, file paths also after slashes, and a piece longer than a line where it
+    must)."""
+    per_line = max(3.0, (column_points(width_chars) - 4) / 5.8)
+    return max(_count_lines(text, per_line, _HYPHEN_BREAK), _count_lines(text, per_line, _SLASH_OR_HYPHEN_BREAK))
 
 
 def row_height(cells: Iterable[tuple[Any, float]], line_pt: float = 15.0) -> float:

@@ -858,7 +858,9 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
         r += 1
     if res.provenance is not None:      # what the run was made from (design.md §2)
         for label, value in res.provenance.rows(lang, workbook=True):
-            book.text(ws, r, 0, label, book.left_bold)
+            # the label wraps in its column; the value runs on over the empty columns to its right
+            ws.set_row(r, paper.row_height([(label, 14)]))
+            book.text(ws, r, 0, label, key_fmt)
             book.text(ws, r, 1, value, book.plain)
             r += 1
     r += 1

@@ -1,0 +1,62 @@
+"""Print layout decided before any client sees it (fast; the real-client check is test_print.py):
+rows of wrapped text get the height of the lines they wrap to, and every annotated copy leaves
+its footer room inside the bottom margin, at 8 pt or more."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+from conftest import EXAMPLES
+from danhgia.write import paper
+
+# «Chi tiết»'s note column (40 characters) holding two file paths, as LibreOffice wraps it in the
+# example: "Nhiều bảng điểm:" / "/…/2026-10/HB017-cao-van-thang" / "(1).xlsx › Bảng điểm," /
+# "/…/2026-10/HB017-cao-van-" / "thang.xlsx › Bảng điểm" — five lines (a path breaks after a
+# hyphen before a letter, never after a slash or in "2026-10").
+TWO_PATHS = ("Nhiều bảng điểm: /work/wt/p13/examples/2026-10/HB017-cao-van-thang (1).xlsx › Bảng điểm, "
+             "/work/wt/p13/examples/2026-10/HB017-cao-van-thang.xlsx › Bảng điểm")
+
+
+def test_paths_wrap_after_hyphens_not_slashes():
+    assert paper.lines_of(TWO_PATHS, 40) == 5
+    assert paper._pieces("/a/b/2026-10/HB017-cao-van-thang.xlsx", 40) == ["/a/b/2026-10/HB017-", "cao-", "van-",
+                                                                         "thang.xlsx"]
+
+
+def test_a_path_without_hyphens_longer_than_the_column_takes_the_lines_it_fills():
+    path = "/" + "/".join(["thumuc"] * 20) + "/bangdiem.xlsx"          # 154 characters, no hyphen
+    per_line = (paper.column_points(30) - 4) / 5.8
+    assert paper.lines_of(path, 30) >= len(path) / per_line
+
+
+def test_capitals_take_more_room_than_lower_case():
+    name = "TRƯỜNG MẦM NON HÒA BÌNH VÀ TRUNG TÂM DỊCH VỤ TỔNG HỢP PHƯỜNG"
+    assert paper.lines_of(name, 30) > paper.lines_of(name.lower(), 30)
+
+
+def test_a_row_is_as_tall_as_its_longest_wrapped_cell():
+    short, long_ = ("UBND phường Hòa Bình", 30), (TWO_PATHS, 40)
+    assert paper.row_height([short]) == 17
+    assert paper.row_height([short, long_]) == 15 * 5 + 2
+
+
+def test_every_sheet_of_an_annotated_copy_has_room_for_its_footer(cli, tmp_path):
+    """openpyxl's footer margin (0.5 in) under the 0.6-in bottom margin printed «Lỗi»'s footer
+    cut in half: every sheet of every copy (.xlsx, .xls and .ods submissions) keeps 0.3 in
+    between the footer's margin and the bottom one, and a footer of 8 pt or more."""
+    month = EXAMPLES / "2026-10"
+    cli("validate", month / "HB010-ngo-thi-hanh.xlsx", month / "HB009-do-minh-tuan.xls", "--month", "2026-10",
+        "--annotate", tmp_path)
+    cli("validate", month / "HB015-mai-van-long.ods", "--month", "2026-09", "--annotate", tmp_path)
+    copies = sorted(tmp_path.glob("*.xlsx"))
+    assert [p.name for p in copies] == ["HB009-do-minh-tuan.xlsx", "HB010-ngo-thi-hanh.xlsx", "HB015-mai-van-long.xlsx"]
+    for copy in copies:
+        wb = load_workbook(copy)
+        assert wb.sheetnames[-1] == "Lỗi"
+        for ws in wb.worksheets:
+            m = ws.page_margins
+            assert m.bottom - m.footer >= paper.FOOTER_ROOM_IN - 1e-9, f"{copy.name} › {ws.title}: {m.bottom} / {m.footer}"
+            assert m.footer >= 0.2, f"{copy.name} › {ws.title}"
+            footer = ws.oddFooter.center
+            assert footer.text and "&A" in footer.text, f"{copy.name} › {ws.title}"
+            assert (footer.size or 11) >= 8, f"{copy.name} › {ws.title}"

@@ -67,7 +67,8 @@ def _date(sheet, key: str):
 
 
 def check(sheet, env: Env) -> Iterator[Finding]:
-    period = sheet.period or env.month
+    # the form's own period first (a quarterly form under --month keeps the quarter's calendar)
+    period = sheet.period or (env.month if sheet.quarter is None else None)
     quarter = sheet.quarter or (env.quarter if period is None else None)
     cal = env.framework.calendar
     self_entry, self_date = _date(sheet, "self_date")

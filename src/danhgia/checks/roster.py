@@ -62,7 +62,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                             value=sheet.variant, expected=person.variant,
                             params={"value": _variant_title(env.framework, sheet.variant),
                                     "expected": _variant_title(env.framework, person.variant)})
-    period = sheet.period or env.month
+    period = sheet.period or (env.month if sheet.quarter is None else None)   # a quarterly form: no month
     if period is not None:
         reason = exempt_reason(person, env.framework, *period)
         if reason:
@@ -93,6 +93,10 @@ def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
             first[key] = o
     if roster is None:
         return
+    if quarter is None and month is None:     # no period asked: the sheets' own, when they agree
+        quarters = {tuple(o.quarter) for o in outcomes if getattr(o, "quarter", None) is not None}
+        if len(quarters) == 1 and not any(o.period is not None for o in outcomes):
+            quarter = quarters.pop()
     if quarter is not None:
         yield from _quarter_submissions(outcomes, roster, tuple(quarter), framework_for,
                                         roster_display or roster.source, covers)

@@ -243,6 +243,14 @@ def test_missing_submission_in_a_quarter_run(cli, tmp_path):
     assert "Note: 2 people of the roster are under the framework hanoi-2022, which is kept by month only" in res.stdout
 
 
+def test_without_a_period_asked_the_quarter_of_the_forms_is_the_runs(cli, tmp_path):
+    folder, roster = _unit(tmp_path)
+    (folder / "hq02.xlsx").unlink()                # only quarterly forms of Q3 left
+    res = cli("validate", folder, "--roster", roster, "--format", "json")
+    doc = json.loads(res.stdout)
+    assert sorted(f["person_id"] for f in found(doc, "missing-submission")) == ["HQ02", "HQ03"]
+
+
 def test_a_quarter_run_of_another_quarter_misses_everyone_quarterly(cli, tmp_path):
     folder, roster = _unit(tmp_path)
     res = cli("validate", folder, "--roster", roster, "--quarter", "2026-Q2", "--format", "json")
@@ -266,3 +274,111 @@ def test_a_bad_quarter_and_a_month_only_framework_are_refused(cli, tmp_path):
     assert res.exit_code == 2 and "2026-Q5" in res.stderr and "YYYY-Qn" in res.stderr
     res = cli("validate", f, "--framework", "hanoi-2022", "--quarter", "2026-Q3")
     assert res.exit_code == 2 and "hanoi-2022" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+# --- template --quarter --------------------------------------------------------------------------
+
+
+def fill_quarter_form(template: Path, out: Path, variant="nd335-01a", pid="CC01", name="Nguyễn Văn An"):
+    """Fill a quarter's template by hand (openpyxl): name, id, scores, levels and dates."""
+    lay = form.layout_for(fw_mod.load(FW).variant(variant))
+    wb = openpyxl.load_workbook(template)
+    ws = wb.active
+    for key, value in (("name", name), ("id", pid), ("unit", "Phòng Kinh tế")):
+        if not ws[lay.fields[key]].value:
+            ws[lay.fields[key]] = value
+    for code in ("I.1", "I.2", "I.3"):
+        ws[lay.cell(code, "self")] = ws[lay.cell(code, "leader")] = 10
+    ratios = {"II.1": 100, "II.2": 90, "II.3": 80}
+    if variant == "nd335-01b":
+        ratios.update({"II.4": 100, "II.5": 100, "II.6": 100})
+    for code, value in ratios.items():
+        ws[lay.cell(code, "self")] = ws[lay.cell(code, "leader")] = value
+    ws[lay.fields["self_grade"]] = ws[lay.fields["decided_grade"]] = "HTXSNV"
+    for key, day in (("self_date", 18), ("leader_date", 22), ("head_date", 23)):
+        ws[lay.fields[key]] = datetime(2026, 9, day)
+    wb.save(out)
+    return out
+
+
+def test_template_quarter_writes_quy_nam_and_reads_back_as_the_quarter(cli, tmp_path):
+    res = cli("template", "--framework", FW, "--quarter", "2026-Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 0, res.output
+    for vid in ("nd335-01a", "nd335-01b"):
+        path = tmp_path / "o" / FW / f"{vid}-2026-Q3.xlsx"
+        lay = form.layout_for(fw_mod.load(FW).variant(vid))
+        ws = openpyxl.load_workbook(path).active
+        assert (ws[lay.labels["month"]].value, ws[lay.fields["month"]].value) == ("Quý:", "III")
+        assert (ws[lay.labels["year"]].value, ws[lay.fields["year"]].value) == ("Năm:", 2026)
+        assert ws["A5"].value.startswith("Kỳ: Quý III năm 2026")
+        ss = read_sheet(path, skip_marked=False)
+        assert (ss.quarter, ss.period, ss.period_cell) == ((2026, 3), None, lay.fields["month"])
+        assert ss.variant == vid and ss.variant_source == "marker"
+        filled = fill_quarter_form(path, tmp_path / f"{vid}.xlsx", variant=vid)
+        res, doc = run(cli, filled)
+        assert res.exit_code == 0 and doc["findings"] == [], doc["findings"]
+        res, doc = run(cli, filled, period=("--month", "2026-09"))
+        assert [f["code"] for f in doc["findings"]] == ["month-mismatch"] and res.exit_code == 1
+    # the monthly blank templates are unchanged (no quarter, same names)
+    res = cli("template", "--framework", FW, "--out", tmp_path / "m")
+    ws = openpyxl.load_workbook(tmp_path / "m" / FW / "nd335-01a.xlsx").active
+    assert (ws["A9"].value, ws["B9"].value) == ("Tháng:", None)
+
+
+def test_template_quarter_per_person_from_the_roster(cli, tmp_path):
+    from danhgia.read.mark import read_mark
+
+    roster = tmp_path / "ds.csv"
+    roster.write_text("Mã,Họ và tên,Đơn vị,Chức vụ,Nhóm,Bảng điểm\n"
+                      "CC01,Nguyễn Văn An,Phòng Kinh tế,Chuyên viên,Công chức,Chuyên viên\n"
+                      "CC02,Trần Thị Bình,Phòng Kinh tế,Trưởng phòng,Công chức,Lãnh đạo quản lý\n",
+                      encoding="utf-8")
+    res = cli("template", "--framework", FW, "--roster", roster, "--quarter", "2026-Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 0, res.output
+    assert "2 bảng điểm Quý III/2026" in res.stdout
+    files = {p.name[:4]: p for p in (tmp_path / "o").glob("*.xlsx")}
+    assert set(files) == {"CC01", "CC02"}
+    a, b = read_sheet(files["CC01"], skip_marked=False), read_sheet(files["CC02"], skip_marked=False)
+    assert (a.person_id, a.quarter, a.variant) == ("CC01", (2026, 3), "nd335-01a")
+    assert (b.person_id, b.quarter, b.variant) == ("CC02", (2026, 3), "nd335-01b")
+    assert read_mark(files["CC01"]).period == "2026-Q3"
+    (tmp_path / "in").mkdir()
+    fill_quarter_form(files["CC01"], tmp_path / "in" / "cc01.xlsx")     # CC01 hands in; CC02 does not
+    res = cli("validate", tmp_path / "in", "--framework", FW, "--roster", roster, "--quarter", "2026-Q3",
+              "--format", "json")
+    doc = json.loads(res.stdout)
+    assert [(f["code"], f["person_id"]) for f in doc["findings"]] == [("missing-submission", "CC02")]
+    res = cli("template", "--framework", FW, "--roster", roster, "--quarter", "2026-Q3", "--one-workbook",
+              "--out", tmp_path / "one")
+    assert res.exit_code == 0 and (tmp_path / "one" / "bang-diem-2026-Q3.xlsx").exists(), res.output
+
+
+def test_template_quarter_leaves_out_month_only_people_and_says_so(cli, tmp_path):
+    (tmp_path / "danhgia.yaml").write_text("framework: nd335-2025\nframeworks:\n  ldhd: hanoi-2022\n",
+                                           encoding="utf-8")
+    roster = tmp_path / "ds.csv"
+    roster.write_text("Mã,Họ và tên,Đơn vị,Chức vụ,Nhóm,Bảng điểm\n"
+                      "CC01,Nguyễn Văn An,Phòng Kinh tế,Chuyên viên,Công chức,Chuyên viên\n"
+                      "HD01,Ngô Văn Bảo,Phòng Kinh tế,Lái xe,LĐHĐ,LĐHĐ\n", encoding="utf-8")
+    res = cli("template", "--roster", roster, "--quarter", "2026-Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 0, res.output
+    assert [p.name[:4] for p in (tmp_path / "o").glob("*.xlsx")] == ["CC01"]
+    assert "1 người theo khung hanoi-2022" in res.stdout
+
+
+def test_template_quarter_wrong_use_exits_2(cli, tmp_path):
+    res = cli("template", "--framework", "hanoi-2022", "--quarter", "2026-Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "hanoi-2022" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+    res = cli("template", "--framework", "hanoi-2022", "--quarter", "2026-Q3", "--out", tmp_path / "o", "--lang", "en")
+    assert res.exit_code == 2 and "kept by month only" in res.stderr
+    roster = tmp_path / "ds.csv"
+    roster.write_text("Mã,Họ và tên,Đơn vị,Chức vụ,Nhóm,Bảng điểm\n"
+                      "HN01,Nguyễn Văn An,Phòng Kinh tế,Chuyên viên,Công chức,Chuyên viên\n", encoding="utf-8")
+    res = cli("template", "--framework", "hanoi-2022", "--roster", roster, "--quarter", "2026-Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "hanoi-2022" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    res = cli("template", "--framework", FW, "--month", "2026-09", "--quarter", "2026-Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "--quarter" in res.stderr and "Không có tùy chọn" not in res.stderr
+    res = cli("template", "--framework", FW, "--quarter", "Q3", "--out", tmp_path / "o")
+    assert res.exit_code == 2 and "YYYY-Qn" in res.stderr
+    assert not (tmp_path / "o").exists()

@@ -34,11 +34,13 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from danhgia.form import (COL_CODE, COL_LABEL, COL_LEADER, COL_MARKER, COL_MAX, COL_NOTE, COL_SELF,
-                          FIELD_LABELS, PERIOD_FORM_TITLE_NOTE, SHEET_NAME, TABLE_HEADERS, Layout,
-                          is_period_form, label_text, layout_for, marker_text, variant_title)
+                          FIELD_LABELS, PERIOD_FORM_TITLE_NOTE, QUARTER_LABEL, SHEET_NAME, TABLE_HEADERS, Layout,
+                          is_period_form, label_text, layout_for, marker_text, quarter_line, quarter_value,
+                          variant_title)
 from danhgia.framework import Criterion, Framework, Variant
 from danhgia.write import paper
 from danhgia.mark import Mark, period_text
+from danhgia.period import ROMAN, Quarter, quarter_label, quarter_text
 from danhgia.write import stamp
 from danhgia.write.safe import OutputExists, atomic_path
 from danhgia.text import nfc, slug
@@ -148,6 +150,7 @@ class Prefill:
     unit: str = ""
     month: int | None = None
     year: int | None = None
+    quarter: Quarter | None = None      # a quarterly form: «Quý: III  Năm: 2026» (month left out)
 
 
 def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Framework,
@@ -165,27 +168,38 @@ def write_sheet(wb: xlsxwriter.Workbook, fmt: _Formats, sheet_name: str, fw: Fra
     ws.merge_range("C2:F2", "Độc lập - Tự do - Hạnh phúc", fmt.motto_u)
     ws.merge_range("A4:F4", variant_title(variant), fmt.title)
     ws.set_row(3, 36)
+    p = prefill or Prefill()
     basis = "; ".join(s.doc for s in fw.sources[:1])
     basis = f"(Áp dụng theo {basis})" if basis else ""
-    if is_period_form(variant):
+    if p.quarter is not None:
+        basis = f"{quarter_line(p.quarter)} {basis}".strip()       # «Kỳ: Quý III năm 2026 (Áp dụng …)»
+    elif is_period_form(variant):
         basis = f"{PERIOD_FORM_TITLE_NOTE} {basis}".strip()
     ws.merge_range("A5:F5", basis, fmt.italic_center)
 
     # header fields: label + unlocked input on the same row
-    p = prefill or Prefill()
     values = {"name": p.name, "id": p.id, "position": p.position, "unit": p.unit}
     for key in ("name", "id", "position", "unit", "month", "year"):
-        ws.write_string(lay.labels[key], label_text(variant, key), fmt.label)
+        text = QUARTER_LABEL if key == "month" and p.quarter is not None else label_text(variant, key)
+        ws.write_string(lay.labels[key], text, fmt.label)
     for key in ("name", "position"):
         ws.write_string(lay.fields[key], nfc(values[key]), fmt.input)
     for key in ("id", "unit"):
         row = int(lay.fields[key][1:])
         ws.merge_range(f"D{row}:F{row}", nfc(values[key]), fmt.input)
-    for key, value, lo, hi in (("month", p.month, 1, 12), ("year", p.year, 2000, 2100)):
+    year = p.quarter[0] if p.quarter is not None else p.year
+    for key, value, lo, hi in (("month", p.month, 1, 12), ("year", year, 2000, 2100)):
         cell = lay.fields[key]
         if key == "year":
             row = int(cell[1:])
             ws.merge_range(f"D{row}:F{row}", "", fmt.input_num)
+        if key == "month" and p.quarter is not None:
+            # the quarter in Roman numerals, as the form is written (I, II, III, IV)
+            ws.write_string(cell, quarter_value(p.quarter), fmt.input_num)
+            ws.data_validation(cell, {"validate": "list", "source": list(ROMAN.values()),
+                                      "error_title": "Giá trị không hợp lệ",
+                                      "error_message": "Chọn quý I, II, III hoặc IV."})
+            continue
         if value is None:
             ws.write_blank(cell, None, fmt.input_num)
         else:
@@ -331,14 +345,16 @@ def _ratio_inputs(ws, fmt: _Formats, r: int, c: Criterion, capped: bool) -> None
 
 
 def new_workbook(path: str | Path, title: str = "", unit: str = "",
-                 period: tuple[int, int] | None = None) -> tuple[xlsxwriter.Workbook, _Formats]:
+                 period: tuple[int, int] | None = None,
+                 quarter: Quarter | None = None) -> tuple[xlsxwriter.Workbook, _Formats]:
     # strings are never turned into numbers, formulas or links (design.md §4: text stays text)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": title, "author": "danhgia", "company": "",
                        "comments": "Tạo bởi danhgia / made by danhgia", "created": CREATED})
     # the mark: a template left blank in an input folder is skipped, a filled one is read
-    stamp.on_xlsxwriter(wb, Mark("template", unit=unit, period=period_text(period)))
+    stamp.on_xlsxwriter(wb, Mark("template", unit=unit,
+                                 period=quarter_text(quarter) if quarter is not None else period_text(period)))
     return wb, _Formats(wb)
 
 
@@ -346,7 +362,8 @@ def write_template(path: str | Path, fw: Framework, variant: Variant,
                    prefill: Prefill | None = None, sheet_name: str = SHEET_NAME) -> Layout:
     """Write one workbook holding one scoresheet (no atomicity: callers use ``atomic_path``)."""
     period = (prefill.year, prefill.month) if prefill and prefill.year and prefill.month else None
-    wb, fmt = new_workbook(path, variant_title(variant), prefill.unit if prefill else "", period)
+    wb, fmt = new_workbook(path, variant_title(variant), prefill.unit if prefill else "", period,
+                           prefill.quarter if prefill else None)
     lay = write_sheet(wb, fmt, sheet_name, fw, variant, prefill)
     wb.close()
     return lay
@@ -356,13 +373,27 @@ def write_template(path: str | Path, fw: Framework, variant: Variant,
 # The two jobs of ``danhgia template``
 
 
-def blank_template_path(out_dir: Path, fw: Framework, variant: Variant) -> Path:
-    return Path(out_dir) / fw.id / f"{variant.id}.xlsx"
+def blank_template_path(out_dir: Path, fw: Framework, variant: Variant, quarter: Quarter | None = None) -> Path:
+    tail = f"-{quarter_text(quarter)}" if quarter is not None else ""
+    return Path(out_dir) / fw.id / f"{variant.id}{tail}.xlsx"
+
+
+def not_by_quarter(fw_id: str, quarter: Quarter) -> TemplateError:
+    """A quarter's forms asked of a framework kept by month only."""
+    return TemplateError([(f"Khung {fw_id} chỉ theo dõi theo tháng, không có kỳ theo quý: không tạo được mẫu "
+                           f"{quarter_label(quarter)} (dùng --month, hoặc một khung theo quý như nd335-2025)",
+                           f"The framework {fw_id} is kept by month only, not by quarter: no form of "
+                           f"{quarter_label(quarter, 'en')} can be made (use --month, or a framework kept by "
+                           f"quarter such as nd335-2025)")])
 
 
 def blank_templates(fw: Framework, out_dir: str | Path, variant_id: str | None = None,
-                    force: bool = False) -> list[Path]:
-    """One blank workbook per variant: ``OUT/<framework id>/<variant id>.xlsx``."""
+                    force: bool = False, quarter: Quarter | None = None) -> list[Path]:
+    """One blank workbook per variant: ``OUT/<framework id>/<variant id>.xlsx``; with ``quarter``
+    (a framework kept by quarter) the quarter's form, ``<variant id>-2026-Q3.xlsx``, whose period
+    reads «Quý: III  Năm: 2026»."""
+    if quarter is not None and not fw.by_quarter:
+        raise not_by_quarter(fw.id, quarter)
     if not fw.variants:
         raise TemplateError([(f"Khung {fw.id} không có bảng điểm tháng nào",
                               f"Framework {fw.id} has no monthly scoresheet variants")])
@@ -374,12 +405,12 @@ def blank_templates(fw: Framework, out_dir: str | Path, variant_id: str | None =
             raise TemplateError([(f"Khung {fw.id} không có bảng điểm «{variant_id}» (có: {known})",
                                   f"Framework {fw.id} has no variant '{variant_id}' (known: {known})")])
         variants = [v]
-    targets = [(v, blank_template_path(Path(out_dir), fw, v)) for v in variants]
+    targets = [(v, blank_template_path(Path(out_dir), fw, v, quarter)) for v in variants]
     _refuse_existing([t for _v, t in targets], force)
     written = []
     for v, target in targets:
         with atomic_path(target, force) as tmp:
-            write_template(tmp, fw, v)
+            write_template(tmp, fw, v, Prefill(quarter=quarter) if quarter is not None else None)
         written.append(target)
     return written
 
@@ -454,38 +485,64 @@ def plan_people(people: list, framework_for: Callable[[str | None, str | None], 
     return plans
 
 
-def _prefill(p: Any, period: tuple[int, int]) -> Prefill:
+def _prefill(p: Any, period: tuple[int, int] | None, quarter: Quarter | None = None) -> Prefill:
+    if quarter is not None:
+        return Prefill(name=p.name, id=p.id, position=p.position, unit=p.unit, quarter=quarter)
     return Prefill(name=p.name, id=p.id, position=p.position, unit=p.unit,
                    year=period[0], month=period[1])
 
 
-def one_workbook_path(out_dir: Path, period: tuple[int, int]) -> Path:
+def one_workbook_path(out_dir: Path, period: tuple[int, int] | None, quarter: Quarter | None = None) -> Path:
+    if quarter is not None:
+        return Path(out_dir) / f"bang-diem-{quarter_text(quarter)}.xlsx"
     return Path(out_dir) / f"bang-diem-{period[0]:04d}-{period[1]:02d}.xlsx"
 
 
-def person_templates(people: list, period: tuple[int, int],
+def quarterly_people(people: list, framework_for: Callable[[str | None, str | None], Framework],
+                     default_variant: str | None = None) -> tuple[list, dict[str, int]]:
+    """For a quarter's forms: the people whose framework is kept by quarter, and how many of the
+    others there are per (month-only) framework id."""
+    kept: list = []
+    others: dict[str, int] = {}
+    for p in people:
+        fw = framework_for(p.variant or default_variant, p.group)
+        if fw.by_quarter:
+            kept.append(p)
+        else:
+            others[fw.id] = others.get(fw.id, 0) + 1
+    return kept, others
+
+
+def person_templates(people: list, period: tuple[int, int] | None,
                      framework_for: Callable[[str | None, str | None], Framework],
                      out_dir: str | Path, one_workbook: bool = False, force: bool = False,
-                     default_variant: str | None = None) -> list[Path]:
-    """Pre-filled scoresheets for ``people`` (roster Persons) for the month ``period`` (year, month).
+                     default_variant: str | None = None, quarter: Quarter | None = None) -> list[Path]:
+    """Pre-filled scoresheets for ``people`` (roster Persons) for the month ``period`` (year, month),
+    or with ``quarter`` (``period`` None) the quarter's forms («Quý: III  Năm: 2026»; every
+    person's framework must be kept by quarter: see :func:`quarterly_people`).
 
     One file per person (``HN001-nguyen-van-a.xlsx``), or with ``one_workbook`` a single file
-    ``bang-diem-YYYY-MM.xlsx`` with one tab per person.
+    ``bang-diem-YYYY-MM.xlsx`` (``bang-diem-2026-Q3.xlsx``) with one tab per person.
     """
     out_dir = Path(out_dir)
     plans = plan_people(people, framework_for, default_variant)
     if not plans:
         raise TemplateError([("Danh sách không có ai", "The roster is empty")])
+    if quarter is not None:
+        for plan in plans:
+            if not plan.framework.by_quarter:
+                raise not_by_quarter(plan.framework.id, quarter)
     if one_workbook:
-        target = one_workbook_path(out_dir, period)
+        target = one_workbook_path(out_dir, period, quarter)
         _refuse_existing([target], force)
         names = sheet_names([f"{x.person.id} {x.person.name}" for x in plans])
         with atomic_path(target, force) as tmp:
             units = sorted({x.person.unit for x in plans if x.person.unit})
-            wb, fmt = new_workbook(tmp, f"Bảng điểm tháng {period[1]}/{period[0]}",
-                                   units[0] if len(units) == 1 else "", period)
+            title = (f"Bảng điểm quý {ROMAN[quarter[1]]}/{quarter[0]}" if quarter is not None
+                     else f"Bảng điểm tháng {period[1]}/{period[0]}")
+            wb, fmt = new_workbook(tmp, title, units[0] if len(units) == 1 else "", period, quarter)
             for plan, sheet in zip(plans, names):
-                write_sheet(wb, fmt, sheet, plan.framework, plan.variant, _prefill(plan.person, period))
+                write_sheet(wb, fmt, sheet, plan.framework, plan.variant, _prefill(plan.person, period, quarter))
             wb.close()
         return [target]
     targets = [out_dir / person_file_name(x.person.id, x.person.name) for x in plans]
@@ -495,5 +552,5 @@ def person_templates(people: list, period: tuple[int, int],
     _refuse_existing(targets, force)
     for plan, target in zip(plans, targets):
         with atomic_path(target, force) as tmp:
-            write_template(tmp, plan.framework, plan.variant, _prefill(plan.person, period))
+            write_template(tmp, plan.framework, plan.variant, _prefill(plan.person, period, quarter))
     return targets

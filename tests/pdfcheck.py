@@ -61,10 +61,11 @@ class Cut:
     y: float
     size: float
     clip: tuple[float, float, float, float]    # x0, y0, x1, y1 in points from the page's bottom left
+    width: float = 0.0                          # the run's advance, when the font's widths are known
 
     def __str__(self) -> str:
-        return (f"{self.size:.1f}-pt text at ({self.x:.0f}, {self.y:.0f}) cut by its frame "
-                f"{self.clip[1]:.0f}–{self.clip[3]:.0f}")
+        return (f"{self.size:.1f}-pt text {self.width:.0f} pt wide at ({self.x:.0f}, {self.y:.0f}) cut by its "
+                f"frame x {self.clip[0]:.0f}–{self.clip[2]:.0f}, y {self.clip[1]:.0f}–{self.clip[3]:.0f}")
 
 
 @dataclass
@@ -132,8 +133,8 @@ def read(pdf: Path) -> Printed:
     text = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     texts = text.split("\f")
-    contents = _page_contents(Path(pdf).read_bytes())
-    sizes = [_sizes(c) for c in contents]
+    pages = _pages(Path(pdf).read_bytes())
+    sizes = [_sizes(c) for c, _f in pages]
     printed = Printed(Path(pdf))
     for i, s in enumerate(sizes):
         t = texts[i] if i < len(texts) else ""
@@ -143,7 +144,7 @@ def read(pdf: Path) -> Printed:
             if m:
                 sheet = m.group("sheet").strip()
                 break
-        printed.pages.append(Page(i + 1, t, s, sheet, _cut(contents[i])))
+        printed.pages.append(Page(i + 1, t, s, sheet, _cut(*pages[i])))
     return printed
 
 
@@ -159,11 +160,47 @@ _REF = re.compile(rb"(\d+) 0 R")
 
 def _page_contents(data: bytes) -> list[bytes]:
     """Each page's content stream(s), decompressed, in page order."""
+    return [content for content, _fonts in _pages(data)]
+
+
+Fonts = dict[bytes, tuple[int, list[float]]]     # resource name → (first code, glyph widths /1000)
+
+
+def _dict_of(objs: dict[int, bytes], text: bytes, key: bytes) -> bytes | None:
+    """The value of ``/key`` in a dictionary, following one indirect reference."""
+    m = re.search(rb"/" + key + rb"\s*(<<.*?>>|\d+ 0 R)", text, re.S)
+    if not m:
+        return None
+    v = m.group(1)
+    ref = re.fullmatch(rb"(\d+) 0 R", v)
+    return objs.get(int(ref.group(1)), b"").split(b"stream", 1)[0] if ref else v
+
+
+def _fonts(objs: dict[int, bytes], page: bytes) -> Fonts:
+    """The widths of the simple (TrueType) fonts a page uses, as LibreOffice embeds them."""
+    resources = _dict_of(objs, page, b"Resources") or b""
+    fonts = _dict_of(objs, resources, b"Font") or b""
+    out: Fonts = {}
+    for name, ref in re.findall(rb"/(\S+?)\s+(\d+) 0 R", fonts):
+        font = objs.get(int(ref), b"")
+        first = re.search(rb"/FirstChar\s+(\d+)", font)
+        widths = re.search(rb"/Widths\s*(\[[^\]]*\]|\d+ 0 R)", font)
+        if not (first and widths):
+            continue
+        w = widths.group(1)
+        ref_w = re.fullmatch(rb"(\d+) 0 R", w)
+        if ref_w:
+            w = objs.get(int(ref_w.group(1)), b"")
+        out[name] = (int(first.group(1)), [float(x) / 1000 for x in re.findall(rb"[-\d.]+", w.strip(b"[]"))])
+    return out
+
+
+def _pages(data: bytes) -> list[tuple[bytes, Fonts]]:
     objs = {int(m.group(1)): m.group(2) for m in _OBJ.finditer(data)}
     root = re.search(rb"/Root\s+(\d+) 0 R", data)
     catalog = objs[int(root.group(1))]
     pages_ref = int(re.search(rb"/Pages\s+(\d+) 0 R", catalog).group(1))
-    out: list[bytes] = []
+    out: list[tuple[bytes, Fonts]] = []
 
     def walk(num: int) -> None:
         body = objs[num]
@@ -174,7 +211,8 @@ def _page_contents(data: bytes) -> list[bytes]:
                 walk(int(k))
         else:
             m = re.search(rb"/Contents\s*(\[(?:.*?)\]|\d+ 0 R)", head, re.S)
-            out.append(b"\n".join(_stream(objs[int(ref)]) for ref in _REF.findall(m.group(1))) if m else b"")
+            content = b"\n".join(_stream(objs[int(ref)]) for ref in _REF.findall(m.group(1))) if m else b""
+            out.append((content, _fonts(objs, head)))
 
     walk(pages_ref)
     return out
@@ -199,15 +237,46 @@ def _sizes(content: bytes) -> list[float]:
 
 
 _TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>|[\[\]]|/[^\s/\[\]()<>]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z*'\"]+")
+def _tj_operands(content: bytes, end: int) -> list[bytes]:
+    """The strings and adjustments of the TJ array just before ``end``."""
+    start = content.rfind(b"[", 0, end)
+    return _TJ_PART.findall(content[start + 1: content.rfind(b"]", 0, end)]) if start >= 0 else []
+
+
+_TJ_PART = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>|[-+]?(?:\d+\.?\d*|\.\d+)")
 _NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
 DESCENT, ASCENT = 0.2, 0.7     # of the font size, below and above the baseline (Times/Liberation Serif)
 TOLERANCE = 0.5                # points
 
 
-def _cut(content: bytes) -> list[Cut]:
-    """Lines of text drawn partly outside the clipping rectangle in force: the graphics state
-    stack (q/Q), translations (cm), rectangles made the clip (re W n), text positions (Td/Tm) and
-    sizes (Tf). Text under a rotating or scaling transform is not judged."""
+def _run_width(operands: list[bytes], font: tuple[int, list[float]] | None, size: float) -> float | None:
+    """The advance of a Tj/TJ run: its glyphs' widths less the TJ adjustments (thousandths of
+    the size); None when the font's widths are unknown."""
+    if font is None:
+        return None
+    first, widths = font
+    total = 0.0
+    for op in operands:
+        if op[:1] == b"<":
+            codes = bytes.fromhex(op[1:-1].decode())
+        elif op[:1] == b"(":
+            codes = re.sub(rb"\\(.)", rb"\1", op[1:-1])
+        else:
+            total -= float(op) / 1000
+            continue
+        total += sum(widths[c - first] if 0 <= c - first < len(widths) else 0.5 for c in codes)
+    return total * size
+
+
+def _cut(content: bytes, fonts: Fonts | None = None) -> list[Cut]:
+    """Lines of text drawn partly outside the clipping rectangle in force — cut at the top or
+    bottom (a row too short), or at the right or left (a cell too narrow for text that cannot run
+    on): the graphics state stack (q/Q), translations (cm), rectangles made the clip (re W n),
+    text positions (Td/Tm), fonts and sizes (Tf) and each run's width from the embedded font's
+    widths. Text under a rotating or scaling transform is not judged."""
+    fonts = fonts or {}
+    font = None
+    operands: list[bytes] = []
     stack: list[tuple] = []
     clip: tuple[float, float, float, float] | None = None
     shift, plain = (0.0, 0.0), True
@@ -221,8 +290,11 @@ def _cut(content: bytes) -> list[Cut]:
         if _NUMBER.fullmatch(t):
             nums.append(float(t))
             continue
-        if t[:1] in (b"(", b"<", b"[", b"]", b"/"):
+        if t[:1] in (b"(", b"<", b"/"):
+            operands.append(t)
             continue            # operands of the next operator
+        if t in (b"[", b"]"):
+            continue
         if t == b"q":
             stack.append((clip, shift, plain))
         elif t == b"Q":
@@ -250,11 +322,18 @@ def _cut(content: bytes) -> list[Cut]:
             scale = abs(nums[-3]) or 1.0
         elif t == b"Tf" and nums:
             size = nums[-1] * scale
+            names = [o for o in operands if o[:1] == b"/"]
+            font = fonts.get(names[-1][1:]) if names else None
         elif t in (b"TJ", b"Tj", b"'", b'"') and plain and clip is not None:
             x, y = line_x + shift[0], line_y + shift[1]
-            if y - DESCENT * size < clip[1] - TOLERANCE or y + ASCENT * size > clip[3] + TOLERANCE:
-                out.append(Cut(round(x, 1), round(y, 1), round(size, 2), tuple(round(v, 1) for v in clip)))
+            width = _run_width([o for o in operands if o[:1] in (b"<", b"(")] if t != b"TJ" else
+                               _tj_operands(content, m.start()), font, size)
+            side = width is not None and (x < clip[0] - TOLERANCE or x + width > clip[2] + TOLERANCE)
+            if side or y - DESCENT * size < clip[1] - TOLERANCE or y + ASCENT * size > clip[3] + TOLERANCE:
+                out.append(Cut(round(x, 1), round(y, 1), round(size, 2), tuple(round(v, 1) for v in clip),
+                               round(width or 0.0, 1)))
         nums = []
+        operands = []
     return out
 
 

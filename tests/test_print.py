@@ -98,11 +98,22 @@ def test_no_blank_page_and_nothing_below_8_pt(printed, label):
 
 @pytest.mark.parametrize("label", CASES)
 def test_no_text_is_cut_off(printed, label):
-    """Rows tall enough for their wrapped text (a unit's name, a note with file paths) and
-    footers with room in the bottom margin: no line of text prints cut by its frame."""
+    """Rows tall enough for their wrapped text (a unit's name, a note with file paths), text
+    that cannot run on wrapped in its column, wide data sheets' titles in the page header (not
+    in a cell cut where the next pages repeat only the first columns) and footers with room in
+    the bottom margin: no line of text prints cut by its frame, at any side."""
     pdf, _expected = printed[label]
     cut = [f"page {p.number} ({p.sheet}): {c}" for p in pdf.pages for c in p.cut]
     assert not cut, f"{label}: {len(cut)} lines cut: " + "; ".join(cut[:5])
+
+
+def test_a_table_title_is_never_left_alone_at_the_foot_of_a_page(printed):
+    """The quota ranking's title and header start on the page that holds its first rows."""
+    pdf, _ = printed["tally 2026-10 (mistakes)"]
+    pages = [p for p in pdf.sheets()["Tổng hợp"] if "Xếp hạng loại A" in p.text]
+    assert pages, "no ranking printed"
+    for page in pages:
+        assert "Nguyễn Văn Hùng" in page.text, f"page {page.number}: the ranking's rows are on the next page"
 
 
 def test_what_the_head_signs_reads_as_a_form(printed):

@@ -60,3 +60,12 @@ def test_every_sheet_of_an_annotated_copy_has_room_for_its_footer(cli, tmp_path)
             footer = ws.oddFooter.center
             assert footer.text and "&A" in footer.text, f"{copy.name} › {ws.title}"
             assert (footer.size or 11) >= 8, f"{copy.name} › {ws.title}"
+
+
+def test_a_year_names_each_reason_for_not_evaluating_once():
+    from danhgia.write.annual import _months_by_reason
+
+    summer = "Giáo viên mầm non không đánh giá các tháng hè"
+    assert _months_by_reason([(6, summer), (7, summer), (8, summer), (11, "Nghỉ ốm")]) == \
+        f"T6, T7, T8: {summer}; T11: Nghỉ ốm"
+    assert _months_by_reason([]) == ""

@@ -167,6 +167,15 @@ def _overrides_text(p: PersonResult, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _months_by_reason(months: list[tuple[int, str]]) -> str:
+    """"T6, T7, T8: <reason>; T11: <other>": months sharing a reason named once (a teacher's
+    summer is one line, not three)."""
+    by_reason: dict[str, list[int]] = {}
+    for month, reason in months:
+        by_reason.setdefault(reason, []).append(month)
+    return "; ".join(", ".join(f"T{m}" for m in ms) + f": {reason}" for reason, ms in by_reason.items())
+
+
 def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
     ws = w.wb.add_worksheet(SHEET_PEOPLE)
     t = lambda vi, en: _t(lang, vi, en)  # noqa: E731
@@ -201,9 +210,10 @@ def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         r = hr + i
         put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
         group = GROUP_LABELS[p.group][1 if lang == "en" else 0] if p.group else ""
-        for c, v in enumerate([i, p.id, p.name, p.unit, group, p.task_group or "", p.position,
-                               rules_text(p, lang), strategy_label(p.strategy, lang)]):
-            put(c, v, "int" if c == 0 else "cell")
+        ident = [i, p.id, p.name, p.unit, group, p.task_group or "", p.position,
+                 rules_text(p, lang), strategy_label(p.strategy, lang)]
+        for c, v in enumerate(ident):
+            put(c, v, "int" if c == 0 else "wrap")     # text wraps in its column, never cut
         for m in range(1, 13):
             mr = p.months.get(m)
             if mr is None:
@@ -222,7 +232,8 @@ def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         a = xl_rowcol_to_cell(r, count_col0)
         d = xl_rowcol_to_cell(r, count_col0 + len(GRADES) - 1)
         ws.write_formula(r, c, f"=SUM({a}:{d})", w.f["int"], sum(counts.values()))
-        ne = "; ".join(f"T{m.month}: {m.reason_en if lang == 'en' and m.reason_en else m.reason}" for m in p.not_evaluated())
+        ne = _months_by_reason([(m.month, m.reason_en if lang == "en" and m.reason_en else m.reason)
+                                for m in p.not_evaluated()])
         miss = "; ".join(f"T{m.month} ({m.reason_en if lang == 'en' else m.reason})" for m in p.missing())
         put(c + 1, ne, "wrap")
         put(c + 2, miss, "wrap")
@@ -235,10 +246,16 @@ def _people_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
         put(c + 9, "x" if p.provisional else "", "center")
         put(c + 10, "\n".join(n[1] if lang == "en" else n[0] for n in p.notes), "wrap")
         w.row(ws, r, [(_overrides_text(p, lang), 48), (ne, 24), (miss, 16), (p.level_label(lang), 26),
-                      ("\n".join(n[1] if lang == "en" else n[0] for n in p.notes), 30)])
+                      ("\n".join(n[1] if lang == "en" else n[0] for n in p.notes), 30),
+                      *((v, headers[c][1]) for c, v in enumerate(ident) if c > 0)])
     fit = w.finish_table(ws, hr, r, [width for _h, width in headers], printable=False, repeat_columns=(0, 2))
     if not fit.fits:
-        ws.write_string(2, 0, paper.too_wide_note(lang, SHEET_LIST), w.f["subtitle"])
+        note = paper.too_wide_note(lang, SHEET_LIST)
+        ws.write_string(2, 0, note, w.f["subtitle"])
+        # on paper the title on every page (a title in a cell is cut on the pages after the first)
+        paper.running_title(ws, t(f"KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG NĂM {res.year}", f"ANNUAL RATING {res.year}"),
+                            t(f"Quy định: {rules} · Cách tính: {strategy}", f"Rules: {rules} · Strategy: {strategy}")
+                            + " · " + note, hr, r, len(headers) - 1)
 
 
 def _units(res: AnnualResult) -> list[str]:
@@ -334,12 +351,12 @@ def _quota_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
                     w.f["subtitle"])
     hr = 3
     # one A4 landscape page wide at about 8.5 pt: narrow columns, wrapped headers
-    headers = [(t("Đơn vị", "Unit"), 13), (t("Nhóm nhiệm vụ", "Task group"), 11), (t("Quy định", "Rules"), 8),
+    headers = [(t("Đơn vị", "Unit"), 13), (t("Nhóm nhiệm vụ", "Task group"), 11), (t("Quy định", "Rules"), 12),
                (t("Mức", "Level"), 5), (t("Số người", "Count"), 5), (t("Cơ sở tính", "Base"), 5),
                (t("Loại cơ sở", "Base kind"), 11), (t("Tỷ lệ tối đa (%)", "Cap (%)"), 6),
                (t("Trần chưa làm tròn", "Cap before rounding"), 7), (t("Trần", "Cap"), 5),
                (t("Làm tròn", "Rounding"), 7), (t("Trạng thái", "Status"), 7),
-               (t("Danh sách xếp theo điểm (khi vượt)", "Ranked list (when exceeded)"), 28),
+               (t("Danh sách xếp theo điểm (khi vượt)", "Ranked list (when exceeded)"), 24),
                (t("Bằng điểm tại ngưỡng", "Tied at the cut"), 12)]
     w.table_header(ws, hr, headers)
     r = hr
@@ -348,13 +365,14 @@ def _quota_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
             r += 1
             qr = q.result
             put = lambda c, v, f="cell": w.put(ws, r, c, v, f)  # noqa: E731
-            put(0, u.unit)
-            put(1, qr.scope or t("(chung)", "(all)"))
-            put(2, q.rules_id)
+            put(0, u.unit, "wrap")
+            put(1, qr.scope or t("(chung)", "(all)"), "wrap")
+            rules = q.rules_id.replace("+", " + ")     # several rule sets wrap between their ids
+            put(2, rules, "wrap")
             put(3, qr.grade, "center")
             put(4, qr.count, "int")
             put(5, qr.base, "int")
-            put(6, BASE_LABELS.get(qr.base_kind, (qr.base_kind, qr.base_kind))[1 if lang == "en" else 0])
+            put(6, BASE_LABELS.get(qr.base_kind, (qr.base_kind, qr.base_kind))[1 if lang == "en" else 0], "wrap")
             put(7, qr.percent, "dec")
             put(8, qr.cap_exact, "dec")
             put(9, qr.cap, "int")
@@ -366,7 +384,7 @@ def _quota_sheet(w: _Writer, res: AnnualResult, lang: str) -> None:
                                    for k, c in enumerate(qr.ranked, 1))
             put(12, ranked, "wrap")
             put(13, ", ".join(c.name or c.id for c in qr.tied), "wrap")
-            w.row(ws, r, [(u.unit, 13), (qr.scope or "", 11), (ranked, 28), (", ".join(c.name or c.id for c in qr.tied), 12),
+            w.row(ws, r, [(u.unit, 13), (qr.scope or "", 11), (rules, 12), (ranked, 24), (", ".join(c.name or c.id for c in qr.tied), 12),
                           (BASE_LABELS.get(qr.base_kind, (qr.base_kind, qr.base_kind))[1 if lang == "en" else 0], 11)])
     if r == hr:
         r = paper.none_line(ws, w.forms, hr + 1, len(headers) - 1, lang)

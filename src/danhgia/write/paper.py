@@ -125,6 +125,63 @@ def setup(ws, widths: Sequence[float], *, lang: str = "vi", smallest_font_pt: fl
     return f
 
 
+HEADER_CHARS = 254     # Excel (and XlsxWriter) refuse a page header of 255 characters or more, codes included
+
+
+def running_title(ws, title: str, subtitle: str, first_row: int, last_row: int, last_col: int,
+                  margins: dict[str, float] | None = None) -> None:
+    """A data sheet printed across pages carries its title and subtitle in the page header, on
+    every page, and prints from its table header down: a title written in a cell runs over the
+    columns to its right, and is cut on the pages that repeat only the first columns. On screen
+    the title rows stay where they are (above the print area)."""
+    def esc(text: str) -> str:
+        return text.replace("&", "&&")
+
+    head = f'&L&"{FONT},Bold"&{FOOTER_PT}' + esc(title)
+    sub = "\n&B&I"           # the same font and size; bold off, italic on
+    room = HEADER_CHARS - len(head) - len(sub)
+    if subtitle and room > 10:
+        text = esc(subtitle)
+        if len(text) > room:
+            text = text[: room - 1].rstrip("&") + "…"
+        head += sub + text
+    ws.set_header(head)
+    m = dict(margins or MARGIN_IN)
+    m["top"] = max(m["top"], 0.95)     # two header lines between the header's margin (0.3 in) and the body
+    ws.set_margins(left=m["left"], right=m["right"], top=m["top"], bottom=m["bottom"])
+    ws.print_area(first_row, 0, max(first_row, last_row), last_col)
+
+
+ROW_PT = 16.0      # the height LibreOffice gives a row of 12-pt Times New Roman it sizes itself
+
+
+def keep_with_next(ws, first_row: int, keep_rows: int, fit: Fit, margins: dict[str, float] | None = None) -> bool:
+    """Start a new page at ``first_row`` (a table's title) when it and the ``keep_rows`` rows after
+    it (its header and first rows) would not all print on the page where it starts, instead of
+    leaving the title and header alone at the foot of a page. The page is measured from the
+    heights set on the rows so far (XlsxWriter's ``row_info``, pixels) and :data:`ROW_PT` for the
+    others, at the sheet's print scale. Returns whether a break was set."""
+    m = margins or MARGIN_IN
+    room = (PAGE_WIDTH_PT[not fit.landscape] - 72 * (m["top"] + m["bottom"])) * SAFETY / (fit.scale or 1.0)
+    breaks = sorted(getattr(ws, "hbreaks", []) or [])
+
+    def height(r: int) -> float:
+        info = ws.row_info.get(r) if hasattr(ws, "row_info") else None
+        return info.height * 0.75 if info is not None and info.height is not None else ROW_PT
+
+    used = 0.0
+    for r in range(first_row):
+        h = height(r)
+        if r in breaks or used + h > room:
+            used = 0.0
+        used += h
+    need = sum(height(r) for r in range(first_row, first_row + keep_rows + 1))
+    if used == 0.0 or used + need <= room or need > room:
+        return False
+    ws.set_h_pagebreaks(breaks + [first_row])
+    return True
+
+
 def too_wide_note(lang: str, print_sheet: str | None = None) -> str:
     """The header line of a data sheet too wide for one page."""
     vi = "Bảng dữ liệu rộng: khi in chia thành nhiều trang theo chiều ngang"
@@ -352,12 +409,13 @@ def _text_width(word: str) -> float:
 
 
 # Where a renderer may break a line inside a word. LibreOffice (measured on the example's notes
-# and file columns) breaks after a hyphen followed by a letter ("HB017-cao-van-thang", never
-# "2026-10"), and after a slash only where a line would otherwise overflow; which of the two it
+# and file columns) breaks after a hyphen followed by a letter ("HB017-cao-van-thang", not
+# "2026-10" in a path), and in a word longer than the line after a slash or any hyphen
+# ("nd233-|2026+nd90-|48" in a narrow column); which of the two it
 # takes depends on the column, so a row is sized for the larger of the two counts: a row a little
 # too tall wastes a line, one too short prints its text cut.
 _HYPHEN_BREAK = re.compile(r"(?<=-)(?=[^\d\s-])")
-_SLASH_OR_HYPHEN_BREAK = re.compile(r"(?<=/)(?=[^\d\s/])|(?<=-)(?=[^\d\s-])")
+_SLASH_OR_HYPHEN_BREAK = re.compile(r"(?<=/)(?=[^\d\s/])|(?<=-)(?=[^\s-])")
 
 
 def _pieces(word: str, per_line: float, breaks: re.Pattern = _HYPHEN_BREAK) -> list[str]:

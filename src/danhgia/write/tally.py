@@ -80,6 +80,7 @@ class _Book:
         self.wrap = add(border=1, text_wrap=True)
         self.num = add(border=1, num_format="0.##")
         self.int = add(border=1, num_format="0")
+        self.int_center = add(border=1, num_format="0", align="center")
         self.pct = add(border=1, num_format=PERCENT)
         self.center = add(border=1, align="center")
         self.bold_cell = add(border=1, bold=True, bg_color="#F2F2F2", text_wrap=True)
@@ -307,9 +308,9 @@ def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) 
     ws.autofilter(hr, 0, max(last_row, hr), last_col)
     ws.freeze_panes(hr + 1, 2)
     # the header repeats only when the table itself runs over a page (not over the quota tables)
-    book.page(ws, hr if last_row - hr > 18 else None, widths, landscape=True)
+    fit = book.page(ws, hr if last_row - hr > 18 else None, widths, landscape=True)
 
-    r = _quota_tables(book, ws, res, r + 1, last_col)
+    r = _quota_tables(book, ws, res, r + 1, last_col, fit)
     end = paper.signatures(ws, forms, r + 1, last_col, widths, head, lang)
     ws.print_area(0, 0, end - 1, last_col)
 
@@ -367,11 +368,12 @@ _QUOTA_SPANS = [(0, 0), (1, 2), (3, 3), (4, 4), (5, 6), (7, 11), (12, 14), (15, 
 _RANK_SPANS = [(0, 0), (1, 5), (6, 11), (12, 13), (14, 20)]
 
 
-def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int) -> int:
+def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int, fit: paper.Fit) -> int:
     """«Kiểm tra tỷ lệ» (one line per unit and scope) and, for each scope over its cap or with
     demotions, the ranking as a table: rank, name, unit, score, within / over the cap."""
     lang = book.lang
     forms = book.forms
+    paper.keep_with_next(ws, r, 3, fit)      # the title, the header and a first row together
     book.text(ws, r, 0, _t(lang, "KIỂM TRA TỶ LỆ", "QUOTA CHECK"), book.left_bold)
     r += 1
     if not any(u.quota for u in res.units):
@@ -406,6 +408,9 @@ def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int) -> i
     names = {p.id: p.name for p in res.people}
     for u, q in ranked:
         r += 1
+        # the ranking's title, header and first rows on one page (the rows are set as written,
+        # so the break is decided once the title row's height is known: it is one line)
+        paper.keep_with_next(ws, r, 1 + min(2, len(q.ranked)), fit)
         scope = unit_label(u.unit, lang) + (f" — {q.scope}" if q.scope else "")
         ws.merge_range(r, 0, r, last_col, "", book.left_bold)
         book.text(ws, r, 0, _t(lang, f"Xếp hạng loại {q.grade} theo điểm lãnh đạo chấm — {scope} (tối đa {q.cap} người)",
@@ -420,7 +425,7 @@ def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int) -> i
             values = [i, c.name or names.get(c.id, c.id), positions.get(c.id, ""),
                       "" if c.score is None else c.score, _rank_mark(q, i, c, lang)]
             ws.set_row(r, _spans_height(_RANK_SPANS, values))
-            _spans(ws, book, r, _RANK_SPANS, values, [book.int, book.wrap, book.wrap, book.num, book.wrap])
+            _spans(ws, book, r, _RANK_SPANS, values, [book.int_center, book.wrap, book.wrap, book.num, book.wrap])
             r += 1
     return r
 
@@ -545,7 +550,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     headers = [en if lang == "en" else vi for _k, vi, en in cols]
     width = {"id": 10, "name": _fit([p.name for p in res.people], 18, 32), "unit": _fit([p.unit for p in res.people], 14, 30),
              "group": 11, "task_group": 14, "position": _fit([p.position for p in res.people], 12, 26),
-             "variant": 16, "notes": 40, "file": _fit([p.file for p in res.people], 12, 40), "sheet": 14}
+             "variant": 16, "status": 11, "notes": 40, "file": _fit([p.file for p in res.people], 12, 40), "sheet": 14}
     widths = [width.get(k, 9) for k in keys]
     hr = 2
     # a data sheet: one page wide only when that keeps text readable, else across pages
@@ -556,29 +561,32 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     title = _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"MONTHLY EVALUATION DETAIL — {res.month_text}")
     if fit.fits:
         _title_rows(book, ws, title, subtitle, len(cols) - 1)
-    else:   # printed across pages: the title stays on the first page, left
+    else:   # printed across pages: on screen the title rows, on paper the title on every page
         book.text(ws, 0, 0, title, book.left_title)
         book.text(ws, 1, 0, subtitle, book.left_subtitle)
+        paper.running_title(ws, title, subtitle, hr, hr + len(res.people), len(cols) - 1)
     book.headers(ws, hr, headers, widths=widths)
     numeric = {"block_I", "block_II", "block_III", "self_total", "leader_total",
                *(k for k, _vi, _en, _l in layout.RATIO_COLUMNS)}
     grades = {"self_grade", "decided_grade", "final_grade"}
-    notes_w = widths[keys.index("notes")]
     for i, p in enumerate(res.people):
         r = hr + 1 + i
         values = _detail_values(p, lang)
-        if values["notes"]:
-            ws.set_row(r, paper.row_height([(values["notes"], notes_w)]))
+        # text wraps in its column, never cut: the row is as tall as its longest text needs (the
+        # lines are counted only for text that may not fit on one line)
+        long_text = [(v, w) for key, w in zip(keys, widths)
+                     if key not in numeric and key not in grades and isinstance(v := values.get(key), str)
+                     and len(v) > 0.6 * w]
+        if long_text:
+            ws.set_row(r, paper.row_height(long_text))
         for c, (key, _vi, _en) in enumerate(cols):
             v = values.get(key)
             if key in numeric:
                 book.number(ws, r, c, v, book.num)
             elif key in grades:
                 book.text(ws, r, c, v, book.center)
-            elif key == "notes":
-                book.text(ws, r, c, v, book.wrap)
             else:
-                book.text(ws, r, c, v, book.cell)
+                book.text(ws, r, c, v, book.wrap)
     last = hr + len(res.people)
     for k in grades:
         book.grade_colours(ws, hr + 1, last, keys.index(k))

@@ -54,6 +54,7 @@ from danhgia.text import fold
 from danhgia.roster import GROUP_LABELS
 from danhgia.scoring import mean
 from danhgia.messages import Say
+from danhgia.period import quarter_label
 
 STRATEGIES = ("average", "count", "manual")
 STRATEGY_LABELS: dict[str, tuple[str, str]] = {
@@ -151,6 +152,30 @@ def scores_from(rs: RuleSet | None, monthly_frameworks: set[str]) -> list[str]:
     if own is None or not own.variants:
         return []
     return sorted(f for f in monthly_frameworks if f != rs.id)
+
+
+def periods_note(s: "_Seen") -> tuple[str, str] | None:
+    """(vi, en) listing the periods a person's year is made of when a quarter is among them:
+    «Các kỳ: tháng 1, 2, …, 9; Quý IV/2026 (tháng 10, 11, 12)» — the mean of the months is then
+    the mean of the period scores, a quarter counting for the months it covers (NĐ 335 Art. 21)."""
+    quarters: dict[tuple[int, int], list[int]] = {}
+    months: list[int] = []
+    for m, (row, _wb) in sorted(s.rows.items()):
+        if row.quarter is not None:
+            quarters.setdefault(row.quarter, []).append(m)
+        else:
+            months.append(m)
+    if not quarters:
+        return None
+    vi, en = [], []
+    if months:
+        vi.append("tháng " + ", ".join(map(str, months)))
+        en.append("months " + ", ".join(map(str, months)))
+    for q, ms in sorted(quarters.items()):
+        vi.append(f"{quarter_label(q)} (tháng {', '.join(map(str, ms))})")
+        en.append(f"{quarter_label(q, 'en')} (months {', '.join(map(str, ms))})")
+    return ("Các kỳ: " + "; ".join(vi) + " — điểm quý tính cho mỗi tháng của quý",
+            "Periods: " + "; ".join(en) + " — a quarter's score counts for each of its months")
 
 
 def rules_text(p: "PersonResult", lang: str = "vi") -> str:
@@ -589,10 +614,13 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
                                     month=wb.month_text, unit=wb.unit))
         if not wb.usable:
             continue
-        if wb.month is None or wb.month[0] != year:
+        if (wb.month or wb.quarter) is None or (wb.month or wb.quarter)[0] != year:   # type: ignore[index]
             res.findings.append(Finding("month-outside-year", file=wb.file, value=wb.month_text, expected=year))
             continue
         usable.append(wb)
+    from danhgia.quarter import expand_quarters   # a quarter stands for its months
+
+    usable = expand_quarters(usable)
     by_unit_month: dict[str, set[int]] = {}
     for wb in usable:
         by_unit_month.setdefault(wb.unit, set()).add(wb.month[1])  # type: ignore[index]
@@ -618,6 +646,20 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
                 s = seen[row.id] = _Seen()
                 order.append(row.id)
             m = wb.month[1]  # type: ignore[index]
+            if m in s.rows and (s.rows[m][0].quarter is None) != (row.quarter is None):
+                # a month scored on its own sheet (e.g. Hanoi's 20/70/10) and within a quarter's
+                # NĐ 335 score: the period score is the one the year averages (Art. 21), said
+                q_row, q_wb = (row, wb) if row.quarter is not None else s.rows[m]
+                m_wb = s.rows[m][1] if row.quarter is not None else wb
+                res.findings.append(Finding("period-overlap", file=q_wb.file, sheet=q_row.source_sheet,
+                                            cell=q_row.cells.get("id"), person=q_row.name or q_row.id,
+                                            person_id=q_row.id, value=month_text((year, m)),
+                                            params={"other": m_wb.file, "quarter": quarter_label(q_row.quarter)}))
+                if row.quarter is None:
+                    continue
+                s.rows[m] = (row, wb)
+                s.units.add(wb.unit)
+                continue
             if m in s.rows:
                 other = s.rows[m][1]
                 res.findings.append(Finding("month-duplicate", file=wb.file, sheet=row.source_sheet,
@@ -658,6 +700,9 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
         p.strategy = chosen_strategy or p.rules.rules.default_strategy
         p.leader = (p.variant in p.rules.rules.leader_variants) or bool(ev and ev.leader.given())
         _months_of(p, year, s, rp, by_unit_month, res)
+        periods = periods_note(s)
+        if periods is not None:
+            p.notes.append(periods)
         if rp is not None and (rp.start is not None or rp.end is not None):
             p.employed_months = employed_months(rp.start, rp.end, year)
         _rate_person(p, ev, year, res)

@@ -212,6 +212,9 @@ class TaskRatios(_Model):
     leader_d_any_khtnv: Decimal = Field(Decimal(50), description="d when any subordinate is KHTNV")
     error_deduction: Decimal = Field(Decimal(25), description="% of a product's quality per major error")
     delay_deduction: Decimal = Field(Decimal(25), description="% of a product's timeliness per delay")
+    # a quarter from three monthly forms: leaders' d, đ, e take the lowest month, or the mean
+    quarter_leader_ratios: Literal["lowest", "mean"] = Field(
+        "lowest", description="a quarter's d, đ, e from its months: the lowest month (seen in practice) or the mean")
     verify: bool = False
     source: str = ""
 

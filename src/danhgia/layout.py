@@ -53,9 +53,21 @@ RATIO_COLUMNS: list[tuple[str, str, str, str]] = [
 RATIO_KEY = {letter: key for key, _vi, _en, letter in RATIO_COLUMNS}
 
 
-def detail_columns(ratio_letters: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str, str]]:
-    """"Chi tiết" columns, with the ratio columns of ``ratio_letters`` after "Mục III"."""
+# A quarter's workbook: the months each person's quarter score covers (the annual spreads the
+# quarter over them), after "Bảng điểm".
+MONTHS_COLUMN = ("months", "Các tháng của kỳ", "Months of the period")
+# "Nguồn": a quarter's workbook names its period on this row instead of "Tháng" (``2026-Q4``)
+PERIOD_LABEL = "Kỳ"
+
+
+def detail_columns(ratio_letters: set[str] | frozenset[str] = frozenset(),
+                   quarter: bool = False) -> list[tuple[str, str, str]]:
+    """"Chi tiết" columns, with the ratio columns of ``ratio_letters`` after "Mục III" (and, for a
+    quarter, the months column after "Bảng điểm")."""
     cols = list(DETAIL_COLUMNS)
+    if quarter:
+        at = [k for k, _vi, _en in cols].index("variant") + 1
+        cols.insert(at, MONTHS_COLUMN)
     if not ratio_letters:
         return cols
     at = [k for k, _vi, _en in cols].index("block_III") + 1
@@ -107,7 +119,7 @@ def status_from_label(text: object) -> str | None:
 def header_keys() -> dict[str, str]:
     """Folded header text (either language) → column key, for reading by label."""
     out = {}
-    for key, vi, en in DETAIL_COLUMNS + [(k, vi, en) for k, vi, en, _l in RATIO_COLUMNS]:
+    for key, vi, en in DETAIL_COLUMNS + [(k, vi, en) for k, vi, en, _l in RATIO_COLUMNS] + [MONTHS_COLUMN]:
         out[fold(vi)] = key
         out[fold(en)] = key
     return out

@@ -203,6 +203,8 @@ class MonthlyRow:
     source_file: str = ""
     source_sheet: str = ""
     cells: dict[str, str] = field(default_factory=dict)
+    months: list[int] = field(default_factory=list)    # a quarter's row: the months its score covers
+    quarter: tuple[int, int] | None = None             # the row comes from a quarter's workbook
 
     @property
     def grade(self) -> str | None:
@@ -215,6 +217,7 @@ class MonthlyWorkbook:
     path: str
     sha256: str = ""
     month: tuple[int, int] | None = None
+    quarter: tuple[int, int] | None = None      # a quarter's workbook (spread over its months for the annual)
     unit: str = ""
     framework: str | None = None
     framework_version: str | None = None
@@ -237,4 +240,8 @@ class MonthlyWorkbook:
 
     @property
     def month_text(self) -> str:
+        if self.quarter is not None and self.month is None:
+            from danhgia.period import quarter_text
+
+            return quarter_text(self.quarter)
         return month_text(self.month)

@@ -93,6 +93,7 @@ class PersonMonth:
     file: str = ""
     sheet: str = ""
     origin: str = ""                         # the sub-unit workbook a rolled-up person came from
+    months: list[int] = field(default_factory=list)   # a quarter's row: the months its score covers
 
     def notes_text(self, lang: str = "vi") -> str:
         return "; ".join(n.text(lang) for n in self.notes)
@@ -112,6 +113,7 @@ class PersonMonth:
             "demoted_from": self.demoted_from, "codes": list(self.codes),
             "notes": [n.text(lang) for n in self.notes],
             "file": self.file or None, "sheet": self.sheet or None, "origin": self.origin or None,
+            **({"months": list(self.months)} if self.months else {}),
         }
 
 
@@ -234,10 +236,28 @@ class MonthResult:
     grade_labels: dict[str, tuple[str, str]] = field(default_factory=dict)   # grade → (vi, en)
     blocking: list[Finding] = field(default_factory=list)   # errors not tied to a person's status
     provenance: Any = None                   # danhgia.provenance.Provenance, set by the command
+    quarter: tuple[int, int] | None = None   # a quarter's tally (danhgia.quarter); ``month`` is then its last month
 
     @property
     def month_text(self) -> str:
         return f"{self.month[0]:04d}-{self.month[1]:02d}"
+
+    @property
+    def period_text(self) -> str:
+        """``2026-10`` or ``2026-Q4``: the workbook mark's period and the JSON's."""
+        from danhgia.period import quarter_text
+
+        return quarter_text(self.quarter) if self.quarter else self.month_text
+
+    def period_words(self, lang: str = "vi", upper: bool = False) -> str:
+        """«tháng 10/2026» / «quý IV/2026» (upper: «THÁNG 10/2026»), «month 2026-10» / «Q4 2026»."""
+        from danhgia.period import quarter_label
+
+        if lang == "en":
+            return quarter_label(self.quarter, "en") if self.quarter else f"month {self.month_text}"
+        text = (quarter_label(self.quarter).replace("Quý", "quý") if self.quarter
+                else f"tháng {self.month[1]:02d}/{self.month[0]}")
+        return text.upper() if upper else text
 
     @property
     def invalid(self) -> int:
@@ -258,7 +278,8 @@ class MonthResult:
         """design.md §4's shape, with fields added (never renamed)."""
         return {
             **({"provenance": self.provenance.to_dict()} if self.provenance is not None else {}),
-            "month": self.month_text,
+            "month": None if self.quarter else self.month_text,
+            **({"quarter": self.period_text} if self.quarter else {}),
             "units": [u.to_dict() for u in self.units],
             "people": [p.to_dict(lang) for p in self.people],
             "invalid": self.invalid,

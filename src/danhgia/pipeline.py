@@ -57,6 +57,9 @@ class SheetOutcome:
     ratios_leader: dict[str, Decimal | None] = field(default_factory=dict)
     ratio_d: tuple[Decimal, str] | None = None   # a leader's d (leader column, else self) and its cell
     ratio_d_code: str | None = None
+    # the product list's sums (assigned, done, quality, timely) when it is usable: a quarter
+    # cumulates them over its months (danhgia.quarter)
+    product_sums: tuple[Decimal, Decimal, Decimal, Decimal] | None = None
 
     @property
     def errors(self) -> list[Finding]:
@@ -501,6 +504,13 @@ def _ratios(o: SheetOutcome, sheet, env) -> None:
             row = sheet.rows.get(c.code)
             if value is not None and row is not None and col in row.scores:
                 o.ratio_d, o.ratio_d_code = (value, row.scores[col].cell), c.code
+    pl = getattr(sheet, "products", None)
+    if pl is not None and pl.usable:
+        from danhgia.scoring import product_sums
+
+        tr = env.framework.task_ratios
+        o.product_sums = product_sums(pl.rows, tr.error_deduction if tr else Decimal(25),
+                                      tr.delay_deduction if tr else Decimal(25))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -149,6 +149,23 @@ def ratios_from_products(rows, error_deduction: Decimal = Decimal(25),
     ``delays`` in converted quantities): a = Σ done / Σ assigned; b = Σ done × (1 − 25% per major
     error, not below 0) / Σ done; c likewise with delays; percents half-up to 0.01. A ratio whose
     denominator is 0 is None (nothing to measure, never a 0)."""
+    return ratios_from_sums(product_sums(rows, error_deduction, delay_deduction))
+
+
+def product_sums(rows, error_deduction: Decimal = Decimal(25),
+                 delay_deduction: Decimal = Decimal(25)) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(Σ assigned, Σ done, Σ done of the right quality, Σ done in time) of a product list, in
+    converted quantities: what a quarter cumulates over its months."""
+    assigned = sum((r.assigned for r in rows), ZERO)
+    done = sum((r.done for r in rows), ZERO)
+    quality = sum((r.done * max(ZERO, 1 - error_deduction * r.errors / HUNDRED) for r in rows), ZERO)
+    timely = sum((r.done * max(ZERO, 1 - delay_deduction * r.delays / HUNDRED) for r in rows), ZERO)
+    return assigned, done, quality, timely
+
+
+def ratios_from_sums(sums: tuple[Decimal, Decimal, Decimal, Decimal]) -> dict[str, Decimal | None]:
+    """a = done / assigned, b = quality / done, c = timely / done, in percent half-up to 0.01;
+    a ratio whose denominator is 0 is None."""
     from decimal import ROUND_HALF_UP
 
     def pct(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -156,10 +173,7 @@ def ratios_from_products(rows, error_deduction: Decimal = Decimal(25),
             return None
         return (part * HUNDRED / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
-    assigned = sum((r.assigned for r in rows), ZERO)
-    done = sum((r.done for r in rows), ZERO)
-    quality = sum((r.done * max(ZERO, 1 - error_deduction * r.errors / HUNDRED) for r in rows), ZERO)
-    timely = sum((r.done * max(ZERO, 1 - delay_deduction * r.delays / HUNDRED) for r in rows), ZERO)
+    assigned, done, quality, timely = sums
     return {"a": pct(done, assigned), "b": pct(quality, done), "c": pct(timely, done)}
 
 

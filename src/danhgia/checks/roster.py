@@ -76,13 +76,16 @@ def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,
               quarter: tuple[int, int] | None = None) -> Iterator[Finding]:
     """Run-level checks over every SheetOutcome (in input order). ``missing-submission`` only when
     the run ``covers`` the unit; otherwise one ``roster-not-covered`` (info) with the count.
-    ``quarter``: the run is a quarter's (``month`` is then None)."""
+    ``quarter``: the run is a quarter's (``month`` is then None): a person has one form per
+    period (each month, or the quarter), so only two forms of the same period are duplicates."""
     outcomes = list(outcomes)
-    first: dict[str, Any] = {}
+    first: dict[Any, Any] = {}
     for o in outcomes:
         key = person_key(o.person_id)
         if not key:
             continue
+        if quarter is not None:
+            key = (key, o.quarter or o.period)
         if key in first:
             other = first[key]
             yield Finding("duplicate-person", file=o.file, sheet=o.sheet, cell=o.cells.get("id"),

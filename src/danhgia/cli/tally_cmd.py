@@ -19,7 +19,7 @@ import typer
 from danhgia.cli.localise import H
 from danhgia.cli import app
 from danhgia.cli.common import (say_error, ConfigOpt, DebugOpt, ExpectAllOpt, StrictOpt, ForceOpt, Format, FormatOpt, FrameworkOpt, JobsOpt, Lang,
-                                MonthOpt, OutOpt, example, flat_records, unit_lines, write_csv,
+                                OptionalMonthOpt, OutOpt, example, flat_records, unit_lines, write_csv,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
@@ -67,13 +67,14 @@ def own_unit_names(config_unit: str | None, run) -> set[str]:
     return names
 
 
-def is_own_tally(mark, own: set[str], month: tuple[int, int]) -> bool:
-    """A tally of the same unit and month as this run: the run's own earlier output (an officer
-    saves it next to the scoresheets), never a sub-unit to roll up."""
+def is_own_tally(mark, own: set[str], month: tuple[int, int], period: str | None = None) -> bool:
+    """A tally of the same unit and period as this run (``period``: a quarter's text, else the
+    month's): the run's own earlier output (an officer saves it next to the scoresheets), never a
+    sub-unit to roll up."""
     from danhgia.mark import period_text
     from danhgia.text import fold
 
-    if mark.period != period_text(month):
+    if mark.period != (period or period_text(month)):
         return False
     unit = fold(mark.unit)
     return unit in own or (bool(unit) and all(fold(u) in own for u in mark.unit.split(", ")))
@@ -102,7 +103,10 @@ def tally(
     paths: List[Path] = typer.Argument(..., help=H(
         "Bảng điểm (tệp, thư mục, .zip) hoặc bảng tổng hợp của đơn vị trực thuộc.",
         "Scoresheets (files, folders, .zip) or the monthly workbooks of sub-units.")),
-    month: str = MonthOpt,
+    month: Optional[str] = OptionalMonthOpt,
+    quarter: Optional[str] = typer.Option(None, "--quarter", "-q", help=H(
+        "Quý YYYY-Qn (ví dụ 2026-Q3) khi khung theo dõi theo quý (NĐ 335): phiếu quý hoặc phiếu ba tháng của quý.",
+        "Quarter YYYY-Qn (e.g. 2026-Q3) where the framework monitors by quarter (NĐ 335): quarterly forms or the forms of its three months.")),
     out: Path = OutOpt,
     roster: Optional[Path] = RosterOpt,
     framework: Optional[str] = FrameworkOpt,
@@ -131,7 +135,22 @@ def tally(
     from danhgia.write.safe import OutputExists, atomic_path
 
     lg = lang.value
-    ym = month_or_fail(month, lang)
+    q = None
+    if (month is None) == (quarter is None):
+        fail(tr(lang, "Cần đúng một trong --month (ví dụ 2026-10) hoặc --quarter (ví dụ 2026-Q3)",
+                "Give exactly one of --month (e.g. 2026-10) or --quarter (e.g. 2026-Q3)"))
+    if quarter is not None:
+        from danhgia.period import last_month, parse_quarter_option
+
+        try:
+            q = parse_quarter_option(quarter)
+        except ValueError:
+            fail(tr(lang, f"--quarter «{quarter}» không đúng dạng YYYY-Qn (ví dụ 2026-Q3)",
+                    f"--quarter «{quarter}» is not a quarter in the form YYYY-Qn (e.g. 2026-Q3)"))
+        ym = last_month(q)
+    else:
+        ym = month_or_fail(month, lang)
+    period = None
 
     def read_as_scoresheet(p: Path) -> bool:
         # a workbook in an input folder is read, unless it is a tally workbook (the previous
@@ -162,6 +181,16 @@ def tally(
         fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + say_error(exc, lang))
     except roster_mod.RosterError as exc:
         fail(tr(lang, "Danh sách nhân sự không hợp lệ:\n", "Invalid roster:\n") + say_error(exc, lang))
+    if q is not None:
+        from danhgia.period import quarter_text
+
+        by_quarter = [f for f in ctx.frameworks_in_use() if f.by_quarter]
+        if not by_quarter:
+            names = ", ".join(f.id for f in ctx.frameworks_in_use())
+            fail(tr(lang, f"Khung {names} theo dõi theo tháng, không theo quý: dùng --month (hoặc chọn khung theo quý như nd335-2025)",
+                    f"Framework {names} is monitored by month, not by quarter: use --month (or a quarterly framework such as nd335-2025)"))
+        ctx.quarter = q
+        period = quarter_text(q)
 
     sheet_paths, tally_paths, skip = split_inputs(list(paths), out)
     from danhgia.pipeline import RunResult, run
@@ -171,9 +200,9 @@ def tally(
         bar, tick = _progress(fmt == Format.text and is_tty(), lg)
         if bar is not None:
             with bar:
-                result_run = run(sheet_paths, ctx, ym, jobs, tick, expect_all=expect_all)
+                result_run = run(sheet_paths, ctx, None if q else ym, jobs, tick, expect_all=expect_all)
         else:
-            result_run = run(sheet_paths, ctx, ym, jobs, expect_all=expect_all)
+            result_run = run(sheet_paths, ctx, None if q else ym, jobs, expect_all=expect_all)
     own = own_unit_names(cfg.unit, result_run)
     rollups, extra = [], []
     if sheet_paths:
@@ -186,7 +215,7 @@ def tally(
             if found is not None and fo.member is None:
                 skip.add(real)
                 m = Mark("tally", unit=found.params.get("unit", ""), period=found.params.get("period", ""))
-                if is_own_tally(m, own, ym):
+                if is_own_tally(m, own, ym, period):
                     extra.append(own_output_finding(fo.file, m))   # its own earlier output
                 else:
                     tally_paths.append(Path(fo.path))   # a sub-unit's workbook inside a folder
@@ -195,7 +224,7 @@ def tally(
         result_run.files = kept
     for p in tally_paths:
         m = read_mark(p)
-        if m is not None and m.kind == "tally" and is_own_tally(m, own, ym):
+        if m is not None and m.kind == "tally" and is_own_tally(m, own, ym, period):
             extra.append(own_output_finding(p.as_posix(), m))
             continue
         t, found = monthly_read.read_tally(p, p.as_posix(), ctx.get_limits())
@@ -203,17 +232,33 @@ def tally(
         if t is not None:
             rollups.append(t)
 
-    wrong = monthly.month_not_served(result_run.sheets(), ym, bool(rollups))
+    if q is not None:
+        from danhgia import quarter as quarter_mod
+
+        wrong = quarter_mod.quarter_not_served(result_run.sheets(), q)
+    else:
+        wrong = monthly.month_not_served(result_run.sheets(), ym, bool(rollups))
     if wrong is not None:
         fail(wrong[0] if lg != "en" else wrong[1])
     try:
-        res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
+        if q is not None:
+            # sub-units' quarter workbooks are not rolled up yet: listed, not counted
+            from danhgia.layout import SOURCES_SHEET
+            from danhgia.findings import Finding
+            from danhgia.period import quarter_label
+
+            extra += [Finding("month-mismatch", file=t.file, sheet=SOURCES_SHEET,
+                              value=f"{t.month[1]:02d}/{t.month[0]}" if t.month else "?",
+                              expected=quarter_label(q)) for t in rollups]
+            res = quarter_mod.decide(result_run, ctx, q, apply_quota=apply_quota, extra_findings=extra)
+        else:
+            res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
     except fw_mod.FrameworkError as exc:
         fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + say_error(exc, lang))
 
     from danhgia.provenance import Provenance, frameworks_of, shown, unit_file_how
 
-    res.provenance = Provenance("tally", period=res.month_text, frameworks=frameworks_of(cfg, framework, ctx.framework_for),
+    res.provenance = Provenance("tally", period=res.period_text, frameworks=frameworks_of(cfg, framework, ctx.framework_for),
                                 unit_file=shown(cfg.source), unit_file_how=unit_file_how(cfg, list(paths), config),
                                 unit=res.unit_name, roster=shown(roster_path))
     from danhgia.write import tally as tally_writer
@@ -257,10 +302,10 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi", width: in
 
     t = (lambda vi, en: en if lang == "en" else vi)  # noqa: E731
     n = (lambda x: monthly.number_text(x, lang))     # noqa: E731
-    m = f"{res.month[1]:02d}/{res.month[0]}"
     lines = list(res.provenance.lines(lang)) + [""] if res.provenance is not None else []
-    lines += [t(f"Tổng hợp tháng {m} — khung {res.framework_id} (phiên bản {res.framework_version})",
-               f"Month {res.month_text} — framework {res.framework_id} (version {res.framework_version})")]
+    lines += [t(f"Tổng hợp {res.period_words('vi')} — khung {res.framework_id} (phiên bản {res.framework_version})",
+               f"{'Month ' + res.month_text if not res.quarter else res.period_words('en')} — framework "
+               f"{res.framework_id} (version {res.framework_version})")]
     total = monthly.Counts()
     for u in res.units:
         for key in ("staff", "classified", "not_evaluated", "missing", "pending", "invalid"):

@@ -47,6 +47,7 @@ _NUMBER_KEYS = ("block_I", "block_II", "block_III", "self_total", "leader_total"
 _RATIO_LETTER = {k: letter for k, _vi, _en, letter in layout.RATIO_COLUMNS}
 _LABEL_VI = {key: vi for key, vi, _en in layout.DETAIL_COLUMNS}
 _LABEL_VI.update({key: vi for key, vi, _en, _l in layout.RATIO_COLUMNS})
+_LABEL_VI[layout.MONTHS_COLUMN[0]] = layout.MONTHS_COLUMN[1]
 
 
 
@@ -62,6 +63,35 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
         if "id" in found and any(k in found for k in ("final_grade", "decided_grade", "leader_total")):
             return r, found
     return None
+
+
+def _quarter_of(value: Any) -> tuple[int, int] | None:
+    """``2026-Q4`` or «Quý IV/2026» → (2026, 4); None otherwise."""
+    from danhgia.period import parse_quarter_option, parse_quarter_text
+
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_quarter_option(value)
+    except ValueError:
+        found = parse_quarter_text(value)
+        return found if found is not None and found[0] is not None else None   # type: ignore[return-value]
+
+
+def _months_in(raw: Any, quarter: tuple[int, int]) -> list[int] | None:
+    """«10, 11, 12» → [10, 11, 12]: months of ``quarter``; blank → []; None when not such a list."""
+    from danhgia.period import quarter_months
+
+    if is_blank(raw):
+        return []
+    allowed = {m for _y, m in quarter_months(quarter)}
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        parts = [str(int(raw))] if float(raw).is_integer() else ["x"]
+    else:
+        parts = [x.strip() for x in str(raw).replace(";", ",").split(",") if x.strip()]
+    if not parts or not all(x.isdigit() and int(x) in allowed for x in parts):
+        return None
+    return sorted({int(x) for x in parts})
 
 
 def _parse_variant(raw: Any) -> str | None:
@@ -120,7 +150,8 @@ def read(path: str | Path, display: str | None = None, limits: Any = None) -> Mo
 
 def _read_sources(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
     by_label = {fold(label): key for key, label in layout.SOURCE_KEYS.items()}
-    by_label.update({"month": "month", "unit": "unit", "framework": "framework"})
+    by_label.update({"month": "month", "unit": "unit", "framework": "framework",
+                     fold(layout.PERIOD_LABEL): "month", "period": "month"})
     for row in rows:
         if len(row) < 2:
             continue
@@ -130,8 +161,10 @@ def _read_sources(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
         if key is None or is_blank(row[1]):
             continue
         value = row[1]
-        if key == "month" and wb.month is None:
+        if key == "month" and wb.month is None and wb.quarter is None:
             wb.month = parse_month_text(value)
+            if wb.month is None:
+                wb.quarter = _quarter_of(value)
         elif key == "unit" and not wb.unit:
             wb.unit = id_text(value)
         elif key == "framework" and wb.framework is None:
@@ -152,16 +185,19 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
     hrow, cols = hdr
     wb.header_row = hrow + 1
     wb.columns = {k: col_letter(c) for k, c in cols.items()}
-    if wb.month is None:  # no "Nguồn" sheet: look for the month in the title rows
+    if wb.month is None and wb.quarter is None:  # no "Nguồn" sheet: the month in the title rows
         for row in rows[:hrow]:
             for cell in row:
                 ym = parse_month_text(cell) if isinstance(cell, str) else None
                 if ym:
                     wb.month = ym
                     break
-            if wb.month:
+                wb.quarter = _quarter_of(cell) if isinstance(cell, str) else None
+                if wb.quarter:
+                    break
+            if wb.month or wb.quarter:
                 break
-    if wb.month is None:
+    if wb.month is None and wb.quarter is None:
         wb.findings.append(Finding("monthly-month-unknown", file=wb.file, sheet=layout.SOURCES_SHEET))
     for t in body_rows(rows, hrow, cols):
         r, row, raw, cell = t.index, t.values, t.get, t.cell
@@ -192,6 +228,12 @@ def _read_detail(wb: MonthlyWorkbook, rows: list[list[Any]]) -> None:
             if mr.group is None:
                 bad("group", g)
         mr.variant = _parse_variant(raw("variant"))
+        if "months" in cols and wb.quarter is not None:
+            mr.quarter = wb.quarter
+            mr.months = _months_in(raw("months"), wb.quarter)
+            if mr.months is None:
+                bad("months", raw("months"))
+                mr.months = []
         for key in _NUMBER_KEYS:
             if key not in cols:
                 continue

@@ -169,11 +169,11 @@ def write(result: MonthResult, path: str | Path, lang: str = "vi",
     if not head.unit:
         head = paper.Letterhead(unit=unit_title, governing_body=head.governing_body, place=head.place)
     wb.set_properties({
-        "title": _t(lang, f"Tổng hợp đánh giá, xếp loại tháng {month}", f"Monthly evaluation {result.month_text}"),
+        "title": _t(lang, f"Tổng hợp đánh giá, xếp loại {result.period_words('vi')}", f"Evaluation {result.period_text}"),
         "subject": unit_title, "author": "danhgia", "company": unit_title,
         "comments": f"danhgia {__version__}", "created": generated,
     })
-    stamp.on_xlsxwriter(wb, Mark("tally", unit=unit_title, period=result.month_text))
+    stamp.on_xlsxwriter(wb, Mark("tally", unit=unit_title, period=result.period_text))
     _summary(book, result, month, head)
     _detail(book, result, month, unit_title)
     _missing(book, result, month)
@@ -260,8 +260,8 @@ def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) 
     widths = _SUM_WIDTHS
     r = paper.letterhead(ws, forms, head, last_col, widths, lang)
     r = paper.title(ws, forms, r + 1, last_col,
-                    _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}",
-                       f"MONTHLY EVALUATION SUMMARY — {res.month_text}"),
+                    _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {res.period_words('vi', upper=True)}",
+                       f"MONTHLY EVALUATION SUMMARY — {res.period_text}"),
                     _subtitle(res, lang), widths)
     hr = r + 1
     fmts = {_FIRST_GRADE_COL + 2 * i + k: book.grade_header[g] for i, g in enumerate(GRADES) for k in (0, 1)}
@@ -340,7 +340,7 @@ def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) 
                 "values": [layout.SUMMARY_SHEET, first_data, 1 + gi, last_data, 1 + gi],
                 "fill": {"color": GRADE_COLOURS[g][0]}, "border": {"color": GRADE_COLOURS[g][1]},
             })
-        chart.set_title({"name": _t(lang, f"Xếp loại theo đơn vị — tháng {month}", f"Grades per unit — {res.month_text}")})
+        chart.set_title({"name": _t(lang, f"Xếp loại theo đơn vị — {res.period_words('vi')}", f"Grades per unit — {res.period_text}")})
         chart.set_y_axis({"name": _t(lang, "Số người", "People"), "major_gridlines": {"visible": True}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": max(480, 80 * len(res.units) + 200), "height": 320})
@@ -522,6 +522,7 @@ def _detail_values(p: PersonMonth, lang: str) -> dict[str, Any]:
         "decided_grade": p.decided_grade or "", "final_grade": p.final_grade or "",
         "status": layout.STATUS_LABELS[p.status][1 if lang == "en" else 0],
         "notes": p.notes_text(lang), "file": p.file, "sheet": p.sheet,
+        "months": ", ".join(str(m) for m in p.months),
     }
 
 
@@ -545,7 +546,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
         ws = wb.add_worksheet(layout.DETAIL_SHEET)
     finally:
         wb.constant_memory = False
-    cols = layout.detail_columns({k for p in res.people for k in p.ratios})
+    cols = layout.detail_columns({k for p in res.people for k in p.ratios}, quarter=res.quarter is not None)
     keys = [k for k, _vi, _en in cols]
     headers = [en if lang == "en" else vi for _k, vi, en in cols]
     width = {"id": 10, "name": _fit([p.name for p in res.people], 18, 32), "unit": _fit([p.unit for p in res.people], 14, 30),
@@ -558,7 +559,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     subtitle = _units_text(res, lang)
     if not fit.fits:
         subtitle = " · ".join(x for x in (subtitle, paper.too_wide_note(lang, layout.LIST_SHEET)) if x)
-    title = _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"MONTHLY EVALUATION DETAIL — {res.month_text}")
+    title = _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {res.period_words('vi', upper=True)}", f"MONTHLY EVALUATION DETAIL — {res.period_text}")
     if fit.fits:
         _title_rows(book, ws, title, subtitle, len(cols) - 1)
     else:   # printed across pages: on screen the title rows, on paper the title on every page
@@ -633,14 +634,14 @@ def _people_list(book: _Book, name: str, title: str, people: list[PersonMonth], 
 def _missing(book: _Book, res: MonthResult, month: str) -> None:
     people = [p for p in res.people if p.status == "missing"]
     _people_list(book, layout.MISSING_SHEET,
-                 _t(book.lang, f"DANH SÁCH CHƯA NỘP BẢNG ĐIỂM THÁNG {month}", f"NO SCORESHEET — {res.month_text}"),
+                 _t(book.lang, f"DANH SÁCH CHƯA NỘP BẢNG ĐIỂM {res.period_words('vi', upper=True)}", f"NO SCORESHEET — {res.period_text}"),
                  people, None)
 
 
 def _not_evaluated(book: _Book, res: MonthResult, month: str) -> None:
     people = [p for p in res.people if p.status == "not_evaluated"]
     _people_list(book, layout.NOT_EVALUATED_SHEET,
-                 _t(book.lang, f"DANH SÁCH KHÔNG ĐÁNH GIÁ THÁNG {month}", f"NOT EVALUATED — {res.month_text}"),
+                 _t(book.lang, f"DANH SÁCH KHÔNG ĐÁNH GIÁ {res.period_words('vi', upper=True)}", f"NOT EVALUATED — {res.period_text}"),
                  people, ("Lý do", "Reason"),
                  lambda p: p.reason.text(book.lang) if p.reason else "")
 
@@ -653,7 +654,7 @@ def _findings(book: _Book, res: MonthResult, month: str) -> None:
                _t(lang, "Mức độ", "Severity"), _t(lang, "Tiêu chí", "Criterion"), _t(lang, "Nội dung", "Message")]
     widths = [4, 16, 9, 5, 13, 7, 13, 7, 7, 38]
     errors = sum(1 for f in res.findings if f.severity == "error")
-    _title_rows(book, ws, _t(lang, f"CÁC LỖI VÀ CẢNH BÁO THÁNG {month}", f"FINDINGS — {res.month_text}"),
+    _title_rows(book, ws, _t(lang, f"CÁC LỖI VÀ CẢNH BÁO {res.period_words('vi', upper=True)}", f"FINDINGS — {res.period_text}"),
                 _t(lang, f"{len(res.findings)} mục, trong đó {errors} lỗi", f"{len(res.findings)} findings, {errors} errors"),
                 len(headers) - 1)
     hr = 2
@@ -701,7 +702,7 @@ def _public(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -
     last_col = len(headers) - 1
     r = paper.letterhead(ws, forms, head, last_col, widths, lang)
     r = paper.title(ws, forms, r + 1, last_col,
-                    _t(lang, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG {month}", f"EVALUATION RESULTS — {res.month_text}"),
+                    _t(lang, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {res.period_words('vi', upper=True)}", f"EVALUATION RESULTS — {res.period_text}"),
                     _t(lang, "(Công khai trong đơn vị)", "(Published inside the unit)")
                     + (f" · {_units_text(res, lang)}" if several else ""), widths)
     hr = r + 1
@@ -788,8 +789,8 @@ def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhea
     last_col = len(headers) - 1
     r = paper.letterhead(ws, forms, head, last_col, widths, lang)
     r = paper.title(ws, forms, r + 1, last_col,
-                    _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG THÁNG {month}",
-                       f"MONTHLY RATING LIST — {res.month_text}"), _units_text(res, lang), widths)
+                    _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG {res.period_words('vi', upper=True)}",
+                       f"MONTHLY RATING LIST — {res.period_text}"), _units_text(res, lang), widths)
     hr = r + 1
     book.headers(ws, hr, headers, widths=widths)
     for c in range(len(headers)):
@@ -855,6 +856,8 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     key_fmt = book.wb.add_format({**book.base, "bold": True, "text_wrap": True, "valign": "top"})
     value_fmt = book.wb.add_format({**book.base, "text_wrap": True, "valign": "top"})
     for key, label in layout.SOURCE_KEYS.items():
+        if key == "month" and res.quarter is not None:
+            label, values[key] = layout.PERIOD_LABEL, res.period_text
         ws.set_row(r, paper.row_height([(label, 14), (values[key], 30)]))
         book.text(ws, r, 0, label, key_fmt)
         book.text(ws, r, 1, values[key], value_fmt)

@@ -159,7 +159,7 @@ def test_roster_errors_in_one_language(cli, tmp_path):
 
 
 @pytest.mark.parametrize("args,vi,en", [
-    (["tally", "x"], "Thiếu tùy chọn bắt buộc --month (-m)", "Missing option --month (-m)"),
+    (["tally", "x", "--month", "2026-10"], "Thiếu tùy chọn bắt buộc --out (-o)", "Missing option --out (-o)"),
     (["validate", "x", "--format", "xml"], "chọn một trong: text, json, csv", "choose one of: text, json, csv"),
     (["validate", "x", "--jobs", "0"], "cần một số trong khoảng", "a number in"),
     (["validate", "x", "--nope"], "Không có tùy chọn --nope", "No such option: --nope"),

@@ -230,3 +230,21 @@ def test_a_month_in_both_a_monthly_and_a_quarter_tally_uses_the_quarter(cli, bla
     october = next(m for m in p["months"] if m["month"] == "2026-10")
     assert D(str(october["score"])) == D("100")
     assert any(f["code"] == "period-overlap" and f["value"] == "2026-10" for f in doc["findings"])
+
+
+def test_roster_words_stay_known_with_hanoi_and_nd335_in_use(tmp_path):
+    """A unit on the city's framework with công chức on NĐ 335 (the example's fourth quarter):
+    the roster's «Lãnh đạo quản lý» names Hanoi's variant (not ambiguous with Mẫu 01B, which
+    replaces it); a công chức's framework then maps it to Mẫu 01B."""
+    from danhgia import config
+    from danhgia.model import ReadContext
+    from danhgia.read.roster import load
+
+    from conftest import EXAMPLES
+
+    cfg = config.UnitConfig(framework="hanoi-2022", frameworks={"cong_chuc": "nd335-2025"})
+    ctx = ReadContext(config=cfg)
+    roster = load(EXAMPLES / "danh-sach.xlsx", ctx.variant_names())
+    hb004 = next(p for p in roster.people if p.id == "HB004")
+    assert hb004.variant == "lanh-dao-quan-ly"
+    assert ctx.framework_for(hb004.variant, hb004.group).variant_for(hb004.variant).id == "nd335-01b"

@@ -1251,13 +1251,14 @@ def year_not_served(year: int, workbooks: list[MonthlyWorkbook]) -> tuple[str, s
     the run (exit 2, design.md §2). ``kind`` is "other-year" (workbooks of other years, named),
     "scoresheets" (no monthly workbook at all; the command looks whether they are scoresheets)
     or "" (nothing usable, the findings say why)."""
-    usable = [wb for wb in workbooks if wb.usable and wb.month is not None]
-    if any(wb.month[0] == year for wb in usable):   # type: ignore[index]
+    usable = [wb for wb in workbooks if wb.usable and (wb.month or wb.quarter) is not None]
+    if any((wb.month or wb.quarter)[0] == year for wb in usable):   # type: ignore[index]
         return None
     if usable:
         years: dict[int, int] = {}
         for wb in usable:
-            years[wb.month[0]] = years.get(wb.month[0], 0) + 1   # type: ignore[index]
+            y = (wb.month or wb.quarter)[0]   # type: ignore[index]
+            years[y] = years.get(y, 0) + 1
         found = ", ".join(f"{n} bảng của năm {y}" for y, n in sorted(years.items()))
         found_en = ", ".join(f"{n} of {y}" for y, n in sorted(years.items()))
         return (f"Không có bảng tổng hợp tháng nào của năm {year}: các bảng đã đọc là {found}. Kiểm tra --year.",

@@ -967,8 +967,12 @@ class VariantNames:
             key = _name_key(word)
             if key and vid in self.titles and key not in names:
                 names[key] = {vid}
+        replaces = {v.id: set(v.replaces) for fw in frameworks for v in fw.variants}
         for ids in names.values():                  # «lanh-dao-quan-ly» and the Mẫu 01B that replaces it
             ids.difference_update({r for r in list(ids) if self.stands_for.get(r) in ids})
+            # both frameworks in use (Hanoi's by default, NĐ 335 for công chức): the word names the
+            # variant it is the title of; a person's framework maps it on (Framework.variant_for)
+            ids.difference_update({v for v in list(ids) if replaces.get(v, set()) & (ids - {v})})
         if first_wins:                              # earlier frameworks take precedence
             order = {vid: i for i, vid in enumerate(self.titles)}
             names = {k: {min(ids, key=order.__getitem__)} for k, ids in names.items()}

@@ -108,12 +108,26 @@ def test_year_boundary_in_a_rating():
     r26 = by_id(annual.rate(2026, books(2026, people)))
     assert (r25["CC1"].rules.id, r25["VC1"].rules.id) == ("nd90-48", "nd90-48")
     assert (r26["CC1"].rules.id, r26["VC1"].rules.id) == ("nd335-2025", "nd233-2026")
-    # NĐ 335 has no absence cap; NĐ 233 keeps NĐ 90/48's (3 to under 6 months → at most HTNV, verify)
+    # NĐ 335 names no absence cap: NĐ 90/48's (3 to under 6 months → at most HTNV) is kept as a
+    # default to verify (domain §3.4), as NĐ 233 keeps it; a unit drops it with absence_cap: null
     ev = ev_table([{"Mã": "CC1", "Số tháng nghỉ": 4}, {"Mã": "VC1", "Số tháng nghỉ": 4}])
     r26 = by_id(annual.rate(2026, books(2026, people), events=ev))
-    assert (r26["CC1"].final, r26["VC1"].final) == ("B", "C")
+    assert (r26["CC1"].final, r26["VC1"].final) == ("C", "C")
+    (absence,) = [o for o in r26["CC1"].overrides if o.id == "absence"]
+    assert "cần xác minh" in absence.source and "NĐ 335" in absence.source
+
     r25 = by_id(annual.rate(2025, books(2025, people), events=ev))
     assert (r25["CC1"].final, r25["VC1"].final) == ("C", "C")
+
+
+def test_a_unit_drops_the_nd335_absence_cap_with_its_own_rules(tmp_path):
+    own = tmp_path / "nd335-donvi.yaml"
+    own.write_text("extends: nd335-2025\nid: nd335-donvi\ntitle: NĐ 335 theo đơn vị\n"
+                   "annual:\n  absence_cap: null\n", encoding="utf-8")
+    ev = ev_table([{"Mã": "CC1", "Số tháng nghỉ": 4}])
+    res = annual.rate(2026, books(2026, [(CC, B12)]), events=ev,
+                      config=UnitConfig(annual_rules={"cong_chuc": str(own)}))
+    assert by_id(res)["CC1"].final == "B" and by_id(res)["CC1"].rules.id == "nd335-donvi"
 
 
 def test_unknown_group_warns_and_uses_the_widest_rule_set():

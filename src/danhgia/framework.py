@@ -318,6 +318,7 @@ class AbsenceCap(_Model):
     from_months: Decimal = Decimal(3)
     below_months: Decimal = Decimal(6)
     cap: str = "C"
+    verify: bool = False
     source: str = ""
 
     @field_validator("from_months", "below_months", mode="before")

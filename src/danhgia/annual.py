@@ -639,6 +639,7 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
 
     seen: dict[str, _Seen] = {}
     order: list[str] = []
+    overlaps: dict[tuple, tuple] = {}
     for wb in sorted(usable, key=lambda w: (w.month, w.file)):
         for row in wb.rows:
             s = seen.get(row.id)
@@ -648,17 +649,21 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
             m = wb.month[1]  # type: ignore[index]
             if m in s.rows and (s.rows[m][0].quarter is None) != (row.quarter is None):
                 # a month scored on its own sheet (e.g. Hanoi's 20/70/10) and within a quarter's
-                # NĐ 335 score: the period score is the one the year averages (Art. 21), said
+                # NĐ 335 score: the period score is the one the year averages (Art. 21) when the
+                # quarter has one; else the month's result stays. Said once per person and quarter.
                 q_row, q_wb = (row, wb) if row.quarter is not None else s.rows[m]
                 m_wb = s.rows[m][1] if row.quarter is not None else wb
-                res.findings.append(Finding("period-overlap", file=q_wb.file, sheet=q_row.source_sheet,
-                                            cell=q_row.cells.get("id"), person=q_row.name or q_row.id,
-                                            person_id=q_row.id, value=month_text((year, m)),
-                                            params={"other": m_wb.file, "quarter": quarter_label(q_row.quarter)}))
-                if row.quarter is None:
-                    continue
-                s.rows[m] = (row, wb)
-                s.units.add(wb.unit)
+                use_quarter = q_row.status == "classified" and q_row.grade is not None
+                k = (row.id, q_row.quarter, q_wb.file, use_quarter)
+                got = overlaps.setdefault(k, (q_row, q_wb, [], []))
+                got[2].append(m)
+                if m_wb.file not in got[3]:
+                    got[3].append(m_wb.file)
+                if use_quarter:
+                    s.rows[m] = (q_row, q_wb)
+                    s.units.add(q_wb.unit)
+                else:
+                    s.rows[m] = (s.rows[m] if row.quarter is not None else (row, wb))
                 continue
             if m in s.rows:
                 other = s.rows[m][1]
@@ -669,6 +674,14 @@ def rate(year: int, workbooks: list[MonthlyWorkbook], roster: Any = None,
                 continue
             s.rows[m] = (row, wb)
             s.units.add(wb.unit)
+
+    for (_pid, quarter, _qf, use_quarter), (q_row, q_wb, ms, m_files) in overlaps.items():
+        res.findings.append(Finding(
+            "period-overlap", file=q_wb.file, sheet=q_row.source_sheet, cell=q_row.cells.get("id"),
+            person=q_row.name or q_row.id, person_id=q_row.id, value=", ".join(str(m) for m in sorted(ms)),
+            params={"other": ", ".join(m_files), "quarter": Say(quarter_label(quarter), quarter_label(quarter, "en")),
+                    "used": Say("kết quả quý", "the quarter's") if use_quarter else
+                    Say("kết quả tháng (quý chưa có kết quả)", "the months' (the quarter has no result)")}))
 
     # --- who is rated ----------------------------------------------------------------------
     people: list[PersonResult] = []

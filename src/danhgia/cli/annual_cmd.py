@@ -231,13 +231,16 @@ def _print_text(res: annual_mod.AnnualResult, out: Path, lang: Lang) -> None:
     d = res.to_dict(lg)
     s = d["summary"]
     pr = lambda text: out_console.print(text, markup=False)  # noqa: E731
-    books = sum(1 for i in res.inputs if i.kind == "monthly")
+    books = sum(1 for i in res.inputs if i.kind == "monthly" and "Q" not in i.month)
+    quarters = sum(1 for i in res.inputs if i.kind == "monthly" and "Q" in i.month)
     if res.provenance is not None:
         for line in res.provenance.lines(lg):
             pr(line)
         pr("")
-    pr(tr(lang, f"Xếp loại năm {res.year}: {books} bảng tổng hợp tháng, {s['people']} người",
-          f"Annual rating {res.year}: {books} monthly workbooks, {s['people']} people"))
+    pr(tr(lang, f"Xếp loại năm {res.year}: {books} bảng tổng hợp tháng"
+                + (f", {quarters} bảng tổng hợp quý" if quarters else "") + f", {s['people']} người",
+          f"Annual rating {res.year}: {books} monthly workbooks"
+          + (f", {quarters} quarterly workbooks" if quarters else "") + f", {s['people']} people"))
     pr(tr(lang, f"  Đã xếp loại: {s['classified']} · Không xếp loại: {s['not_classified']} · "
                 f"Chưa xếp loại: {s['pending']} · Tạm tính: {s['provisional']}",
           f"  Classified: {s['classified']} · Not classified: {s['not_classified']} · "

@@ -44,11 +44,15 @@ def frameworks_by_variant(ctx: ReadContext) -> dict[str, Framework]:
         fw = ctx.framework_for(v.id)
         out[v.id] = fw if fw.variant(v.id) is not None else base
     cfg = ctx.config
-    for vid in (getattr(cfg, "frameworks", None) or {}):
-        if vid not in out:
-            fw = ctx.framework_for(vid)
-            if fw.variant(vid) is not None:
-                out[vid] = fw
+    for key in (getattr(cfg, "frameworks", None) or {}):
+        # a variant id or a staff group (``cong_chuc: nd335-2025``): that framework's forms are
+        # read as its own (Mẫu 01A / 01B beside the city's sheets)
+        fw = ctx.framework_for(key, key)
+        if fw.variant(key) is not None:
+            out.setdefault(key, fw)
+        elif fw is not base:
+            for v in fw.variants:
+                out.setdefault(v.id, fw)
     if len(_FW_CACHE) > 32:
         _FW_CACHE.clear()
     _FW_CACHE[key] = (ctx.config, out)

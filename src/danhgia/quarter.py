@@ -80,7 +80,11 @@ def decide(run, ctx, quarter: tuple[int, int], apply_quota: bool = False,
         if not fw.by_quarter and not any(p.codes for p in from_sheet):
             monthly_only[fw.id] = monthly_only.get(fw.id, 0) + 1
             continue
-        people.append(_combine(got, months, fw, sums, (label_vi, label_en), added))
+        person = _combine(got, months, fw, sums, (label_vi, label_en), added)
+        form = fw.variant_for(person.variant)     # the roster's «Chuyên viên» is Mẫu 01A here
+        if form is not None:
+            person.variant = form.id
+        people.append(person)
 
     if monthly_only and not any(f.code == "not-quarterly" for f in run.findings):
         added.append(Finding("not-quarterly", params={
@@ -197,6 +201,11 @@ def _combine(got: dict[object, PersonMonth], months, fw: Framework, sums, label,
         return p
     if not monthly:
         p.status = "missing"
+        return p
+    if not with_forms and all(x.status == "missing" for x in monthly.values()):
+        p.status = "missing"
+        p.notes.append(_note(f"Chưa nộp phiếu {label_vi.lower()} (hoặc phiếu các tháng của quý)",
+                             f"No form for {label_en} (nor for its months)"))
         return p
     worked = {m: x for m, x in monthly.items() if x.status != "not_evaluated"}
     for m, x in sorted(monthly.items()):

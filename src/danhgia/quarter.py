@@ -87,9 +87,11 @@ def decide(run, ctx, quarter: tuple[int, int], apply_quota: bool = False,
         people.append(person)
 
     if monthly_only and not any(f.code == "not-quarterly" for f in run.findings):
-        added.append(Finding("not-quarterly", params={
-            "count": sum(monthly_only.values()), "frameworks": ", ".join(sorted(monthly_only)),
-            "quarter": label_vi}))
+        from danhgia.messages import Say
+
+        for fw_id, count in sorted(monthly_only.items()):   # no roster: said from the sheets sent
+            added.append(Finding("not-quarterly", value=count, expected=fw_id, params={
+                "count": count, "framework": fw_id, "period": Say(label_vi, label_en)}))
 
     cfg = ctx.config
     config_unit = (cfg.unit if cfg is not None else None) or ""

@@ -303,9 +303,15 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi", width: in
     t = (lambda vi, en: en if lang == "en" else vi)  # noqa: E731
     n = (lambda x: monthly.number_text(x, lang))     # noqa: E731
     lines = list(res.provenance.lines(lang)) + [""] if res.provenance is not None else []
-    lines += [t(f"Tổng hợp {res.period_words('vi')} — khung {res.framework_id} (phiên bản {res.framework_version})",
-               f"{'Month ' + res.month_text if not res.quarter else res.period_words('en')} — framework "
-               f"{res.framework_id} (version {res.framework_version})")]
+    q = getattr(res, "quarter", None)      # a quarter's result (danhgia.quarter), else a month's
+    if q:
+        from danhgia.period import quarter_label
+
+        period_vi, period_en = quarter_label(q).replace("Quý", "quý"), quarter_label(q, "en")
+    else:
+        period_vi, period_en = f"tháng {res.month[1]:02d}/{res.month[0]}", f"Month {res.month_text}"
+    lines += [t(f"Tổng hợp {period_vi} — khung {res.framework_id} (phiên bản {res.framework_version})",
+               f"{period_en} — framework {res.framework_id} (version {res.framework_version})")]
     total = monthly.Counts()
     for u in res.units:
         for key in ("staff", "classified", "not_evaluated", "missing", "pending", "invalid"):

@@ -7,7 +7,7 @@ through the CLI on forms filled with openpyxl as an office does."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -216,6 +216,17 @@ def test_transferee_periods_from_the_old_unit_are_averaged(cli, blanks, tmp_path
     (p,) = doc["people"]
     assert D(str(p["mean_score"])) == D("88.00"), p
     assert p["proposed"] == "B"
+    # as the new unit runs it: its roster (CC07 from 1/7) and the events (6 months at the old unit)
+    from test_months_worked import roster
+
+    ros = roster(tmp_path / "ds.xlsx", [{"id": "CC07", "name": "Người CC07", "start": date(2026, 7, 1)}],
+                 [{"Mã": "CC07", "Chuyển từ đơn vị": "Phòng Nội vụ", "Số tháng ở đơn vị cũ": 6}])
+    doc = annual_json(cli, tmp_path, *old, *new, extra=("--roster", ros, "--force"))
+    (p,) = doc["people"]
+    assert D(str(p["mean_score"])) == D("88.00") and p["final"] == "B" and p["status"] == "classified", p
+    assert D(str(p["months_worked"])) == 12
+    assert any("Chuyển từ Phòng Nội vụ (6 tháng)" in n for n in p["notes"])
+    assert any("Quý I/2026" in n and "Quý IV/2026" in n for n in p["notes"])
 
 
 def test_a_month_in_both_a_monthly_and_a_quarter_tally_uses_the_quarter(cli, blanks, tmp_path):
@@ -248,3 +259,22 @@ def test_roster_words_stay_known_with_hanoi_and_nd335_in_use(tmp_path):
     hb004 = next(p for p in roster.people if p.id == "HB004")
     assert hb004.variant == "lanh-dao-quan-ly"
     assert ctx.framework_for(hb004.variant, hb004.group).variant_for(hb004.variant).id == "nd335-01b"
+
+
+def test_the_example_unit_s_fourth_quarter(cli, tmp_path):
+    """examples/2026-Q4: the ward's công chức on NĐ 335 quarterly forms (README's walk-through)."""
+    from conftest import EXAMPLES
+
+    res = cli("tally", EXAMPLES / "2026-Q4", "--quarter", "2026-Q4", "--out", tmp_path / "q4.xlsx", "--format", "json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    people = {p["id"]: p for p in doc["people"]}
+    assert len(people) == 19 and all(p["group"] == "cong_chuc" for p in people.values())
+    # HB008: 30 + 70 × mean(100, 100, 95) = 30 + 68.83 → 98.83 → A
+    assert D(str(people["HB008"]["leader_total"])) == D("98.83") and people["HB008"]["grade"] == "A"
+    assert people["HB008"]["variant"] == "nd335-01a" and people["HB004"]["variant"] == "nd335-01b"
+    assert (people["HB013"]["status"], people["HB013"]["codes"]) == ("invalid", ["total-mismatch"])
+    assert people["HB019"]["status"] == "invalid" and "ratio-out-of-range" in people["HB019"]["codes"]
+    assert people["HB021"]["status"] == "missing"
+    (nq,) = [f for f in doc["findings"] if f["code"] == "not-quarterly"]
+    assert nq["value"] == 21 and "hanoi-2022" in nq["message"]

@@ -278,3 +278,20 @@ def test_the_example_unit_s_fourth_quarter(cli, tmp_path):
     assert people["HB021"]["status"] == "missing"
     (nq,) = [f for f in doc["findings"] if f["code"] == "not-quarterly"]
     assert nq["value"] == 21 and "hanoi-2022" in nq["message"]
+
+
+def test_a_district_rolls_up_its_units_quarters(cli, blanks, tmp_path):
+    ward = _quarter_book(cli, blanks, tmp_path, "2026-Q4", {"CC01": ((10, 10, 10), (100, 90, 80))}, unit="Phường A")
+    school = _quarter_book(cli, blanks, tmp_path, "2026-Q4", {"CC02": ((9, 9, 9), (100, 100, 100))}, unit="Phường Bình")
+    other = _quarter_book(cli, blanks, tmp_path, "2026-Q3", {"CC03": ((9, 9, 9), (100, 100, 100))}, unit="Phường Cũ")
+    doc = tally_json(cli, ward, school, other, out=tmp_path / "quan.xlsx")
+    people = {p["id"]: p for p in doc["people"]}
+    assert set(people) == {"CC01", "CC02"}
+    assert D(str(people["CC01"]["leader_total"])) == D("93") and people["CC02"]["grade"] == "A"
+    assert people["CC01"]["months"] == [10, 11, 12]
+    (bad,) = [f for f in doc["findings"] if f["code"] == "month-mismatch"]
+    assert "Quý III/2026" in bad["message"] and "Quý IV/2026" in bad["message"]
+    # a quarter's workbook in a month's roll-up is said as a quarter, not a month
+    res = cli("tally", ward, "--framework", FW, "--month", "2026-12", "--out", tmp_path / "t12.xlsx", "--format", "json")
+    (bad,) = [f for f in json.loads(res.stdout)["findings"] if f["code"] == "month-mismatch"]
+    assert "Quý IV/2026" in bad["message"] and "tháng Quý" not in bad["message"]

@@ -215,6 +215,7 @@ class TallyInput:
     file: str
     sha256: str = ""
     month: tuple[int, int] | None = None
+    quarter: tuple[int, int] | None = None      # a sub-unit's quarter workbook (danhgia.quarter)
     unit: str = ""
     exceptional: bool = False
     framework: str = ""
@@ -690,8 +691,16 @@ EXCEPTIONAL_LABEL = ("Đơn vị có thành tích đặc biệt", "Exceptional u
 APPLY_QUOTA_LABEL = ("Đã áp dụng tỷ lệ (hạ loại)", "Quota applied (demotions)")
 def month_mismatch(t: TallyInput, month: tuple[int, int]) -> Finding | None:
     """A sub-unit's workbook for another month (or with no month) is not rolled up."""
-    if t.month == month:
+    if t.month == month and t.quarter is None:
         return None
+    if t.quarter is not None:      # a sub-unit's quarter workbook in a month's run
+        from danhgia.messages import Say
+        from danhgia.period import quarter_label
+
+        value = quarter_label(t.quarter)
+        return Finding("month-mismatch", file=t.file, sheet=layout.SOURCES_SHEET, value=value,
+                       expected=f"{month[1]:02d}/{month[0]}",
+                       params={"of": Say(value, quarter_label(t.quarter, "en"))})
     value = f"{t.month[1]:02d}/{t.month[0]}" if t.month else "?"
     return Finding("month-mismatch", file=t.file, sheet=layout.SOURCES_SHEET, value=value,
                    expected=f"{month[1]:02d}/{month[0]}")

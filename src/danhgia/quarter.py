@@ -27,7 +27,8 @@ from typing import Iterable
 
 from danhgia.findings import Finding
 from danhgia.framework import Framework
-from danhgia.monthly import MonthResult, PersonMonth, _note, _units, decide as decide_month, number_text
+from danhgia.monthly import (MonthResult, PersonMonth, SourceFile, _check_bands, _note, _two_units, _units,
+                              decide as decide_month, number_text)
 from danhgia.period import last_month, quarter_label, quarter_months
 from danhgia.text import fold
 
@@ -99,11 +100,24 @@ def decide(run, ctx, quarter: tuple[int, int], apply_quota: bool = False,
         p.unit = p.unit or config_unit
     q_fw = next((fw_for(p.variant, p.group) for p in people if fw_for(p.variant, p.group).by_quarter),
                 ctx.framework_for())
-    units = _units(people, q_fw, cfg, [], apply_quota, added)
+    # Roll-up: sub-units' quarter workbooks of the same quarter join (a district's quarter)
+    extra = list(extra_findings)
+    rollup_list = []
+    for t in rollups:
+        if tuple(t.quarter or ()) != tuple(quarter):
+            extra.append(_period_mismatch(t, quarter))
+        else:
+            rollup_list.append(t)
+    if rollup_list:
+        rolled = [p for t in rollup_list for p in t.people]
+        found = {p.id for p in rolled if p.id}
+        people = [p for p in people if not (p.status == "missing" and p.id in found)] + rolled
+        _check_bands(rolled, q_fw, added)
+        _two_units(people, added)
+    units = _units(people, q_fw, cfg, rollup_list, apply_quota, added)
     order_u = {u.unit: i for i, u in enumerate(units)}
     people.sort(key=lambda p: order_u.get(p.unit, len(order_u)))
 
-    extra = list(extra_findings)
     seen: set[tuple] = set()
     findings: list[Finding] = []
     for f in run.all_findings() + extra + [f for r in sub_results.values() for f in r.findings] + added:
@@ -115,13 +129,32 @@ def decide(run, ctx, quarter: tuple[int, int], apply_quota: bool = False,
     findings.sort(key=Finding.sort_key)
     blocking = [f for fo in run.files for f in fo.findings if f.severity == "error"]
     blocking += [f for f in extra if f.severity == "error"]
-    sources = _sources(run)
+    blocking += [f for f in added if f.code == "person-in-two-units"]
+    sources = _sources(run) + [SourceFile(file=t.file, sha256=t.sha256, kind="tally", sheets=len(t.people),
+                                          frameworks=[t.framework] if t.framework else [])
+                               for t in sorted(rollup_list, key=lambda t: t.file)]
     unit_name = config_unit or (units[0].unit if len(units) == 1 else "")
     return MonthResult(month=last_month(quarter), quarter=quarter, people=people, units=units,
                        findings=findings, sources=sources, framework_id=q_fw.id,
                        framework_version=q_fw.version, unit_name=unit_name, apply_quota=apply_quota,
                        blocking=blocking, exceptional=bool(cfg.exceptional) if cfg is not None else False,
                        grade_labels={g.grade: (g.label, g.label_en or g.label) for g in q_fw.grades})
+
+
+def _period_mismatch(t, quarter) -> Finding:
+    """A sub-unit's workbook of another period (a month's, another quarter's) is not rolled up."""
+    from danhgia import layout
+
+    from danhgia.messages import Say
+
+    if t.quarter:
+        value, of = quarter_label(tuple(t.quarter)), Say(quarter_label(tuple(t.quarter)), quarter_label(tuple(t.quarter), "en"))
+    else:
+        value = f"{t.month[1]:02d}/{t.month[0]}" if t.month else "?"
+        of = Say(f"tháng {value}", value)
+    return Finding("month-mismatch", file=t.file, sheet=layout.SOURCES_SHEET, value=value,
+                   expected=quarter_label(quarter),
+                   params={"of": of, "asked": Say(quarter_label(quarter), quarter_label(quarter, "en"))})
 
 
 def _key(p: PersonMonth) -> str:

@@ -242,15 +242,8 @@ def tally(
         fail(wrong[0] if lg != "en" else wrong[1])
     try:
         if q is not None:
-            # sub-units' quarter workbooks are not rolled up yet: listed, not counted
-            from danhgia.layout import SOURCES_SHEET
-            from danhgia.findings import Finding
-            from danhgia.period import quarter_label
-
-            extra += [Finding("month-mismatch", file=t.file, sheet=SOURCES_SHEET,
-                              value=f"{t.month[1]:02d}/{t.month[0]}" if t.month else "?",
-                              expected=quarter_label(q)) for t in rollups]
-            res = quarter_mod.decide(result_run, ctx, q, apply_quota=apply_quota, extra_findings=extra)
+            res = quarter_mod.decide(result_run, ctx, q, apply_quota=apply_quota, rollups=rollups,
+                                     extra_findings=extra)
         else:
             res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
     except fw_mod.FrameworkError as exc:

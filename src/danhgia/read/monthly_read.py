@@ -310,7 +310,7 @@ def read_tally(path: str | Path, display: str | None = None,
     wb = read(path, display, limits)
     if not wb.usable:
         return None, wb.findings
-    t = TallyInput(file=wb.file, sha256=wb.sha256, month=wb.month, unit=wb.unit,
+    t = TallyInput(file=wb.file, sha256=wb.sha256, month=wb.month, quarter=wb.quarter, unit=wb.unit,
                    framework=wb.framework or "", exceptional=_exceptional_flag(wb))
     for row in wb.rows:
         p = PersonMonth(id=row.id, name=row.name, unit=row.unit or wb.unit, group=row.group,
@@ -319,7 +319,7 @@ def read_tally(path: str | Path, display: str | None = None,
                         leader_total=row.leader_total, blocks=dict(row.blocks), ratios=dict(row.ratios),
                         self_grade=row.self_grade,
                         decided_grade=row.decided_grade, file=row.source_file, sheet=row.source_sheet or "",
-                        origin=wb.file)
+                        origin=wb.file, months=list(row.months))
         if row.notes:
             p.notes.append(_note(row.notes))
         if row.status is None:

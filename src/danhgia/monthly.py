@@ -511,20 +511,8 @@ def decide(run, ctx, month: tuple[int, int], apply_quota: bool = False,
 
     # Roll-up: sub-units' people join; a person already placed elsewhere is a finding.
     extra_findings = list(extra_findings)
-    rollup_list = []
-    for t in rollups:
-        wrong = month_mismatch(t, month)
-        if wrong is not None:
-            extra_findings.append(wrong)
-        else:
-            rollup_list.append(t)
-    if rollup_list:
-        rolled = [p for t in rollup_list for p in t.people]
-        found = {p.id for p in rolled if p.id}
-        # a roster person with no scoresheet here may be counted in a sub-unit's workbook
-        people = [p for p in people if not (p.status == "missing" and p.id in found)] + rolled
-        _check_bands(rolled, default_fw, added)
-        _two_units(people, added)
+    people, rollup_list = join_rollups(people, rollups, lambda t: month_mismatch(t, month), default_fw,
+                                       added, extra_findings)
 
     for p in people:
         p.unit = p.unit or config_unit
@@ -551,6 +539,27 @@ def decide(run, ctx, month: tuple[int, int], apply_quota: bool = False,
                        unit_name=unit_name, apply_quota=apply_quota, blocking=blocking,
                        exceptional=bool(cfg.exceptional) if cfg is not None else False,
                        grade_labels={g.grade: (g.label, g.label_en or g.label) for g in default_fw.grades})
+
+
+def join_rollups(people: list[PersonMonth], rollups: Iterable[TallyInput], mismatch, fw: Framework,
+                 added: list[Finding], extra: list[Finding]) -> tuple[list[PersonMonth], list[TallyInput]]:
+    """Sub-units' workbooks of the run's period join (``mismatch(t)`` is the finding for one of
+    another period, put in ``extra``): their people are added, a roster person missing here but
+    counted in a sub-unit's workbook is not missing, bands and two-unit people are checked."""
+    rollup_list = []
+    for t in rollups:
+        wrong = mismatch(t)
+        if wrong is not None:
+            extra.append(wrong)
+        else:
+            rollup_list.append(t)
+    if rollup_list:
+        rolled = [p for t in rollup_list for p in t.people]
+        found = {p.id for p in rolled if p.id}
+        people = [p for p in people if not (p.status == "missing" and p.id in found)] + rolled
+        _check_bands(rolled, fw, added)
+        _two_units(people, added)
+    return people, rollup_list
 
 
 def _check_bands(people: list[PersonMonth], fw: Framework, added: list[Finding]) -> None:

@@ -27,8 +27,8 @@ from typing import Iterable
 
 from danhgia.findings import Finding
 from danhgia.framework import Framework
-from danhgia.monthly import (MonthResult, PersonMonth, SourceFile, _check_bands, _note, _two_units, _units,
-                              decide as decide_month, number_text)
+from danhgia.monthly import (MonthResult, PersonMonth, SourceFile, _note, _units, decide as decide_month,
+                              join_rollups, number_text)
 from danhgia.period import last_month, quarter_label, quarter_months
 from danhgia.text import fold
 
@@ -102,18 +102,9 @@ def decide(run, ctx, quarter: tuple[int, int], apply_quota: bool = False,
                 ctx.framework_for())
     # Roll-up: sub-units' quarter workbooks of the same quarter join (a district's quarter)
     extra = list(extra_findings)
-    rollup_list = []
-    for t in rollups:
-        if tuple(t.quarter or ()) != tuple(quarter):
-            extra.append(_period_mismatch(t, quarter))
-        else:
-            rollup_list.append(t)
-    if rollup_list:
-        rolled = [p for t in rollup_list for p in t.people]
-        found = {p.id for p in rolled if p.id}
-        people = [p for p in people if not (p.status == "missing" and p.id in found)] + rolled
-        _check_bands(rolled, q_fw, added)
-        _two_units(people, added)
+    people, rollup_list = join_rollups(
+        people, rollups, lambda t: None if tuple(t.quarter or ()) == tuple(quarter) else _period_mismatch(t, quarter),
+        q_fw, added, extra)
     units = _units(people, q_fw, cfg, rollup_list, apply_quota, added)
     order_u = {u.unit: i for i, u in enumerate(units)}
     people.sort(key=lambda p: order_u.get(p.unit, len(order_u)))

@@ -250,6 +250,10 @@ class MonthResult:
 
         return quarter_text(self.quarter) if self.quarter else self.month_text
 
+    def period_adjective(self) -> str:
+        """English titles: «MONTHLY » or «QUARTERLY »."""
+        return "QUARTERLY " if self.quarter else "MONTHLY "
+
     def period_words(self, lang: str = "vi", upper: bool = False) -> str:
         """«tháng 10/2026» / «quý IV/2026» (upper: «THÁNG 10/2026»), «month 2026-10» / «Q4 2026»."""
         from danhgia.period import quarter_label

@@ -261,7 +261,7 @@ def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) 
     r = paper.letterhead(ws, forms, head, last_col, widths, lang)
     r = paper.title(ws, forms, r + 1, last_col,
                     _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {res.period_words('vi', upper=True)}",
-                       f"MONTHLY EVALUATION SUMMARY — {res.period_text}"),
+                       f"{res.period_adjective()}EVALUATION SUMMARY — {res.period_text}"),
                     _subtitle(res, lang), widths)
     hr = r + 1
     fmts = {_FIRST_GRADE_COL + 2 * i + k: book.grade_header[g] for i, g in enumerate(GRADES) for k in (0, 1)}
@@ -559,7 +559,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     subtitle = _units_text(res, lang)
     if not fit.fits:
         subtitle = " · ".join(x for x in (subtitle, paper.too_wide_note(lang, layout.LIST_SHEET)) if x)
-    title = _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {res.period_words('vi', upper=True)}", f"MONTHLY EVALUATION DETAIL — {res.period_text}")
+    title = _t(lang, f"CHI TIẾT KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI {res.period_words('vi', upper=True)}", f"{res.period_adjective()}EVALUATION DETAIL — {res.period_text}")
     if fit.fits:
         _title_rows(book, ws, title, subtitle, len(cols) - 1)
     else:   # printed across pages: on screen the title rows, on paper the title on every page
@@ -790,7 +790,7 @@ def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhea
     r = paper.letterhead(ws, forms, head, last_col, widths, lang)
     r = paper.title(ws, forms, r + 1, last_col,
                     _t(lang, f"BẢNG TỔNG HỢP KẾT QUẢ XẾP LOẠI CHẤT LƯỢNG {res.period_words('vi', upper=True)}",
-                       f"MONTHLY RATING LIST — {res.period_text}"), _units_text(res, lang), widths)
+                       f"{res.period_adjective()}RATING LIST — {res.period_text}"), _units_text(res, lang), widths)
     hr = r + 1
     book.headers(ws, hr, headers, widths=widths)
     for c in range(len(headers)):

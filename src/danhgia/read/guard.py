@@ -54,14 +54,16 @@ python-calamine read of the file: a few tenths of a millisecond per scoresheet.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import os
 import zlib
 import re
 import struct
+import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Mapping
 
 from danhgia.findings import Finding
 from danhgia.messages import Say
@@ -786,6 +788,28 @@ _SST_CELL = re.compile(rb'<c r="\$?([A-Za-z]{1,3}\$?[0-9]+)"[^>]*?\st\s*=\s*["\'
 _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 
+# the same cells as Excel, LibreOffice, openpyxl and XlsxWriter write them (``t="s"><v>12</v>``):
+# a literal-led pattern, several times cheaper than ``_SST_CELL``; ``_strings_clean`` uses it only
+# to say "every shared-string cell is fine" and sends anything it cannot vouch for to
+# ``_check_strings``
+_SST_PLAIN = re.compile(rb't="s"[^>]*(?<!/)><v>([0-9]+)</v>')
+
+
+def _strings_clean(data: bytes, strings: int | None) -> bool:
+    """``True`` when every shared-string cell of a whole worksheet surely refers to one of
+    ``strings``; ``False`` means "not sure" and ``_check_strings`` then decides, exactly as
+    before. Sure means: every ``"s"`` in the part starts a ``_SST_PLAIN`` match (``t="s"``, then
+    a plain ``<v>`` index) and no ``'s`` or ``"s'`` stands anywhere. Every cell ``_SST_CELL``
+    finds holds ``t=…"s"`` or ``t=…'s…``: the latter sends the part the exact way, the former's
+    ``"s"`` is then preceded by ``t=`` (no blanks) and both patterns read the same index."""
+    if strings is None:
+        return b'"s"' not in data and b"'s" not in data
+    values = _SST_PLAIN.findall(data)
+    if len(values) != data.count(b'"s"') or b"'s" in data or b"\"s'" in data:
+        return False
+    return not values or max(map(int, values)) < strings
+
+
 def _check_strings(buf: bytes, strings: int | None, seen: int = 0) -> None:
     """Every shared-string cell in ``buf`` (past ``seen``) refers to one of ``strings``."""
     for m in _SST_CELL.finditer(buf):
@@ -814,7 +838,7 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> No
                 for m in suspect.finditer(data):
                     if not m.group(0).endswith(b"/>"):
                         _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
-                if strings != -1:
+                if strings != -1 and not _strings_clean(data, strings):
                     _check_strings(data, strings)
                 if _odd(data):
                     _walk_cells(z, e, limits)
@@ -857,7 +881,8 @@ def _unescape(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-def _sheet_names(workbook: bytes | None, rels: bytes | None) -> tuple[int | None, dict[str, str]]:
+@functools.lru_cache(maxsize=32)   # the same few workbook.xml/rels in every file of a template
+def _sheet_names(workbook: bytes | None, rels: bytes | None) -> tuple[int | None, Mapping[str, str]]:
     """Sheet count from xl/workbook.xml and part name → sheet name (via the workbook rels).
 
     Read with byte patterns, not an XML parser: both parts have already been scanned and hold
@@ -873,7 +898,7 @@ def _sheet_names(workbook: bytes | None, rels: bytes | None) -> tuple[int | None
             t = t.lstrip("/") if t.startswith("/") else "xl/" + t
             targets[a["Id"]] = os.path.normpath(t).replace("\\", "/")
     by_part = {targets[a["id"]]: a["name"] for a in sheets if a.get("id") in targets and a.get("name")}
-    return len(sheets), by_part
+    return len(sheets), types.MappingProxyType(by_part)     # cached: shared, read-only
 
 
 def _out_of_bounds(sheet: str, exc: _OutOfBounds, limits) -> _Stop:
@@ -890,7 +915,8 @@ def _out_of_bounds(sheet: str, exc: _OutOfBounds, limits) -> _Stop:
     return stop
 
 
-def _sheet_targets(wb_xml: bytes | None, rels: bytes | None) -> list[str]:
+@functools.lru_cache(maxsize=32)   # the same few workbook.xml/rels in every file of a template
+def _sheet_targets(wb_xml: bytes | None, rels: bytes | None) -> tuple[str, ...]:
     """Every part name the workbook's own relationships give for a ``<sheet r:id=…>`` (a sheet
     part may live anywhere in the package, not only in xl/worksheets/), spelt the ways readers
     resolve it: relative to xl/, normalised, and python-calamine's plain ``xl/`` + target."""
@@ -905,10 +931,11 @@ def _sheet_targets(wb_xml: bytes | None, rels: bytes | None) -> list[str]:
             continue
         raw = target.lstrip("/") if target.startswith("/") else "xl/" + target
         out += [raw, os.path.normpath(raw).replace("\\", "/"), "xl/" + target.lstrip("/")]
-    return out
+    return tuple(out)
 
 
-def _targets_of(rels: bytes | None, type_suffix: str) -> list[str]:
+@functools.lru_cache(maxsize=32)   # the same few workbook.xml/rels in every file of a template
+def _targets_of(rels: bytes | None, type_suffix: str) -> tuple[str, ...]:
     """Part names of the workbook relationships whose type ends with ``type_suffix``."""
     out = []
     for m in _REL_EL.finditer(rels or b""):
@@ -917,7 +944,7 @@ def _targets_of(rels: bytes | None, type_suffix: str) -> list[str]:
         if target and (a.get("Type") or "").endswith(type_suffix):
             raw = target.lstrip("/") if target.startswith("/") else "xl/" + target
             out.append(os.path.normpath(raw).replace("\\", "/"))
-    return out
+    return tuple(out)
 
 
 def _bad_string(sheet: str, exc: _BadString, strings: int | None) -> _Stop:

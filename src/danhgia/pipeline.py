@@ -104,22 +104,38 @@ def slim_sheet(o: SheetOutcome) -> SheetRef:
 
 
 class _Shared:
-    """Keeps one copy of the values many sheets repeat (sheet names, cells, periods, names)."""
+    """Keeps one copy of the values many sheets repeat (sheet names, cells, periods, units) and
+    takes a person's id and name from the roster when they are the roster's, so that what a
+    run keeps per sheet is the ``SheetRef`` and its file name (issue 16: ~0.4 KB a sheet)."""
 
-    def __init__(self) -> None:
+    _NONE: tuple = ()
+
+    def __init__(self, roster=None) -> None:
+        from danhgia.roster import index_of, person_key
+
         self.seen: dict[Any, Any] = {}
+        idx = index_of(roster)
+        self.by_id = idx.by_id if idx is not None else {}
+        self.key = person_key
 
     def __call__(self, fo: "FileOutcome") -> "FileOutcome":
         one = self.seen.setdefault
         for s in fo.sheets:
             s.file = fo.file
             s.sheet = one(s.sheet, s.sheet)
-            s.person = one(s.person, s.person)
             s.unit = one(s.unit, s.unit)
+            p = self.by_id.get(self.key(s.person_id)) if s.person_id else None
+            if p is not None and p.id == s.person_id:
+                s.person_id = p.id
+            if p is not None and p.name == s.person:
+                s.person = p.name
             if s.period is not None:
                 s.period = one(s.period, s.period)
             if s.id_cell is not None:
                 s.id_cell = one(s.id_cell, s.id_cell)
+        # nothing is added to a file's lists after its run: a tuple, the empty one shared
+        fo.findings = tuple(fo.findings) if fo.findings else self._NONE
+        fo.sheets = tuple(fo.sheets) if fo.sheets else self._NONE
         return fo
 
 
@@ -178,12 +194,14 @@ def is_temporary(name: str) -> bool:
 
 
 def _display(root_as_given: str, rel: str) -> str:
+    # what ``Path(joined).as_posix()`` gives, without pathlib: a Path per file interns each
+    # file name for the rest of the process (issue 16: memory flat with the number of files)
     joined = os.path.normpath(os.path.join(root_as_given, rel))
-    return Path(joined).as_posix()
+    return joined.replace(os.sep, "/") if os.sep != "/" else joined
 
 
 def _walk(top: Path, display_root: str, skip: set[str],
-          errors: list[OSError] | None = None) -> Iterator[tuple[Path, str]]:
+          errors: list[OSError] | None = None) -> Iterator[tuple[str, str]]:
     """Files under ``top`` in a stable order; symlinked folders are followed once (no loops);
     folders in ``skip`` (real paths, e.g. the --annotate output) are left out. A folder that
     cannot be listed (no permission) is added to ``errors``, never skipped in silence."""
@@ -200,7 +218,7 @@ def _walk(top: Path, display_root: str, skip: set[str],
         for name in sorted(filenames):
             if is_temporary(name) or not name.lower().endswith(WORKBOOK_EXTS + ARCHIVE_EXTS):
                 continue
-            full = Path(dirpath) / name
+            full = os.path.join(dirpath, name)      # a str: see _display
             yield full, _display(display_root, os.path.relpath(full, top))
 
 
@@ -280,15 +298,15 @@ def collect(paths: list[str | Path], limits, exclude: Iterable[str | Path] = ())
     seen: set[str] = set()
     skip = {os.path.realpath(p) for p in exclude}
 
-    def add_file(path: Path, display: str) -> None:
+    def add_file(path: str, display: str) -> None:
         key = os.path.realpath(path)
         if key in seen:
             return
         seen.add(key)
-        if path.suffix.lower() in ARCHIVE_EXTS:
-            tasks.extend(_archive_tasks(path, display, limits))
+        if path.lower().endswith(ARCHIVE_EXTS):
+            tasks.extend(_archive_tasks(Path(path), display, limits))
         else:
-            tasks.append(Task(display, str(path)))
+            tasks.append(Task(display, display if display == path else path))   # one string kept
 
     for raw in paths:
         given = str(raw)
@@ -307,7 +325,7 @@ def collect(paths: list[str | Path], limits, exclude: Iterable[str | Path] = ())
                     params={"reason": f"không đọc được thư mục ({vi}) / the folder cannot be read ({en})"})))
         elif path.exists():
             if not is_temporary(path.name):
-                add_file(path, Path(given).as_posix())
+                add_file(str(path), Path(given).as_posix())
         else:
             tasks.append(Task(Path(given).as_posix(), given, finding=Finding(
                 "file-unreadable", file=Path(given).as_posix(),
@@ -543,7 +561,7 @@ def _attempt(tasks: list[Task], ctx, month, jobs: int, size: int, tick,
     """Run ``tasks`` in a pool, ``size`` files per job; ``None`` for files whose worker died."""
     chunks = [list(range(i, min(i + size, len(tasks)))) for i in range(0, len(tasks), size)]
     out: list[FileOutcome | None] = [None] * len(tasks)
-    keep = _Shared() if slim else (lambda fo: fo)
+    keep = _Shared(ctx.roster) if slim else (lambda fo: fo)
     with _pool(jobs, ctx, month, slim) as pool:
         try:
             futures = {pool.submit(_process_chunk, [tasks[i] for i in c]): c for c in chunks}
@@ -600,9 +618,11 @@ def _warm_up(ctx) -> None:
     """Import the reader and the checks and load the default framework once, before the
     workers are forked, so that each worker inherits them instead of doing it again."""
     from danhgia import checks
+    from danhgia.roster import index_of
 
     _reader()
     checks.sheet_checks()
+    index_of(ctx.roster)      # built once here, shared by the forked workers (not once in each)
     try:
         ctx.framework_for()
     except Exception:   # a broken framework is reported per sheet by the workers
@@ -640,9 +660,10 @@ def run(paths: list[str | Path], ctx, month: tuple[int, int] | None = None, jobs
         finally:
             gc.unfreeze()
     else:
-        keep = _Shared() if slim else (lambda fo: fo)
+        keep = _Shared(ctx.roster) if slim else (lambda fo: fo)
         files = []
-        for t in tasks:
+        for i, t in enumerate(tasks):
+            tasks[i] = None         # type: ignore[call-overload]  # what is kept is the outcome
             files.append(keep(process_file(t, ctx, month, slim)))
             tick(1)
     covers = expect_all or any(Path(p).is_dir() or Path(p).suffix.lower() in ARCHIVE_EXTS for p in paths)

@@ -248,6 +248,11 @@ def tally(
             res = monthly.decide(result_run, ctx, ym, apply_quota=apply_quota, rollups=rollups, extra_findings=extra)
     except fw_mod.FrameworkError as exc:
         fail(tr(lang, "Khung đánh giá không hợp lệ:\n", "Invalid framework:\n") + say_error(exc, lang))
+    # the month is decided: every sheet's outcome (scores, block subtotals, findings) now lives
+    # in ``res``; let the run go before the workbook is written, so that the two do not add up
+    # (issue 16: tally's peak memory)
+    del result_run
+    kept = None
 
     from danhgia.provenance import Provenance, frameworks_of, shown, unit_file_how
 

@@ -71,6 +71,38 @@ def test_a_sound_shared_string_is_read(tmp_path):
     assert guard.inspect(path, "x.xlsx", Limits()).finding is None
 
 
+_ROW = b'<row r="1"><c r="A1" s="2" t="s"><v>0</v></c>'
+
+
+@pytest.mark.parametrize("cells", [
+    b'<c r="C1" t="s"><v>5</v></c>',                          # past the end (5 strings: 0-4)
+    b'<c r="C1" t="s"><v>-1</v></c>',                         # python-calamine reads -1 as string 0
+    b'<c r="C1" t="s"><v> 4x</v></c>',                        # not a number
+    b'<c r="C1" t=\'s\'><v>9</v></c>',                        # single quotes
+    b'<c r="C1" t = "s"><v>9</v></c>',                        # blanks around "="
+    b'<c r="C1" t="s">\n <v>9</v></c>',                       # blanks before <v>
+    b'<c r="C1" t="s"><x:v>9</x:v></c>',                      # a prefixed <v>
+    b'<c r="C1" t="s" s="1"><v>9</v></c><c r="D1" t="s"/>',   # an empty cell next to it
+    b'<c r="C1" t="s"><v>4</v></c><c r="D1" t="s"><v>5</v></c>',
+])
+def test_the_quick_shared_string_test_vouches_for_no_bad_reference(cells):
+    """``_strings_clean`` (the literal-led look) may only say "clean" when the exact pattern
+    finds nothing wrong: for each bad reference it says "not sure" and the exact one refuses."""
+    data = b'<worksheet><sheetData>' + _ROW + cells + b'</row></sheetData></worksheet>'
+    assert not guard._strings_clean(data, 5)
+    with pytest.raises(guard._BadString) as exc:
+        guard._check_strings(data, 5)
+    assert exc.value.cell in ("C1", "D1")
+
+
+def test_the_quick_shared_string_test_passes_a_sound_sheet():
+    data = (b'<worksheet><sheetData>' + _ROW + b'<c r="B1" t="s"><v>4</v></c><c r="C1"><v>9</v></c>'
+            b'<c r="D1" t="str"><v>s</v></c></row></sheetData></worksheet>')
+    assert guard._strings_clean(data, 5)
+    assert not guard._strings_clean(data, 4)          # index 4 of 4 strings: past the end
+    assert not guard._strings_clean(data, None)       # no shared-strings part at all
+
+
 def test_validate_gives_one_clear_finding_per_damaged_shared_strings_file(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

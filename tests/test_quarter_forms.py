@@ -120,6 +120,17 @@ def test_a_monthly_form_still_reads_its_month(tmp_path):
     assert (ss.period, ss.quarter) == ((2026, 8), None)
 
 
+def test_a_month_with_a_quarter_that_does_not_hold_it_is_said(cli, tmp_path):
+    ok = agency_form(tmp_path / "ok.xlsx", period=("Tháng:", 8, "Năm:", 2026, ), above="Quý: III")
+    assert read_sheet(ok).period == (2026, 8)
+    _res, doc = run(cli, ok, period=("--month", "2026-08"), extra=("--select", "header"))
+    assert doc["findings"] == []
+    bad = agency_form(tmp_path / "bad.xlsx", period=("Tháng:", 10, "Năm:", 2026), above="Quý: III")
+    res, doc = run(cli, bad, period=("--month", "2026-10"), extra=("--select", "header"))
+    assert [(f["code"], f["cell"], f["value"]) for f in doc["findings"]] == [("field-conflict", "B4", "III")]
+    assert res.exit_code == 1 and "«10» ở ô C5" in doc["findings"][0]["message"]
+
+
 def test_an_unreadable_quarter_is_invalid_period_at_its_cell(cli, tmp_path):
     res, doc = run(cli, quarterly(tmp_path / "q.xlsx", q="V"))
     (f,) = found(doc, "invalid-period")
@@ -249,6 +260,23 @@ def test_without_a_period_asked_the_quarter_of_the_forms_is_the_runs(cli, tmp_pa
     res = cli("validate", folder, "--roster", roster, "--format", "json")
     doc = json.loads(res.stdout)
     assert sorted(f["person_id"] for f in found(doc, "missing-submission")) == ["HQ02", "HQ03"]
+
+
+def test_a_quarterly_form_of_someone_not_evaluated_all_quarter_is_ignored(cli, tmp_path):
+    roster = tmp_path / "ds.csv"
+    roster.write_text("Mã,Họ và tên,Đơn vị,Chức vụ,Nhóm,Bảng điểm,Tháng không đánh giá,Lý do\n"
+                      "HQ01,Phạm Thị Dung,Đội Nghiệp vụ,Kiểm tra viên,Công chức,Chuyên viên,7;8;9/2026,Nghỉ thai sản\n"
+                      "HQ02,Lê Văn Hải,Đội Nghiệp vụ,Kiểm tra viên,Công chức,Chuyên viên,8/2026,Ốm dài ngày\n",
+                      encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    quarterly(folder / "hq01.xlsx", pid="HQ01")
+    res, doc = run(cli, folder, extra=("--roster", roster))
+    (ex,) = found(doc, "exempt-month")
+    assert (ex["person_id"], ex["value"]) == ("HQ01", "2026-Q3")
+    assert "không đánh giá Quý III/2026 (Nghỉ thai sản)" in ex["message"]
+    # HQ02 is off in August only: still expected for the quarter
+    assert [f["person_id"] for f in found(doc, "missing-submission")] == ["HQ02"]
 
 
 def test_a_quarter_run_of_another_quarter_misses_everyone_quarterly(cli, tmp_path):

@@ -195,8 +195,8 @@ CODES: dict[str, Code] = {
         "{person} (mã {value}) chưa nộp bảng điểm",
         "{person} (id {value}) has not submitted a scoresheet"),
     "exempt-month": Code("warning",
-        "{person} không đánh giá tháng này ({reason}); bảng điểm được bỏ qua",
-        "{person} is not evaluated this month ({reason}); the scoresheet is ignored"),
+        "{person} không đánh giá {when} ({reason}); bảng điểm được bỏ qua",
+        "{person} is not evaluated {when} ({reason}); the scoresheet is ignored"),
     # a quarter run (--quarter): people whose framework is kept by month only have no quarter
     "not-quarterly": Code("info",
         "{count} người trong danh sách theo khung {framework}, khung này chỉ theo dõi theo tháng: không "
@@ -423,6 +423,7 @@ PARAM_DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
     "month-mismatch": {"of": ("tháng {value}", "{value}"), "asked": ("tháng {expected}", "{expected}")},
     "invalid-period": {"rule": ("tháng từ 1 đến 12, năm có bốn chữ số", "a month from 1 to 12, a four-digit year")},
     "roster-not-covered": {"period": ("tháng {month}", "{month}")},
+    "exempt-month": {"when": ("tháng này", "this month")},          # a quarterly form: «Quý III/2026»
 }
 
 

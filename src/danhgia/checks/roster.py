@@ -22,7 +22,7 @@ from danhgia.calendar import not_evaluated
 from danhgia.checks import Env
 from danhgia.findings import Finding
 from danhgia.messages import Say
-from danhgia.period import quarter_label, quarter_months
+from danhgia.period import quarter_label, quarter_months, quarter_text
 from danhgia.roster import index_of, person_key
 
 
@@ -68,6 +68,14 @@ def check(sheet, env: Env) -> Iterator[Finding]:
         if reason:
             yield sheet.finding("exempt-month", cell=sheet.period_cell, value=f"{period[1]:02d}/{period[0]}",
                                 params={"reason": reason})
+    elif sheet.quarter is not None:
+        # a quarterly form of someone not evaluated in any month of the quarter
+        q = tuple(sheet.quarter)
+        reasons = [exempt_reason(person, env.framework, *ym) for ym in quarter_months(q)]
+        if all(reasons):
+            yield sheet.finding("exempt-month", cell=sheet.period_cell, value=quarter_text(q),
+                                params={"reason": "; ".join(dict.fromkeys(reasons)),
+                                        "when": Say(quarter_label(q), quarter_label(q, "en"))})
 
 
 def run_check(outcomes: Iterable[Any], roster, month: tuple[int, int] | None,

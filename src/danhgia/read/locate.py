@@ -1135,6 +1135,7 @@ def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Ent
         found.lazy_month()
     if month is not None and year is not None:
         ss.period, ss.period_cell = (year, month), m_e.cell
+        _quarter_beside_month(ss, fields.get("quarter"), m_e)
     elif month is None and _quarter(found, ss, fields, year):
         pass
     elif found.month_text is not None:
@@ -1167,6 +1168,23 @@ def _period_and_notes(found: _Found, grid, ss: Scoresheet, fields: dict[str, Ent
                                            "other": first.cell}))
     if found.variant_id is None:
         ss.notes.append(ss.finding("unknown-variant"))
+
+
+def _quarter_beside_month(ss: Scoresheet, q_e: Entry | None, m_e: Entry) -> None:
+    """A monthly form that also fills a «Quý» field: the month is the period; a quarter that does
+    not hold that month is said (``field-conflict``), never dropped in silence."""
+    if q_e is None or q_e.blank:
+        return
+    q = quarter_number(q_e.raw)
+    if q is None and q_e.raw.__class__ is str:
+        yq = parse_quarter_text(q_e.raw) or parse_quarter_text("quy " + q_e.raw)
+        q = yq[1] if yq else None
+    if q is not None and q != (ss.period[1] - 1) // 3 + 1:
+        raw = m_e.raw
+        month_shown = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else m_e.text()
+        ss.notes.append(ss.finding("field-conflict", cell=q_e.cell, value=q_e.text(),
+                                   params={"field": "month", "value": q_e.text(), "other_value": month_shown,
+                                           "other": m_e.cell}))
 
 
 def _quarter(found: _Found, ss: Scoresheet, fields: dict[str, Entry], year: int | None) -> bool:

@@ -646,6 +646,8 @@ def _sources_sheet(w: _Writer, res: AnnualResult, lang: str, generated: datetime
     widths = [width for _h, width in headers]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
+    # the inputs' header on the page of their first rows
+    paper.keep_with_next(ws, hr, 2, paper.fit(widths, 12, True))
     for c, (label, _width) in enumerate(headers):
         ws.write_string(hr, c, label, w.f["header"])
     kinds = {"monthly": ("Bảng tổng hợp tháng", "Monthly workbook"), "roster": ("Danh sách", "Roster"),

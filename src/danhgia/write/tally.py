@@ -855,6 +855,7 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     r = 0
     key_fmt = book.wb.add_format({**book.base, "bold": True, "text_wrap": True, "valign": "top"})
     value_fmt = book.wb.add_format({**book.base, "text_wrap": True, "valign": "top"})
+    run_on_fmt = book.wb.add_format({**book.base, "valign": "top"})     # level with its wrapped label
     for key, label in layout.SOURCE_KEYS.items():
         if key == "month" and res.quarter is not None:
             label, values[key] = layout.PERIOD_LABEL, res.period_text
@@ -872,18 +873,19 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
             # the label wraps in its column; the value runs on over the empty columns to its right
             ws.set_row(r, paper.row_height([(label, 14)]))
             book.text(ws, r, 0, label, key_fmt)
-            book.text(ws, r, 1, value, book.plain)
+            book.text(ws, r, 1, value, run_on_fmt)
             r += 1
     r += 1
     hr = r
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Loại", "Kind"),
                _t(lang, "Số bảng điểm / người", "Sheets / people"), _t(lang, "Khung đánh giá", "Framework"), "SHA-256"]
     widths = [14, 30, 9, 7, 10, 55]
+    paper.keep_with_next(ws, hr, 2, paper.fit(widths, 12, True))   # the header on its rows' page
     book.headers(ws, hr, headers, widths=widths)
     kinds = {"scoresheet": _t(lang, "Bảng điểm", "Scoresheets"), "tally": _t(lang, "Bảng tổng hợp đơn vị cấp dưới", "Sub-unit workbook")}
     for i, s in enumerate(res.sources):
         r = hr + 1 + i
-        book.number(ws, r, 0, i + 1, book.int)
+        book.number(ws, r, 0, i + 1, book.int_center)
         ws.set_row(r, paper.row_height([(s.file, widths[1]), (", ".join(s.frameworks), widths[4])]))
         book.text(ws, r, 1, s.file, book.wrap)
         book.text(ws, r, 2, kinds.get(s.kind, s.kind), book.wrap)

@@ -7,7 +7,9 @@ large, bad XML — means "no mark": the file is then read as it would be without
 
 from __future__ import annotations
 
+import io
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -20,8 +22,6 @@ ZIP_SUFFIXES = (".xlsx", ".xlsm")
 
 def custom_properties(source: str | Path | IO[bytes]) -> dict[str, str]:
     """The tool's custom properties (names in ``danhgia.mark.NAMES``) of an .xlsx/.xlsm."""
-    import defusedxml.ElementTree as ET
-
     try:
         with zipfile.ZipFile(source) as zf:
             try:
@@ -34,9 +34,21 @@ def custom_properties(source: str | Path | IO[bytes]) -> dict[str, str]:
                 data = fh.read(MAX_PART + 1)
         if len(data) > MAX_PART:
             return {}
-        root = ET.fromstring(data)
-    except Exception:  # not a zip, truncated, bad XML, entities refused: no mark
+    except Exception:  # not a zip, truncated: no mark
         return {}
+    # small parts (a mark's is ~1 KB) remembered; a large one is parsed and forgotten
+    return dict(_remembered(data) if len(data) <= 16 * 1024 else _properties(data))
+
+
+def _properties(data: bytes) -> tuple[tuple[str, str], ...]:
+    """The part parsed; remembered by its bytes, the same in every file made from one template
+    (a defusedxml parse per scoresheet cost a third of a calamine read, issue 16)."""
+    import defusedxml.ElementTree as ET
+
+    try:
+        root = ET.fromstring(data)
+    except Exception:  # bad XML, entities refused: no mark
+        return ()
     out: dict[str, str] = {}
     for prop in root:
         name = prop.get("name")
@@ -44,12 +56,16 @@ def custom_properties(source: str | Path | IO[bytes]) -> dict[str, str]:
             continue
         value = next(iter(prop), None)
         out[name] = (value.text or "").strip() if value is not None else ""
-    return out
+    return tuple(out.items())
 
 
-def read_mark(path: str | Path, suffix: str | None = None) -> Mark | None:
-    """The mark of the workbook at ``path`` (``suffix`` when the path is a temporary copy)."""
+def read_mark(path: str | Path, suffix: str | None = None, data: bytes | None = None) -> Mark | None:
+    """The mark of the workbook at ``path`` (``suffix`` when the path is a temporary copy;
+    ``data``: its bytes when already read, so that the file is not opened again)."""
     ext = (suffix or Path(path).suffix).lower()
     if ext not in ZIP_SUFFIXES:
         return None
-    return from_properties(custom_properties(path))
+    return from_properties(custom_properties(io.BytesIO(data) if data is not None else path))
+
+
+_remembered = lru_cache(maxsize=64)(_properties)

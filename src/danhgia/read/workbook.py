@@ -170,7 +170,7 @@ def read_file(path: Path, display: str, ctx: ReadContext,
         on_bytes(insp.data)
     if insp.finding is not None:
         return [], [insp.finding]
-    mark = read_mark(path, Path(display).suffix) if skip_marked else None
+    mark = read_mark(path, Path(display).suffix, insp.data) if skip_marked else None
     if mark is not None and mark.kind in ("annual", "annotated"):
         return [], [own_output(display, mark)]
     frameworks = frameworks_by_variant(ctx)      # FrameworkError propagates: a usage problem

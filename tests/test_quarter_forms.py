@@ -254,6 +254,18 @@ def test_missing_submission_in_a_quarter_run(cli, tmp_path):
     assert "Note: 2 people of the roster are under the framework hanoi-2022, which is kept by month only" in res.stdout
 
 
+def test_a_city_unit_whose_civil_servants_are_under_nd335_reads_their_forms_as_01a(cli, tmp_path):
+    # the form's title does not say 01A or 01B and the roster says «Chuyên viên»: under the unit's
+    # NĐ 335 setting for công chức that is Mẫu 01A, not the city's specialist sheet
+    folder, roster = _unit(tmp_path)
+    (folder / "danhgia.yaml").write_text("framework: hanoi-2022\nframeworks:\n  cong_chuc: nd335-2025\n",
+                                         encoding="utf-8")
+    res = cli("validate", folder, "--roster", roster, "--quarter", "2026-Q3", "--format", "json")
+    doc = json.loads(res.stdout)
+    assert [(f["code"], f["person_id"]) for f in doc["findings"] if f["severity"] != "info"] == \
+        [("missing-submission", "HQ03")], doc["findings"]
+
+
 def test_without_a_period_asked_the_quarter_of_the_forms_is_the_runs(cli, tmp_path):
     folder, roster = _unit(tmp_path)
     (folder / "hq02.xlsx").unlink()                # only quarterly forms of Q3 left

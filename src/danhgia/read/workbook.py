@@ -28,7 +28,7 @@ from danhgia.mark import Mark, own_output_finding
 from danhgia.model import ReadContext, Scoresheet
 
 _FW_CACHE: dict[tuple, tuple[Any, dict[str, Framework]]] = {}
-_ROSTER_CACHE: dict[int, tuple[Any, dict[str, str | None]]] = {}
+_ROSTER_CACHE: dict[int, tuple[Any, dict[str, str | None], Any]] = {}
 
 
 def frameworks_by_variant(ctx: ReadContext) -> dict[str, Framework]:
@@ -60,16 +60,29 @@ def frameworks_by_variant(ctx: ReadContext) -> dict[str, Framework]:
 
 
 def roster_variants(ctx: ReadContext) -> dict[str, str | None]:
+    """Staff id → the variant a sheet of theirs is read as when neither the marker nor the title
+    names it: the roster's variant as the person's own framework has it (a «Chuyên viên» whose
+    group is under NĐ 335 is read as Mẫu 01A, not as the city's specialist sheet)."""
+    from danhgia.framework import FrameworkError
+
     roster = ctx.roster
     if roster is None:
         return {}
     hit = _ROSTER_CACHE.get(id(roster))
-    if hit is not None and hit[0] is roster:
+    if hit is not None and hit[0] is roster and hit[2] is ctx:
         return hit[1]
-    out = {p.id: p.variant for p in roster.people}
+    out: dict[str, str | None] = {}
+    for p in roster.people:
+        v = None
+        if p.variant:
+            try:
+                v = ctx.framework_for(p.variant, p.group).variant_for(p.variant)
+            except FrameworkError:      # a broken framework file is said where it is loaded
+                v = None
+        out[p.id] = v.id if v is not None else p.variant
     if len(_ROSTER_CACHE) > 8:
         _ROSTER_CACHE.clear()
-    _ROSTER_CACHE[id(roster)] = (roster, out)
+    _ROSTER_CACHE[id(roster)] = (roster, out, ctx)
     return out
 
 

@@ -118,3 +118,25 @@ def test_xls_and_ods_copies_keep_the_look(cli, tmp_path, name):
     assert dates and all(c.number_format == "dd/mm/yyyy" for c in dates)
     ps = ws.page_setup
     assert ps.paperSize in (9, "9") and ps.fitToHeight in (0, "0") and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+@pytest.mark.parametrize("name", ["2026-10/HB009-do-minh-tuan.xls", "2026-10/HB015-mai-van-long.ods"])
+def test_xls_and_ods_copies_keep_fonts_alignment_borders_and_fills(cli, tmp_path, name):
+    """The copy of a .xls (xlrd reads its formats) or .ods (its content.xml styles) prints like
+    the original: the title bold, 14 pt and centred, the table's borders, the input cells' fill,
+    in the original's font (Times New Roman) — not in the spreadsheet's default."""
+    month = "2026-10" if name.endswith(".xls") else "2026-09"
+    cli("validate", EXAMPLES / name, "--month", month, "--annotate", tmp_path / "out")
+    ws = load_workbook(tmp_path / "out" / (Path(name).stem + ".xlsx"))["Bảng điểm"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    title = next(c for v, c in cells.items() if v.startswith("BẢNG ĐIỂM ĐÁNH GIÁ"))
+    assert (title.font.name, title.font.sz, title.font.b, title.alignment.horizontal) == \
+        ("Times New Roman", 14, True, "center")
+    header = cells["Nội dung tiêu chí"]
+    assert header.font.b and header.border.left.style and header.border.bottom.style and header.fill.fgColor.rgb
+    criterion = next(c for v, c in cells.items() if v.startswith("Văn hóa công sở"))
+    assert criterion.font.name == "Times New Roman" and criterion.font.sz == 12 and not criterion.font.b
+    assert criterion.border.left.style and criterion.border.top.style
+    # an empty cell of the table (the leader's column) keeps its borders
+    empty = ws.cell(row=criterion.row, column=6)
+    assert empty.value is None and empty.border.left.style

@@ -9,8 +9,9 @@ never squeezed onto one page tall (``danhgia.write.paper``); the tool's hidden m
 
 .xlsx/.xlsm are annotated with openpyxl. .xls/.ods (which openpyxl cannot write) become an .xlsx
 rebuilt from the calamine grid that keeps what can be read of the original: merged cells, column
-widths, hidden columns and row heights (.xls through xlrd, .ods from its content.xml), dates as
-dates. Bounded: a workbook whose sheets hold more cell records or merged area than
+widths, hidden columns, row heights, each cell's font, alignment, wrapping, borders and fill (.xls
+through xlrd, .ods from its content.xml), dates as dates; values whose font cannot be read are in
+Times New Roman 12, the form font the row heights are measured for. Bounded: a workbook whose sheets hold more cell records or merged area than
 ``MAX_OPENPYXL_CELLS`` is not handed to openpyxl (which builds an object per styled or merged
 cell) but rebuilt from its values; a workbook with more values than ``MAX_COPY_CELLS`` is not
 copied at all, with a message.
@@ -163,6 +164,52 @@ class _Look:
     hidden: set[int] = field(default_factory=set)                # hidden columns
     heights: dict[int, float] = field(default_factory=dict)      # row (0-based) → points
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)   # r1, c1, r2, c2 (0-based, inclusive)
+    styles: dict[tuple[int, int], "_Style"] = field(default_factory=dict)   # (row, column) → its look
+
+
+@dataclass(frozen=True)
+class _Style:
+    """What a copy keeps of a cell's look: font, alignment, wrapping, borders and fill."""
+
+    font: str | None = None
+    size: float | None = None
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    horizontal: str | None = None
+    vertical: str | None = None
+    wrap: bool = False
+    borders: tuple[str | None, str | None, str | None, str | None] = (None, None, None, None)  # left right top bottom
+    fill: str | None = None          # RRGGBB
+
+    @property
+    def plain(self) -> bool:
+        return not any(self.borders) and self.fill is None
+
+
+# xlrd's codes (BIFF) → openpyxl's names
+_XLS_HORIZONTAL = {1: "left", 2: "center", 3: "right", 4: "fill", 5: "justify", 6: "centerContinuous", 7: "distributed"}
+_XLS_VERTICAL = {0: "top", 1: "center", 2: "bottom", 3: "justify", 4: "distributed"}
+_XLS_BORDER = {1: "thin", 2: "medium", 3: "dashed", 4: "dotted", 5: "thick", 6: "double", 7: "hair", 8: "mediumDashed",
+               9: "dashDot", 10: "mediumDashDot", 11: "dashDotDot", 12: "mediumDashDotDot", 13: "slantDashDot"}
+
+
+def _xls_style(book, xf_index: int) -> _Style:
+    xf = book.xf_list[xf_index]
+    font = book.font_list[xf.font_index] if xf.font_index < len(book.font_list) else None
+    fill = None
+    if xf.background.fill_pattern == 1:
+        rgb = book.colour_map.get(xf.background.pattern_colour_index)
+        if rgb:
+            fill = "%02X%02X%02X" % tuple(rgb)
+    b = xf.border
+    borders = tuple(_XLS_BORDER.get(x) for x in (b.left_line_style, b.right_line_style, b.top_line_style,
+                                                 b.bottom_line_style))
+    a = xf.alignment
+    return _Style(font=font.name if font else None, size=font.height / 20 if font and font.height else None,
+                  bold=bool(font and (font.bold or font.weight >= 700)), italic=bool(font and font.italic),
+                  underline=bool(font and font.underline_type), horizontal=_XLS_HORIZONTAL.get(a.hor_align),
+                  vertical=_XLS_VERTICAL.get(a.vert_align), wrap=bool(a.text_wrapped), borders=borders, fill=fill)
 
 
 def _xls_looks(data: bytes, limits) -> dict[str, _Look]:
@@ -190,6 +237,21 @@ def _xls_looks(data: bytes, limits) -> dict[str, _Look]:
                 if r < limits.max_rows and not info.has_default_height:
                     look.heights[r] = info.height / 20
             look.merged = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in sh.merged_cells]
+            # each cell's font, alignment, borders and fill (bounded like the values)
+            styles: dict[int, _Style] = {}
+            budget = MAX_COPY_CELLS
+            for r in range(min(sh.nrows, limits.max_rows)):
+                for c in range(min(sh.row_len(r), limits.max_columns)):
+                    budget -= 1
+                    if budget < 0:
+                        break
+                    xf_index = sh.cell_xf_index(r, c)
+                    if xf_index not in styles:
+                        styles[xf_index] = _xls_style(book, xf_index)
+                    style = styles[xf_index]
+                    if sh.cell_type(r, c) in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and style.plain:
+                        continue
+                    look.styles[(r, c)] = style
             looks[nfc(name)] = look
             book.unload_sheet(i)
     finally:
@@ -197,6 +259,7 @@ def _xls_looks(data: bytes, limits) -> dict[str, _Look]:
     return looks
 
 
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODS_NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
@@ -212,6 +275,45 @@ def _length_pt(text: str | None) -> float | None:
     return v * {"cm": 28.3465, "mm": 2.83465, "in": 72.0, "pt": 1.0, "pc": 12.0}[m.group(2)]
 
 
+_ODS_HORIZONTAL = {"start": "left", "left": "left", "center": "center", "end": "right", "right": "right",
+                   "justify": "justify"}
+_ODS_VERTICAL = {"top": "top", "middle": "center", "bottom": "bottom"}
+
+
+def _ods_border(text: str | None) -> str | None:
+    """"0.74pt dotted #000000" → openpyxl's border style."""
+    if not text or text == "none":
+        return None
+    parts = text.split()
+    kind = next((p for p in parts if p in ("solid", "dotted", "dashed", "double")), "solid")
+    width = _length_pt(next((p for p in parts if p[:1].isdigit()), None)) or 0.75
+    if kind == "double":
+        return "double"
+    if kind in ("dotted", "dashed"):
+        return kind if width <= 1.0 else "mediumDashed"
+    return "thin" if width <= 1.0 else "medium" if width <= 2.0 else "thick"
+
+
+class _OdsStyle:
+    """A table-cell style being read from content.xml (its three property elements)."""
+
+    def __init__(self) -> None:
+        self.props: dict[str, str] = {}
+
+    def style(self) -> _Style:
+        g = self.props.get
+        size = _length_pt(g("font-size"))
+        bg = g("background-color")
+        all_sides = g("border")
+        borders = tuple(_ods_border(g(f"border-{side}") or all_sides) for side in ("left", "right", "top", "bottom"))
+        underline = g("text-underline-style")
+        return _Style(font=g("font-name"), size=size, bold=g("font-weight") in ("bold", "600", "700", "800", "900"),
+                      italic=g("font-style") == "italic", underline=bool(underline and underline != "none"),
+                      horizontal=_ODS_HORIZONTAL.get(g("text-align") or ""),
+                      vertical=_ODS_VERTICAL.get(g("vertical-align") or ""), wrap=g("wrap-option") == "wrap",
+                      borders=borders, fill=bg[1:].upper() if bg and bg.startswith("#") and len(bg) == 7 else None)
+
+
 def _ods_looks(data: bytes, limits) -> dict[str, _Look]:
     """Column widths, hidden columns, row heights and merged cells from an .ods content.xml,
     read as a stream (repeats are counted, never expanded beyond the limits)."""
@@ -220,7 +322,19 @@ def _ods_looks(data: bytes, limits) -> dict[str, _Look]:
     t, s, fo = (f"{{{_ODS_NS[k]}}}" for k in ("table", "style", "fo"))
     col_w: dict[str, float] = {}
     row_h: dict[str, float] = {}
+    cell_styles: dict[str, _OdsStyle] = {}
+    made: dict[str, _Style] = {}
+    col_style: dict[int, str] = {}          # a column's default cell style
     looks: dict[str, _Look] = {}
+    budget = MAX_COPY_CELLS
+
+    def style_of(name: str | None) -> _Style | None:
+        if not name or name not in cell_styles:
+            return None
+        if name not in made:
+            made[name] = cell_styles[name].style()
+        return made[name]
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         part = zf.open("content.xml")
@@ -236,6 +350,13 @@ def _ods_looks(data: bytes, limits) -> dict[str, _Look]:
                 if event == "start":
                     if tag == f"{s}style":
                         style_name, family = el.get(f"{s}name"), el.get(f"{s}family")
+                        if family == "table-cell" and style_name:
+                            cell_styles[style_name] = _OdsStyle()
+                    elif family == "table-cell" and style_name and tag in (
+                            f"{s}table-cell-properties", f"{s}paragraph-properties", f"{s}text-properties"):
+                        props = cell_styles[style_name].props
+                        for key, value in el.attrib.items():
+                            props.setdefault(key.rsplit("}", 1)[-1], value)
                     elif tag == f"{s}table-column-properties" and style_name:
                         pt = _length_pt(el.get(f"{s}column-width"))
                         if pt:
@@ -248,15 +369,19 @@ def _ods_looks(data: bytes, limits) -> dict[str, _Look]:
                         look = _Look()
                         looks[nfc(el.get(f"{t}name") or "")] = look
                         col = row = 0
+                        col_style = {}
                     elif look is not None and tag == f"{t}table-column":
                         n = min(int(el.get(f"{t}number-columns-repeated") or 1), limits.max_columns)
                         w = col_w.get(el.get(f"{t}style-name") or "")
                         hidden = el.get(f"{t}visibility") in ("collapse", "filter")
+                        default = el.get(f"{t}default-cell-style-name")
                         for c in range(col, min(col + n, limits.max_columns)):
                             if w:
                                 look.widths[c] = max(1.0, (w - 5) / 7)      # paper.column_points inverted
                             if hidden:
                                 look.hidden.add(c)
+                            if default and default in cell_styles:
+                                col_style[c] = default
                         col += n
                     elif look is not None and tag == f"{t}table-row":
                         h = row_h.get(el.get(f"{t}style-name") or "")
@@ -268,6 +393,13 @@ def _ods_looks(data: bytes, limits) -> dict[str, _Look]:
                         cs = int(el.get(f"{t}number-columns-spanned") or 1)
                         if (rs > 1 or cs > 1) and row < limits.max_rows and col < limits.max_columns:
                             look.merged.append((row, col, row + rs - 1, col + cs - 1))
+                        if row < limits.max_rows and col < limits.max_columns and budget > 0:
+                            st = style_of(el.get(f"{t}style-name") or col_style.get(col))
+                            if st is not None and (not st.plain or el.get(f"{OFFICE}value-type")):
+                                reps = min(int(el.get(f"{t}number-columns-repeated") or 1), 256, budget)
+                                for k in range(col, min(col + reps, limits.max_columns)):
+                                    look.styles[(row, k)] = st
+                                budget -= reps
                 else:
                     if tag == f"{s}style":
                         style_name = family = None
@@ -285,18 +417,48 @@ def _ods_looks(data: bytes, limits) -> dict[str, _Look]:
     return looks
 
 
+class _Painter:
+    """openpyxl's style objects for each :class:`_Style`, made once (a form has a few dozen)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Font
+
+        self.cache: dict[_Style, tuple] = {}
+        # the values' font where the original's cannot be read (.ods, calamine): the form font of
+        # Vietnamese administrative documents (NĐ 30/2020), which row heights are measured for
+        self.default_font = Font(name=paper.FONT, size=12)
+
+    def paint(self, cell, style: _Style | None) -> None:
+        if style is None:
+            cell.font = self.default_font
+            return
+        if style not in self.cache:
+            from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+            font = Font(name=style.font or paper.FONT, size=style.size or 12, bold=style.bold, italic=style.italic,
+                        underline="single" if style.underline else None)
+            align = Alignment(horizontal=style.horizontal, vertical=style.vertical, wrap_text=style.wrap or None)
+            border = Border(*(Side(style=b) if b else Side() for b in style.borders)) if any(style.borders) else None
+            fill = PatternFill("solid", start_color=style.fill, end_color=style.fill) if style.fill else None
+            self.cache[style] = (font, align, border, fill)
+        font, align, border, fill = self.cache[style]
+        cell.font, cell.alignment = font, align
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+
+
 def _grid_workbook(data: bytes, limits, ext: str = ""):
     """An openpyxl workbook holding the values of every sheet (via calamine) and what can be read
     of the original's look (merged cells, widths, hidden columns, row heights)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from python_calamine import CalamineWorkbook
 
     wrap = Alignment(wrap_text=True, vertical="top")
-    # the values' font: the form font of Vietnamese administrative documents (NĐ 30/2020), which
-    # the row heights and wrapping below are measured for (calamine reads no fonts)
-    font = Font(name=paper.FONT, size=12)
+    painter = _Painter()
 
     looks = _xls_looks(data, limits) if ext == ".xls" else _ods_looks(data, limits) if ext == ".ods" else {}
     src = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -326,7 +488,7 @@ def _grid_workbook(data: bytes, limits, ext: str = ""):
                     raise TooLarge()
                 cell = ws.cell(row=r + 1, column=c + 1)
                 _put(cell, value)
-                cell.font = font
+                painter.paint(cell, look.styles.get((r, c)))
                 if isinstance(value, str):
                     if value.startswith(MARKER_PREFIX):
                         marker_cols.add(c)
@@ -336,6 +498,9 @@ def _grid_workbook(data: bytes, limits, ext: str = ""):
                 else:
                     last_row, last_col = max(last_row, r), max(last_col, c)
                 widths[c] = max(widths.get(c, 0), _shown_length(value))
+        for (r, c), style in look.styles.items():     # empty cells of the form: borders, fills
+            if r < limits.max_rows and c < limits.max_columns and ws.cell(row=r + 1, column=c + 1).value is None:
+                painter.paint(ws.cell(row=r + 1, column=c + 1), style)
         for r1, c1, r2, c2 in merged:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_MERGED_AREA or r1 >= limits.max_rows or c1 >= limits.max_columns:
                 continue
@@ -358,9 +523,14 @@ def _grid_workbook(data: bytes, limits, ext: str = ""):
         grow: dict[int, float] = {}
         for r, c, text in texts:
             room = sum(col_w(k) for k in range(c, span.get((r, c), c) + 1))
-            if len(text) > room * 1.1 or "\n" in text:
-                ws.cell(row=r + 1, column=c + 1).alignment = wrap
-                grow[r] = max(grow.get(r, 0), paper.row_height([(text, room)]))
+            style = look.styles.get((r, c))
+            scale = (style.size or 12) / 12 if style else 1.0      # heights are measured at 12 pt
+            if len(text) * scale > room * 1.1 or "\n" in text or (style and style.wrap):
+                cell = ws.cell(row=r + 1, column=c + 1)
+                if not (style and style.wrap):
+                    cell.alignment = wrap if style is None else Alignment(
+                        horizontal=style.horizontal, vertical=style.vertical or "top", wrap_text=True)
+                grow[r] = max(grow.get(r, 0), paper.row_height([(text, room / scale)]) * scale)
         for r, h in grow.items():
             # the original's height when it holds the wrapped lines, else as tall as they need
             if h > look.heights.get(r, 0):

@@ -231,6 +231,23 @@ def test_rollup_from_a_folder_skips_the_output(cli, tmp_path):
         assert sorted(s["kind"] for s in data["sources"]) == ["tally", "tally"]
 
 
+def test_rollup_from_a_folder_of_sub_units_longer_than_a_scoresheet(cli, tmp_path):
+    """A sub-unit's workbook has a row per person: inside a folder it is bounded like a table
+    of people, not refused by a scoresheet's row limit (a ward of 5,000 people, issue 16's
+    city month; here the limit is lowered to 10 rows)."""
+    d = tmp_path / "cac-phuong"
+    d.mkdir()
+    (d / "danhgia.yaml").write_text("unit: Thành phố\nframework: hanoi-2022\nlimits: {max_rows: 10}\n",
+                                    encoding="utf-8")
+    subunit_workbook(d / "a.xlsx", "UBND phường A", [85] * 12, "A")
+    subunit_workbook(d / "b.xlsx", "UBND phường B", [80] * 3, "B")
+    r = cli("tally", d, "--month", "2026-10", "--out", tmp_path / "tp.xlsx", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert [u["unit"] for u in data["units"]] == ["UBND phường A", "UBND phường B"] and len(data["people"]) == 15
+    assert not any(f["code"] == "file-too-large" for f in data.get("findings", []))
+
+
 def test_mixed_scoresheets_and_sub_unit_workbook(cli, fake_run, tmp_path):
     run, _ctx = quota_month_2022()
     calls = fake_run(run)

@@ -179,6 +179,14 @@ def read_file(path: Path, display: str, ctx: ReadContext,
         insp = guard.inspect(path, display, limits)
     except Exception as exc:  # the guard must not take the run down (missing file, …)
         return [], [Finding("file-unreadable", file=display, params={"reason": _reason(exc)})]
+    if insp.finding is not None and insp.finding.code == "file-too-large" and insp.finding.cell is not None \
+            and insp.data is not None:
+        # a sub-unit's consolidated workbook (the tool's mark says so) holds a row per person:
+        # the bounds of a table of people apply to it, as when monthly_read reads it, not a
+        # scoresheet's (a ward of 5,000 people was refused inside a folder)
+        m = read_mark(path, Path(display).suffix, insp.data)
+        if m is not None and m.kind == "tally":
+            insp = guard.inspect(path, display, limits.for_tables())
     if on_bytes is not None and insp.data is not None:
         on_bytes(insp.data)
     if insp.finding is not None:

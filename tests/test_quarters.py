@@ -95,6 +95,7 @@ def test_quarter_from_three_monthly_forms_known_answer(cli, blanks, tmp_path):
     assert any("trung bình tỷ lệ các tháng" in n for n in p["notes"])   # which way it was computed, said
 
 
+
 def test_quarter_cumulates_the_product_lists(cli, blanks, tmp_path):
     # Lists: Oct (10 assigned, 10 done, 1 error), Nov (10, 8, 2 delays), Dec (20, 20).
     # Cumulated: a = 38/40 = 95.00; b = (7.5 + 8 + 20)/38 = 93.42; c = (10 + 4 + 20)/38 = 89.47
@@ -295,3 +296,19 @@ def test_a_district_rolls_up_its_units_quarters(cli, blanks, tmp_path):
     res = cli("tally", ward, "--framework", FW, "--month", "2026-12", "--out", tmp_path / "t12.xlsx", "--format", "json")
     (bad,) = [f for f in json.loads(res.stdout)["findings"] if f["code"] == "month-mismatch"]
     assert "Quý IV/2026" in bad["message"] and "tháng Quý" not in bad["message"]
+
+
+def test_the_quarter_s_quota_is_counted_on_the_quarter_not_on_its_months(cli, blanks, tmp_path):
+    # October has two A sheets; the quarter has one A (CC01 90.00; CC02 93, 77, 77 → 82.33, B):
+    # the quota line is the quarter's (1 A), not October's (2 A)
+    t = blanks["nd335-01a"]
+    for pid, months in (("CC01", (((10, 10, 10), (100, 90, 80)), ((9, 9, 9), (100, 100, 100)), ((8, 8, 8), (90, 80, 70)))),
+                        ("CC02", (((10, 10, 10), (100, 90, 80)), ((7, 7, 7), (80, 80, 80)), ((7, 7, 7), (80, 80, 80))))):
+        for m, (general, ratios) in zip((10, 11, 12), months):
+            fill_month(t, tmp_path / f"{pid}-{m}.xlsx", (2026, m), pid=pid, name=f"Người {pid}",
+                       general=general, ratios=ratios)
+    doc = tally_json(cli, *sorted(tmp_path.glob("CC*.xlsx")), out=tmp_path / "q4.xlsx")
+    grades = {p["id"]: p["grade"] for p in doc["people"]}
+    assert grades == {"CC01": "A", "CC02": "B"}
+    quota = [f for f in doc["findings"] if f["code"].startswith("quota-")]
+    assert [(f["code"], f["value"]) for f in quota] == [("quota-exceeded", 1)], quota

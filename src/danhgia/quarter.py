@@ -111,7 +111,9 @@ def decide(run, ctx, quarter: tuple[int, int], apply_quota: bool = False,
 
     seen: set[tuple] = set()
     findings: list[Finding] = []
-    for f in run.all_findings() + extra + [f for r in sub_results.values() for f in r.findings] + added:
+    # the months' own quota lines are not the quarter's (its quota is counted once, above)
+    months_said = [f for r in sub_results.values() for f in r.findings if not f.code.startswith("quota-")]
+    for f in run.all_findings() + extra + months_said + added:
         k = (f.code, f.file, f.sheet, f.cell, f.person_id, f.value if isinstance(f.value, (str, int)) else None)
         if k in seen:
             continue

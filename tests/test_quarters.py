@@ -312,3 +312,14 @@ def test_the_quarter_s_quota_is_counted_on_the_quarter_not_on_its_months(cli, bl
     assert grades == {"CC01": "A", "CC02": "B"}
     quota = [f for f in doc["findings"] if f["code"].startswith("quota-")]
     assert [(f["code"], f["value"]) for f in quota] == [("quota-exceeded", 1)], quota
+
+
+def test_a_quarter_with_two_monthly_forms_and_no_roster_says_so(cli, blanks, tmp_path):
+    t = blanks["nd335-01a"]
+    fill_month(t, tmp_path / "t10.xlsx", (2026, 10))
+    fill_month(t, tmp_path / "t11.xlsx", (2026, 11))
+    doc = tally_json(cli, tmp_path / "t10.xlsx", tmp_path / "t11.xlsx", out=tmp_path / "q4.xlsx")
+    (p,) = doc["people"]
+    assert p["months"] == [10, 11] and D(str(p["leader_total"])) == D("93")
+    assert any("Không có kết quả tháng 12" in n for n in p["notes"])
+    assert any(f["code"] == "no-roster" for f in doc["findings"])

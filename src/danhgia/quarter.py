@@ -247,6 +247,12 @@ def _combine(got: dict[object, PersonMonth], months, fw: Framework, sums, label,
         p.reason = first_ne.reason
         return p
     p.months = [m[1] for m in sorted(worked)]
+    absent = [m for m in months if m not in monthly]
+    if absent:      # not employed then (roster), or nobody can tell (no roster): said
+        p.notes.append(_note(f"Không có kết quả tháng {_month_words(absent, 'vi')} trong quý (chưa vào làm, "
+                             f"hoặc không có danh sách nhân sự để biết)",
+                             f"No result for month {_month_words(absent, 'en')} of the quarter (not employed "
+                             f"yet, or no roster to tell)"))
     for status in ("invalid", "missing", "pending"):
         bad = [m for m, x in worked.items() if x.status == status]
         if not bad:

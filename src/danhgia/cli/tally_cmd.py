@@ -19,7 +19,7 @@ import typer
 from danhgia.cli.localise import H
 from danhgia.cli import app
 from danhgia.cli.common import (say_error, ConfigOpt, DebugOpt, ExpectAllOpt, StrictOpt, ForceOpt, Format, FormatOpt, FrameworkOpt, JobsOpt, Lang,
-                                OptionalMonthOpt, OutOpt, example, flat_records, unit_lines, write_csv,
+                                OptionalMonthOpt, OptionalQuarterOpt, OutOpt, quarter_or_fail, example, flat_records, unit_lines, write_csv,
                                 LangOpt, RosterOpt, err_console, fail, is_tty, month_or_fail, out_console,
                                 cannot_write, out_not_input_or_fail, print_json, tr, xlsx_out_or_fail)
 
@@ -104,9 +104,7 @@ def tally(
         "Bảng điểm (tệp, thư mục, .zip) hoặc bảng tổng hợp của đơn vị trực thuộc.",
         "Scoresheets (files, folders, .zip) or the monthly workbooks of sub-units.")),
     month: Optional[str] = OptionalMonthOpt,
-    quarter: Optional[str] = typer.Option(None, "--quarter", "-q", help=H(
-        "Quý YYYY-Qn (ví dụ 2026-Q3) khi khung theo dõi theo quý (NĐ 335): phiếu quý hoặc phiếu ba tháng của quý.",
-        "Quarter YYYY-Qn (e.g. 2026-Q3) where the framework monitors by quarter (NĐ 335): quarterly forms or the forms of its three months.")),
+    quarter: Optional[str] = OptionalQuarterOpt,
     out: Path = OutOpt,
     roster: Optional[Path] = RosterOpt,
     framework: Optional[str] = FrameworkOpt,
@@ -140,13 +138,9 @@ def tally(
         fail(tr(lang, "Cần đúng một trong --month (ví dụ 2026-10) hoặc --quarter (ví dụ 2026-Q3)",
                 "Give exactly one of --month (e.g. 2026-10) or --quarter (e.g. 2026-Q3)"))
     if quarter is not None:
-        from danhgia.period import last_month, parse_quarter_option
+        from danhgia.period import last_month
 
-        try:
-            q = parse_quarter_option(quarter)
-        except ValueError:
-            fail(tr(lang, f"--quarter «{quarter}» không đúng dạng YYYY-Qn (ví dụ 2026-Q3)",
-                    f"--quarter «{quarter}» is not a quarter in the form YYYY-Qn (e.g. 2026-Q3)"))
+        q = quarter_or_fail(quarter, lang)
         ym = last_month(q)
     else:
         ym = month_or_fail(month, lang)

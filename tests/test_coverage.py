@@ -5,19 +5,9 @@ line with the count instead of an error per roster person."""
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 
-from conftest import EXAMPLES
-
-
-def _unit(tmp_path):
-    unit = tmp_path / "phuong"
-    unit.mkdir()
-    for name in ("danhgia.yaml", "danh-sach.xlsx"):
-        shutil.copy(EXAMPLES / name, unit / name)
-    shutil.copytree(EXAMPLES / "2026-10", unit / "2026-10")
-    return unit
+from conftest import example_unit
 
 
 def _codes(d) -> list[str]:
@@ -25,7 +15,7 @@ def _codes(d) -> list[str]:
 
 
 def test_one_file_that_just_arrived(cli, tmp_path):
-    one = _unit(tmp_path) / "2026-10" / "HB001-nguyen-van-hung.xlsx"
+    one = example_unit(tmp_path) / "2026-10" / "HB001-nguyen-van-hung.xlsx"
     r = cli("validate", one, "--month", "2026-10", "--format", "json")
     d = json.loads(r.stdout)
     assert r.exit_code == 0 and "missing-submission" not in _codes(d)
@@ -39,8 +29,8 @@ def test_one_file_that_just_arrived(cli, tmp_path):
     assert "roster-not-covered" not in _codes(d)
 
 
-def test_a_folder_or_an_archive_covers_the_unit(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+def test_a_folder_or_an_archive_covers_theexample_unit(cli, tmp_path):
+    folder = example_unit(tmp_path) / "2026-10"
     d = json.loads(cli("validate", folder, "--month", "2026-10", "--format", "json").stdout)
     assert [f["person_id"] for f in d["findings"] if f["code"] == "missing-submission"] == ["HB020"]
     archive = tmp_path / "thang-10.zip"
@@ -53,7 +43,7 @@ def test_a_folder_or_an_archive_covers_the_unit(cli, tmp_path):
 
 
 def test_tally_of_some_files_counts_nobody_missing(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+    folder = example_unit(tmp_path) / "2026-10"
     files = [folder / "HB001-nguyen-van-hung.xlsx", folder / "HB003-le-quang-minh.xlsx"]
     d = json.loads(cli("tally", *files, "--month", "2026-10", "--out", tmp_path / "t.xlsx", "--format", "json").stdout)
     assert [p["id"] for p in d["people"]] == ["HB001", "HB003"]

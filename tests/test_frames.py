@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, example_tallies
 
 pd = pytest.importorskip("pandas")
 
@@ -40,11 +40,7 @@ def test_year_from_monthly_workbooks(cli, monkeypatch, tmp_path):
     import danhgia.frames as dgf
 
     monkeypatch.chdir(ROOT)
-    books = []
-    for m in ("01", "02"):
-        out = tmp_path / f"t-{m}.xlsx"
-        cli("tally", f"examples/2026-{m}", "-m", f"2026-{m}", "-o", out)
-        books.append(out)
+    books = example_tallies(cli, tmp_path)
     y = dgf.year(books, 2026, roster=EXAMPLES / "danh-sach.xlsx")
     j = json.loads(cli("annual", *books, "--year", 2026, "-r", EXAMPLES / "danh-sach.xlsx",
                        "-o", tmp_path / "y.xlsx", "-f", "json").stdout)

@@ -9,19 +9,9 @@ import shutil
 
 import openpyxl
 
-from conftest import EXAMPLES
+from conftest import example_unit
 
 from danhgia.read.mark import read_mark
-
-
-def _unit(tmp_path):
-    """A copy of the example unit: its unit file, roster (with «Sự kiện năm») and October."""
-    unit = tmp_path / "phuong"
-    unit.mkdir()
-    for name in ("danhgia.yaml", "danh-sach.xlsx"):
-        shutil.copy(EXAMPLES / name, unit / name)
-    shutil.copytree(EXAMPLES / "2026-10", unit / "2026-10")
-    return unit
 
 
 def _json(res) -> dict:
@@ -35,7 +25,7 @@ def _decisions(data: dict) -> tuple:
 
 
 def test_tally_twice_into_its_input_folder_gives_the_same_result(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+    folder = example_unit(tmp_path) / "2026-10"
     first = cli("tally", folder, "--month", "2026-10", "--out", folder / "tong-hop.xlsx", "--format", "json")
     second = cli("tally", folder, "--month", "2026-10", "--out", folder / "tong-hop-2.xlsx", "--format", "json")
     a, b = _json(first), _json(second)
@@ -53,7 +43,7 @@ def test_tally_twice_into_its_input_folder_gives_the_same_result(cli, tmp_path):
 
 
 def test_every_output_carries_the_mark(cli, tmp_path):
-    unit = _unit(tmp_path)
+    unit = example_unit(tmp_path)
     folder = unit / "2026-10"
     cli("tally", folder, "--month", "2026-10", "--out", tmp_path / "t.xlsx")
     mark = read_mark(tmp_path / "t.xlsx")
@@ -75,7 +65,7 @@ def test_every_output_carries_the_mark(cli, tmp_path):
 
 
 def test_validate_with_annotate_inside_the_folder_twice(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+    folder = example_unit(tmp_path) / "2026-10"
     first = cli("validate", folder, "--month", "2026-10", "--format", "json", "--annotate", folder / "loi")
     second = cli("validate", folder, "--month", "2026-10", "--format", "json", "--annotate", folder / "loi-2")
     a, b = _json(first), _json(second)
@@ -90,7 +80,7 @@ def test_validate_with_annotate_inside_the_folder_twice(cli, tmp_path):
 
 def test_blank_templates_skipped_filled_template_read(cli, tmp_path):
     """A template the tool wrote is skipped while blank; once filled by label it is a scoresheet."""
-    unit = _unit(tmp_path)
+    unit = example_unit(tmp_path)
     folder = unit / "2026-11"
     assert cli("template", "--roster", unit / "danh-sach.xlsx", "--month", "2026-11", "--out", folder).exit_code == 0
     # HB003 fills in the form (openpyxl, by label: the self score column of every criterion row)
@@ -112,7 +102,7 @@ def test_blank_templates_skipped_filled_template_read(cli, tmp_path):
 
 
 def test_another_units_tally_is_rolled_up_and_annual_skips_its_own_outputs(cli, tmp_path):
-    unit = _unit(tmp_path)
+    unit = example_unit(tmp_path)
     school = tmp_path / "truong"
     shutil.copytree(unit / "2026-10" / "truong-mam-non", school)
     (tmp_path / "truong.yaml").write_text("unit: Trường Mầm non Hòa Bình\nframework: hanoi-2022\n", "utf-8")

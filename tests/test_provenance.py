@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, example_unit
 
 from danhgia.messages import code_name
 
@@ -24,22 +24,13 @@ AN = person("HN001", "Nguyễn Văn An", task_group="Văn phòng")
 BINH = person("HN002", "Trần Thị Bình", task_group="Văn phòng")
 
 
-def _unit(tmp_path):
-    unit = tmp_path / "phuong"
-    unit.mkdir()
-    for name in ("danhgia.yaml", "danh-sach.xlsx"):
-        shutil.copy(EXAMPLES / name, unit / name)
-    shutil.copytree(EXAMPLES / "2026-10", unit / "2026-10")
-    return unit
-
-
 def _sources(path) -> dict:
     ws = openpyxl.load_workbook(path)["Nguồn"]
     return {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0] and r[1]}
 
 
 def test_tally_text_json_and_workbook_open_with_provenance(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+    folder = example_unit(tmp_path) / "2026-10"
     r = cli("tally", folder, "--month", "2026-10", "--out", tmp_path / "t.xlsx")
     assert r.exit_code == 0
     first = r.stdout.splitlines()[:5]
@@ -67,7 +58,7 @@ def test_tally_text_json_and_workbook_open_with_provenance(cli, tmp_path):
 
 
 def test_validate_names_the_unit_file_and_says_none(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+    folder = example_unit(tmp_path) / "2026-10"
     data = json.loads(cli("validate", folder, "--month", "2026-10", "--format", "json").stdout)
     assert data["provenance"]["unit_file_found"] == "parent-folder" and data["provenance"]["roster"]
     lone = tmp_path / "le"
@@ -92,7 +83,7 @@ def test_tally_without_roster_warns_no_roster_in_text_and_workbook(cli, tmp_path
 
 
 def test_tally_month_no_sheet_is_of_exit_2_saying_what_was_found(cli, tmp_path):
-    folder = _unit(tmp_path) / "2026-10"
+    folder = example_unit(tmp_path) / "2026-10"
     out = tmp_path / "t.xlsx"
     r = cli("tally", folder, "--month", "2026-09", "--out", out)
     assert r.exit_code == 2 and not out.exists()

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from danhgia import monthly
 from danhgia.findings import Finding
 
-from conftest import ROOT
+from conftest import ROOT, example_tallies
 
 
 def _quota(count: int, cap: int):
@@ -61,11 +61,7 @@ def test_tally_errors_agree_with_validate(cli, monkeypatch, tmp_path):
 
 def test_annual_one_line_per_unit(cli, monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
-    books = []
-    for m in ("01", "02"):
-        out = tmp_path / f"t-{m}.xlsx"
-        cli("tally", f"examples/2026-{m}", "-m", f"2026-{m}", "-o", out)
-        books.append(out)
+    books = example_tallies(cli, tmp_path)
     r = cli("annual", *books, "--year", 2026, "-r", "examples/danh-sach.xlsx", "-o", tmp_path / "y.xlsx")
     lines = r.stdout.splitlines()
     head = next(i for i, x in enumerate(lines) if x.startswith("Đơn vị "))

@@ -135,12 +135,15 @@ def test_quarterly_form_is_read_as_the_quarter(cli, blanks, tmp_path):
     doc = tally_json(cli, f, out=tmp_path / "q4.xlsx")
     (p,) = doc["people"]
     assert p["status"] == "classified" and p["grade"] == "A" and D(str(p["leader_total"])) == D("100")
-    assert any("Phiếu quý" in n for n in p["notes"])
+    assert any(n.startswith("Phiếu quý IV/2026") for n in p["notes"])
 
 
-def test_quarter_refused_for_a_monthly_framework(cli, tmp_path):
+def test_quarter_refused_for_a_monthly_framework_or_forms_of_another_quarter(cli, blanks, tmp_path):
     res = cli("tally", tmp_path, "--framework", "hanoi-2022", "--quarter", "2026-Q4", "--out", tmp_path / "o.xlsx")
     assert res.exit_code == 2 and "hanoi-2022" in res.output
+    f = fill_month(blanks["nd335-01a"], tmp_path / "q.xlsx", (2026, 12), quarter=4)
+    res = cli("tally", f, "--framework", FW, "--quarter", "2026-Q3", "--out", tmp_path / "o.xlsx")
+    assert res.exit_code == 2 and "quý III/2026" in res.output and "Quý IV/2026" in res.output
     res = cli("tally", tmp_path, "--framework", FW, "--quarter", "2026-Q4", "--month", "2026-10",
               "--out", tmp_path / "o.xlsx")
     assert res.exit_code == 2

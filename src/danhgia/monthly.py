@@ -260,7 +260,7 @@ class MonthResult:
 
         if lang == "en":
             return quarter_label(self.quarter, "en") if self.quarter else f"month {self.month_text}"
-        text = (quarter_label(self.quarter).replace("Quý", "quý") if self.quarter
+        text = (quarter_label(self.quarter, in_sentence=True) if self.quarter
                 else f"tháng {self.month[1]:02d}/{self.month[0]}")
         return text.upper() if upper else text
 

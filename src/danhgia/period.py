@@ -81,9 +81,11 @@ def quarter_text(q: Quarter) -> str:
     return f"{q[0]:04d}-Q{q[1]}"
 
 
-def quarter_label(q: Quarter, lang: str = "vi") -> str:
-    """«Quý III/2026» (vi), «Q3 2026» (en)."""
-    return f"Q{q[1]} {q[0]}" if lang == "en" else f"Quý {ROMAN[q[1]]}/{q[0]}"
+def quarter_label(q: Quarter, lang: str = "vi", in_sentence: bool = False) -> str:
+    """«Quý III/2026» (vi; inside a sentence «quý III/2026», the numeral kept), «Q3 2026» (en)."""
+    if lang == "en":
+        return f"Q{q[1]} {q[0]}"
+    return f"{'quý' if in_sentence else 'Quý'} {ROMAN[q[1]]}/{q[0]}"
 
 
 def months_label(months: list[int], lang: str = "vi") -> str:

@@ -200,6 +200,7 @@ def _month_words(ms: list[int], lang: str) -> str:
 
 def _combine(got: dict[object, PersonMonth], months, fw: Framework, sums, label, added) -> PersonMonth:
     label_vi, label_en = label
+    label_in = "q" + label_vi[1:]                 # «quý IV/2026» inside a sentence
     q = got.get("Q")
     monthly = {m: got[m] for m in months if m in got}
     with_forms = [m for m, p in monthly.items() if p.file]
@@ -207,7 +208,7 @@ def _combine(got: dict[object, PersonMonth], months, fw: Framework, sums, label,
         p = replace(q, notes=list(q.notes), codes=list(q.codes))
         p.months = [m[1] for m in months if m in monthly and monthly[m].status != "not_evaluated"] or \
             [m[1] for m in months]
-        p.notes.insert(0, _note(f"Phiếu {label_vi.lower()}", f"Quarterly form, {label_en}"))
+        p.notes.insert(0, _note(f"Phiếu {label_in}", f"Quarterly form, {label_en}"))
         if with_forms:
             added.append(Finding("quarter-and-months", severity="warning", file=q.file, sheet=q.sheet,
                                  person=p.name or None, person_id=p.id or None,
@@ -232,7 +233,7 @@ def _combine(got: dict[object, PersonMonth], months, fw: Framework, sums, label,
         return p
     if not with_forms and all(x.status == "missing" for x in monthly.values()):
         p.status = "missing"
-        p.notes.append(_note(f"Chưa nộp phiếu {label_vi.lower()} (hoặc phiếu các tháng của quý)",
+        p.notes.append(_note(f"Chưa nộp phiếu {label_in} (hoặc phiếu các tháng của quý)",
                              f"No form for {label_en} (nor for its months)"))
         return p
     worked = {m: x for m, x in monthly.items() if x.status != "not_evaluated"}
@@ -387,8 +388,8 @@ def quarter_not_served(sheets, quarter: tuple[int, int]) -> tuple[str, str] | No
         counts[key] = counts.get(key, 0) + 1
     found = ", ".join(f"{n} bảng ghi {k}" for k, n in sorted(counts.items()))
     found_en = ", ".join(f"{n} dated {k}" for k, n in sorted(counts.items()))
-    asked, asked_en = quarter_label(quarter), quarter_label(quarter, "en")
-    return (f"Không có bảng điểm nào của {asked.lower()} (phiếu quý hoặc phiếu các tháng trong quý): {found}. "
+    asked, asked_en = quarter_label(quarter, in_sentence=True), quarter_label(quarter, "en")
+    return (f"Không có bảng điểm nào của {asked} (phiếu quý hoặc phiếu các tháng trong quý): {found}. "
             f"Kiểm tra --quarter hoặc thư mục đầu vào.",
             f"No scoresheet is for {asked_en} (a quarterly form or the forms of its months): {found_en}. "
             f"Check --quarter or the input folder.")

@@ -299,7 +299,7 @@ def summary_text(res: monthly.MonthResult, out: str, lang: str = "vi", width: in
     if q:
         from danhgia.period import quarter_label
 
-        period_vi, period_en = quarter_label(q).replace("Quý", "quý"), quarter_label(q, "en")
+        period_vi, period_en = quarter_label(q, in_sentence=True), quarter_label(q, "en")
     else:
         period_vi, period_en = f"tháng {res.month[1]:02d}/{res.month[0]}", f"Month {res.month_text}"
     lines += [t(f"Tổng hợp {period_vi} — khung {res.framework_id} (phiên bản {res.framework_version})",

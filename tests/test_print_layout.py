@@ -69,3 +69,21 @@ def test_a_year_names_each_reason_for_not_evaluating_once():
     assert _months_by_reason([(6, summer), (7, summer), (8, summer), (11, "Nghỉ ốm")]) == \
         f"T6, T7, T8: {summer}; T11: Nghỉ ốm"
     assert _months_by_reason([]) == ""
+
+
+def test_the_national_heading_row_is_tall_enough_when_the_right_block_is_narrow(tmp_path):
+    """A one-unit «Công khai» (5 narrow columns): the right block wraps «CỘNG HÒA XÃ HỘI CHỦ NGHĨA
+    VIỆT NAM» to two lines, so its row must hold two lines (it printed cut at the top)."""
+    import xlsxwriter
+
+    from danhgia.write import paper
+
+    wb = xlsxwriter.Workbook(tmp_path / "x.xlsx")
+    ws = wb.add_worksheet()
+    forms = paper.Forms(wb)
+    widths = [5, 20, 16, 7, 22]
+    paper.letterhead(ws, forms, paper.Letterhead(unit="UBND phường Hòa Bình"), 4, widths)
+    right = sum(widths[paper.split_columns(4, widths):])
+    assert paper.lines_of("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right) == 2
+    assert ws.row_info[0].height >= paper.row_height([("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right)]) > 20
+    wb.close()

@@ -325,15 +325,16 @@ def letterhead(ws, forms: Forms, head: Letterhead, last_col: int, widths: Sequen
     left_end = split - 1
     gov = (head.governing_body or "").upper()
     unit = (head.unit or _t(lang, "TÊN ĐƠN VỊ", "UNIT")).upper()
+    nation = _t(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")
+    motto = _t(lang, "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")
     merge(ws, row, 0, left_end, gov or "……………………", forms.body_left)
-    merge(ws, row, split, last_col, _t(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                                        "SOCIALIST REPUBLIC OF VIET NAM"), forms.nation)
+    merge(ws, row, split, last_col, nation, forms.nation)
     merge(ws, row + 1, 0, left_end, unit, forms.unit_left)
-    merge(ws, row + 1, split, last_col, _t(lang, "Độc lập - Tự do - Hạnh phúc",
-                                            "Independence - Freedom - Happiness"), forms.motto)
-    left_width = sum(widths[:split])
-    for r, text in ((row, gov), (row + 1, unit)):
-        ws.set_row(r, row_height([(text, left_width)]))
+    merge(ws, row + 1, split, last_col, motto, forms.motto)
+    left_width, right_width = sum(widths[:split]), sum(widths[split: last_col + 1])
+    # each row as tall as the longer side: a narrow right block wraps the national heading too
+    for r, left, right in ((row, gov, nation), (row + 1, unit, motto)):
+        ws.set_row(r, row_height([(left, left_width), (right, right_width)]))
     r = row + 2
     if doc_number is not None:
         merge(ws, r, 0, left_end, doc_number, forms.body_left)

@@ -47,8 +47,11 @@ directory declares (a part that inflates past its declared size, or whose CRC is
 refused), so a lying header cannot make us inflate more than ``max_uncompressed_bytes``.
 Small parts are only read as far as the end of their XML prolog (where a DTD must stand);
 worksheets (and .ods content.xml) are streamed whole and the position of every cell with
-content is checked (repeat counts included in .ods). The cost is about that of one
-python-calamine read of the file: a few tenths of a millisecond per scoresheet.
+content is checked (repeat counts included in .ods). A part stored with exactly the same bytes
+as one already found clean (the styles, theme, docProps … of every file made from one template)
+reuses that verdict (``_remembered``: keyed by the stored bytes themselves, bounded in memory).
+The cost is under that of one python-calamine read of the file: a few tenths of a millisecond
+per scoresheet.
 """
 
 from __future__ import annotations
@@ -734,6 +737,23 @@ def _suspect(limits) -> re.Pattern:
     return _SUSPECT[key]
 
 
+_PLAIN: dict[tuple[int, int], re.Pattern | None] = {}
+
+
+def _plain(limits) -> re.Pattern | None:
+    """The first cell tag that is not ``<c r="A1"…`` with a reference surely within the limits
+    (fewer column letters than the last allowed column, fewer row digits than ``max_rows``):
+    every ``_suspect`` match and every ``_ODD_PLAIN`` match is one. ``None`` when no reference
+    is surely in bounds (limits under 26 columns or 10 rows): the exact way is then taken."""
+    key = (len(_col_letters(limits.max_columns)), len(str(limits.max_rows)))
+    if key not in _PLAIN:
+        letters, digits = key[0] - 1, key[1] - 1
+        _PLAIN[key] = re.compile(
+            rb'<c(?:[>/\t\r\n\f\v]| (?!r="\$?[A-Za-z]{1,%d}\$?[0-9]{1,%d}"))' % (letters, digits)
+        ) if letters >= 1 and digits >= 1 else None
+    return _PLAIN[key]
+
+
 class _OutOfBounds(Exception):
     def __init__(self, row: int, col: int):
         super().__init__(row, col)
@@ -795,19 +815,47 @@ _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 _SST_PLAIN = re.compile(rb't="s"[^>]*(?<!/)><v>([0-9]+)</v>')
 
 
+def _at_least(n: int) -> bytes:
+    """A pattern for the decimal numbers ≥ ``n`` (leading zeros allowed, as ``int`` reads them)."""
+    digits = str(n)
+    if n <= 0:
+        return rb"[0-9]+"
+    alts = [digits]                     # n itself, then a larger digit at each place
+    for i, ch in enumerate(digits):
+        if ch != "9":
+            rest = len(digits) - i - 1
+            alts.append(digits[:i] + f"[{int(ch) + 1}-9]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    return ("0*(?:[1-9][0-9]{%d,}|%s)" % (len(digits), "|".join(alts))).encode()
+
+
+_DOUBT: dict[int, re.Pattern] = {}
+
+
+def _doubt(strings: int) -> re.Pattern:
+    """A ``"s"`` that is not ``t="s"`` followed by a plain ``<v>`` index below ``strings``: the
+    pattern starts with a literal (the engine skips to each ``"s"``) and stops at the first."""
+    pattern = _DOUBT.get(strings)
+    if pattern is None:
+        if len(_DOUBT) >= 256:
+            _DOUBT.clear()
+        pattern = _DOUBT[strings] = re.compile(
+            rb'"s"(?:(?<!t="s")|(?![^>]*(?<!/)><v>[0-9]+</v>)|[^>]*(?<!/)><v>' + _at_least(strings) + rb"</v>)")
+    return pattern
+
+
 def _strings_clean(data: bytes, strings: int | None) -> bool:
     """``True`` when every shared-string cell of a whole worksheet surely refers to one of
     ``strings``; ``False`` means "not sure" and ``_check_strings`` then decides, exactly as
-    before. Sure means: every ``"s"`` in the part starts a ``_SST_PLAIN`` match (``t="s"``, then
-    a plain ``<v>`` index) and no ``'s`` or ``"s'`` stands anywhere. Every cell ``_SST_CELL``
-    finds holds ``t=…"s"`` or ``t=…'s…``: the latter sends the part the exact way, the former's
-    ``"s"`` is then preceded by ``t=`` (no blanks) and both patterns read the same index."""
-    if strings is None:
-        return b'"s"' not in data and b"'s" not in data
-    values = _SST_PLAIN.findall(data)
-    if len(values) != data.count(b'"s"') or b"'s" in data or b"\"s'" in data:
+    before. Sure means: every ``"s"`` in the part is ``t="s"`` followed by a plain ``<v>`` index
+    (``t="s"[^>]*><v>12</v>``, ``_SST_PLAIN``) below ``strings`` and no ``'s`` or ``"s'`` stands
+    anywhere. Every cell ``_SST_CELL`` finds holds ``t=…"s"`` or ``t=…'s…``: the latter sends
+    the part the exact way, the former's ``"s"`` is then preceded by ``t=`` (no blanks) and both
+    patterns read the same index. One pass (``_doubt``) finds the first ``"s"`` that is not so."""
+    if b"'" in data and (b"'s" in data or b"\"s'" in data):
         return False
-    return not values or max(map(int, values)) < strings
+    if strings is None:
+        return b'"s"' not in data
+    return _doubt(strings).search(data) is None
 
 
 def _check_strings(buf: bytes, strings: int | None, seen: int = 0) -> None:
@@ -835,12 +883,17 @@ def _check_sheet_xml(z: _Zip, e: _Entry, limits, strings: int | None = -1) -> No
         data = _whole(z, e)
         if data is not None and _decoder_for(data) is None:
             if _clean(data, e):
-                for m in suspect.finditer(data):
-                    if not m.group(0).endswith(b"/>"):
-                        _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
+                # one literal-led pass says whether every cell tag is plain and surely in bounds
+                # (the usual case); only otherwise the suspects and odd tags are looked for
+                quick = _plain(limits)
+                plain = quick is not None and quick.search(data) is None and _ODD_NS.search(data) is None
+                if not plain:
+                    for m in suspect.finditer(data):
+                        if not m.group(0).endswith(b"/>"):
+                            _check_cell(int(m.group(2) or m.group(4)), _col_index(m.group(1) or m.group(3)), limits)
                 if strings != -1 and not _strings_clean(data, strings):
                     _check_strings(data, strings)
-                if _odd(data):
+                if not plain and _odd(data):
                     _walk_cells(z, e, limits)
                 return
     odd = False
@@ -963,21 +1016,108 @@ def _bad_string(sheet: str, exc: _BadString, strings: int | None) -> _Stop:
     return stop
 
 
+def _kept(z: _Zip, e: _Entry) -> bytes | None:
+    """xl/workbook.xml or its rels, checked (no DTD) and kept (``None``: too large to keep; it is
+    then checked as any other part)."""
+    if e.usize <= _FULL_SCAN:
+        data = _whole(z, e)                       # one inflate; the prolog decides
+        if data is not None and _decoder_for(data) is None and _clean(data, e):
+            return data
+    if e.usize <= _SMALL:
+        chunks: list[bytes] = []
+        _scan_part(z, e, keep=chunks)
+        return b"".join(chunks)
+    return None
+
+
+def _count_strings(z: _Zip, e: _Entry) -> int:
+    """The shared-strings part checked (no DTD anywhere) and its strings counted."""
+    if e.usize <= _FULL_SCAN:
+        data = _whole(z, e)
+        if data is not None and _decoder_for(data) is None and _clean(data, e):
+            return len(_SI.findall(data))
+    count = 0
+
+    def on_buffer(buf: bytes, seen: int) -> None:
+        nonlocal count
+        count += sum(1 for m in _SI.finditer(buf) if m.end() > seen)
+
+    _scan_part(z, e, full=True, on_buffer=on_buffer)
+    return count
+
+
+def _part_clean(z: _Zip, e: _Entry) -> bool:
+    """Any other XML part: no DTD in its prolog (anywhere, in a part over ``_FULL_SCAN``)."""
+    if e.usize > _FULL_SCAN or not _prolog_clean(z, e):
+        _scan_part(z, e, full=e.usize > _FULL_SCAN)
+    return True
+
+
+# --- verdicts remembered by a part's exact bytes ---------------------------------------------
+#
+# The files of one template saved by one program share most of their parts byte for byte
+# (styles, theme, docProps, the workbook and its rels, often the shared strings): ten of a
+# scoresheet's eleven parts. A part's verdict (clean, and what the guard took from it: the
+# workbook's bytes, the number of shared strings) is a function of the bytes stored in the
+# archive, its compression method, declared size, CRC and role, so the verdict of an identical
+# part is reused instead of inflating and scanning it again. The key holds the stored bytes
+# themselves (compared in full on every hit), never a CRC or sizes alone: a part that differs
+# by one byte is a different key and is checked from scratch. Only verdicts of clean parts are
+# kept (a refusal ends its file anyway); the memory is bounded in entries and bytes, oldest out
+# first, whatever the number of files.
+
+_MEMO_PART = 64 * 1024        # stored bytes of a part whose verdict may be remembered
+_MEMO_ENTRIES = 256
+_MEMO_BYTES = 4 * 1024 * 1024
+_MISS = object()
+
+
+class _Verdicts:
+    def __init__(self, entries: int = _MEMO_ENTRIES, size: int = _MEMO_BYTES):
+        self.max_entries, self.max_bytes = entries, size
+        self.items: dict[tuple, tuple[object, int]] = {}
+        self.bytes = 0
+
+    def get(self, key: tuple):
+        hit = self.items.get(key)
+        return _MISS if hit is None else hit[0]
+
+    def put(self, key: tuple, value: object, cost: int) -> None:
+        if cost > self.max_bytes or key in self.items:
+            return
+        self.items[key] = (value, cost)
+        self.bytes += cost
+        while len(self.items) > self.max_entries or self.bytes > self.max_bytes:
+            self.bytes -= self.items.pop(next(iter(self.items)))[1]
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.bytes = 0
+
+
+_VERDICTS = _Verdicts()
+
+
+def _remembered(z: _Zip, e: _Entry, role: str, check):
+    """``check(z, e)``, or its value for a part stored with exactly the same bytes before."""
+    if e.csize > _MEMO_PART or e.method not in (0, 8):
+        return check(z, e)
+    raw = z._read(z._data_start(e), e.csize)
+    key = (role, e.name, e.method, e.usize, e.crc, raw)
+    value = _VERDICTS.get(key)
+    if value is _MISS:
+        value = check(z, e)
+        if value is not None:
+            _VERDICTS.put(key, value, len(raw) + len(e.name) + (len(value) if isinstance(value, bytes) else 0))
+    return value
+
+
 def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     xml_parts = [e for e in z.entries if e.name.lower().endswith(_XML_SUFFIXES)]
     keep: dict[str, bytes | None] = {"xl/workbook.xml": None, "xl/_rels/workbook.xml.rels": None}
     for e in xml_parts:     # the workbook and its relationships name the sheets and their parts
-        if e.name not in keep:
-            continue
-        if e.usize <= _FULL_SCAN:
-            data = _whole(z, e)                       # one inflate; the prolog decides
-            if data is not None and _decoder_for(data) is None and _clean(data, e):
-                keep[e.name] = data
-                continue
-        if e.usize <= _SMALL:
-            chunks: list[bytes] = []
-            _scan_part(z, e, keep=chunks)
-            keep[e.name] = b"".join(chunks)
+        if e.name in keep:
+            keep[e.name] = _remembered(z, e, "keep", _kept)
     wb_xml, rels = keep["xl/workbook.xml"], keep["xl/_rels/workbook.xml.rels"]
     # the sheet parts: every part the workbook's relationships give for a sheet (wherever it
     # lies), and everything in xl/worksheets/ (a reader may take those whatever the rels say)
@@ -1001,20 +1141,9 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
         if id(e) in is_sheet or (e.name in keep and keep[e.name] is not None):
             continue
         if e.name.lower() in sst_names:
-            if e.usize <= _FULL_SCAN:
-                data = _whole(z, e)
-                if data is not None and _decoder_for(data) is None and _clean(data, e):
-                    strings = len(_SI.findall(data))
-                    continue
-            count = [0]
-
-            def on_buffer(buf: bytes, seen: int) -> None:
-                count[0] += sum(1 for m in _SI.finditer(buf) if m.end() > seen)
-
-            _scan_part(z, e, full=True, on_buffer=on_buffer)
-            strings = count[0]
-        elif e.usize > _FULL_SCAN or not _prolog_clean(z, e):
-            _scan_part(z, e, full=e.usize > _FULL_SCAN)
+            strings = _remembered(z, e, "strings", _count_strings)
+        else:
+            _remembered(z, e, "part", _part_clean)
     # 2. sheets: how many
     count = len(_SHEET_EL.findall(wb_xml)) if wb_xml is not None else len(sheet_parts)
     state["sheets"] = count

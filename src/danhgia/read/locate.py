@@ -769,7 +769,8 @@ class _TemplatePlan:
     that must hold fixed text (table header, codes, total, field labels) and, per criteria row,
     the A1 names of its cells, so reading a sheet from the template is a few look-ups per row."""
 
-    __slots__ = ("variant", "h0", "total_r", "expect", "rows", "labels", "label_at", "min_rows")
+    __slots__ = ("variant", "h0", "total_r", "expect", "rows", "labels", "label_at", "min_rows", "fields",
+                 "columns", "totals", "month_at", "merges")
 
     def __init__(self, variant: Variant):
         lay = layout_for(variant)
@@ -798,8 +799,31 @@ class _TemplatePlan:
             expect.append((r, col, frozenset((text, QUARTER_LABEL)) if key == "month" else text))
         self.rows = rows
         self.expect = expect
-        self.label_at = {(r, c) for _k, r, c in self.labels}
+        self.label_at = label_at = {(r, c) for _k, r, c in self.labels}
         self.min_rows = max(r for r, _c, _t in expect) + 1
+        # per field: (key, row, label column, label columns of that row, the row's A1 names)
+        self.fields = [(key, r, c, frozenset(cc for rr, cc in label_at if rr == r),
+                        tuple(a1(r, cc) for cc in range(_NAMED_COLS)))
+                       for key, r, c in self.labels]
+        self.month_at = next(((r, c) for key, r, c in self.labels if key == "month"), None)
+        self.columns = {k: letters[k] for k in ("max", "self", "leader", "note")}
+        n = str(self.total_r + 1)
+        self.totals = tuple((key, _TEMPLATE_COLS[key], letters[key] + n) for key in ("self", "leader"))
+        self.merges: dict[Any, dict[tuple[int, int], int]] = {}     # merged ranges → label merge ends
+
+    def merge_ends(self, merged) -> dict[tuple[int, int], int]:
+        """``_merge_ends(merged, label_at)``, remembered per distinct list of merged ranges (the
+        sheets of one template have the same merges)."""
+        try:
+            key = None if merged is None else tuple(merged)
+            hit = self.merges.get(key)
+        except TypeError:                       # unhashable ranges: work it out
+            return _merge_ends(merged, self.label_at)
+        if hit is None:
+            if len(self.merges) > 64:
+                self.merges.clear()
+            hit = self.merges[key] = _merge_ends(merged, self.label_at)
+        return hit
 
     def matches(self, grid) -> bool:
         if len(grid) < self.min_rows:
@@ -826,18 +850,75 @@ def _template_plan(variant: Variant) -> _TemplatePlan:
 
 
 _TEMPLATE_COLS = {"code": 0, "label": 1, "max": 2, "self": 3, "leader": 4, "note": 5}
+_NAMED_COLS = 16            # A1 names precomputed per field row (a template row is 7 cells wide)
 
 
-def _from_template(grid, cands, merged) -> _Found | None:
+def _template_field(row, r: int, c: int, key: str, end: int, row_labels, names, merges_known: bool) -> Entry:
+    """``_field_value`` on a template sheet (``split`` -1, ``on_template``), with the row's label
+    columns and A1 names precomputed: the next non-empty cell right of the label (or its merge)
+    unless that is another label; blank → the input cell right of the label."""
+    for cc in range(end + 1, len(row)):
+        v = row[cc]
+        if v.__class__ is str:
+            if not v or v.isspace():
+                continue
+            if cc in row_labels:
+                break
+            if _DOTS.match(v):
+                continue
+            if not v.isascii():
+                v = nfc(v)
+        elif v is None or v == "":
+            continue
+        elif cc in row_labels:
+            break
+        return Entry(names[cc] if cc < _NAMED_COLS else a1(r, cc), v)
+    if not merges_known and end == c:
+        # merges unknown (ODS) on a danhgia template: its convention says where the input is
+        end = c + INPUT_OFFSET.get(key, TAIL_INPUT_OFFSET) - 1
+    return Entry(names[end + 1] if end + 1 < _NAMED_COLS else a1(r, end + 1), None)
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str) -> str:
+    """A criteria row's label cell as the Scoresheet keeps it (stripped, NFC); labels repeat
+    across the sheets of one template."""
+    return _raw(text.strip())
+
+
+@lru_cache(maxsize=256)
+def _marker(text: str) -> dict[str, str] | None:
+    return parse_marker(text)
+
+
+def _marker_pairs(frameworks: Any, variant_id: str) -> list[tuple[Variant, Framework]]:
+    """``[(v, fw) for v, fw in _candidates(frameworks) if v.id == variant_id]``: for a mapping
+    variant id → framework (what the reader passes) only that key can hold the variant."""
+    if isinstance(frameworks, dict):
+        fw = frameworks.get(variant_id)
+        v = fw.variant(variant_id) if fw is not None else None
+        return [(v, fw)] if v is not None else []
+    return [(v, fw) for v, fw in _candidates(frameworks) if v.id == variant_id]
+
+
+def _from_template(grid, cands, merged, frameworks: Any = None) -> _Found | None:
     """A sheet written by ``danhgia template`` and not re-arranged: the marker in G1, the table
     header, every code and every field label exactly where the layout puts them. Anything
-    else (rows inserted, a unit's form) goes the general way."""
+    else (rows inserted, a unit's form) goes the general way. ``cands``: the candidates, or
+    None with ``frameworks`` given (then only the marker's variant is looked up)."""
     if not grid or len(grid[0]) <= 6:
         return None
-    marker = parse_marker(grid[0][6])
+    text = grid[0][6]
+    if text.__class__ is not str or not text.startswith(MARKER_PREFIX):
+        return None
+    marker = _marker(text)
     if marker is None:
         return None
-    pairs = [(v, fw) for v, fw in cands if v.id == marker["variant"]]
+    marker = dict(marker)                       # the Scoresheet's own (the cached one stays intact)
+    if cands is None:
+        pairs = _marker_pairs(frameworks, marker["variant"])
+    else:
+        pairs = [(v, fw) for v, fw in cands if v.id == marker["variant"]]
     if not pairs:
         return None
     pairs.sort(key=lambda p: p[1].id != marker.get("framework"))
@@ -855,12 +936,12 @@ def _from_template(grid, cands, merged) -> _Found | None:
     found.variant_id, found.source = variant.id, "marker"
     found.plan = plan
     label_at = plan.label_at
-    merge_end = _merge_ends(merged, label_at)
-    found.fields = {key: _field_value(grid, r, c, key, -1, label_at, merge_end, merged is not None, True)
-                    for key, r, c in plan.labels}
-    for key, r, c in plan.labels:
-        if key == "month" and grid[r][c] == QUARTER_LABEL:      # a quarterly form: «Quý: III»
-            found.fields["quarter"] = found.fields.pop("month")
+    merge_end = plan.merge_ends(merged)
+    known = merged is not None
+    found.fields = {key: _template_field(grid[r], r, c, key, merge_end.get((r, c), c), labels, names, known)
+                    for key, r, c, labels, names in plan.fields}
+    if plan.month_at is not None and grid[plan.month_at[0]][plan.month_at[1]] == QUARTER_LABEL:
+        found.fields["quarter"] = found.fields.pop("month")     # a quarterly form: «Quý: III»
     title = grid[3][0]
     if title.__class__ is str and title:
         found.title = nfc(" ".join(title.split()))
@@ -881,13 +962,12 @@ def _template_rows(plan: _TemplatePlan, grid, ss: Scoresheet) -> None:
     stored = ss.stored_totals
     for code, r, row_no, c_max, c_self, c_leader, c_note, parent in plan.rows:
         line = grid[r]
-        w = len(line)
-        label = line[1] if w > 1 else ""
-        label = _raw(label.strip()) if label.__class__ is str else ""
-        if w > 5:
-            v_max, v_self, v_leader, v_note = line[2], line[3], line[4], line[5]
+        if len(line) > 5:
+            _code, label, v_max, v_self, v_leader, v_note = line[:6]
         else:
+            label = line[1] if len(line) > 1 else ""
             v_max, v_self, v_leader, v_note = (list(line[2:6]) + [None] * 4)[:4]
+        label = _label(label) if label.__class__ is str else ""
         # scores are numbers; only a non-ASCII text needs NFC (what _raw does, inlined)
         if v_max.__class__ is str and v_max and not v_max.isascii():
             v_max = nfc(v_max)
@@ -897,10 +977,11 @@ def _template_rows(plan: _TemplatePlan, grid, ss: Scoresheet) -> None:
             v_leader = nfc(v_leader)
         if v_note.__class__ is str and v_note and not v_note.isascii():
             v_note = nfc(v_note)
-        scores = {"self": Entry(c_self, v_self), "leader": Entry(c_leader, v_leader)}
-        rows_out[code] = CriterionRow(code, label, row_no, Entry(c_max, v_max), scores, Entry(c_note, v_note), None)
+        e_self, e_leader = Entry(c_self, v_self), Entry(c_leader, v_leader)
+        rows_out[code] = CriterionRow(code, label, row_no, Entry(c_max, v_max), {"self": e_self, "leader": e_leader},
+                                      Entry(c_note, v_note), None)
         if parent:
-            stored[code] = dict(scores)
+            stored[code] = {"self": e_self, "leader": e_leader}
 
 
 # --- any other layout ---------------------------------------------------------------------
@@ -1049,10 +1130,9 @@ def _leader_by_setting(found: _Found, setting: str) -> None:
 
 def _locate(grid, sheet, frameworks, file, merged, roster_variants, fast: bool = True) -> Scoresheet | None:
     grid = grid if isinstance(grid, list) else list(grid)
-    cands = _candidates(frameworks)
-    found = _from_template(grid, cands, merged) if fast else None
+    found = _from_template(grid, None, merged, frameworks) if fast else None
     if found is None:
-        found = _general(grid, cands, merged, roster_variants)
+        found = _general(grid, _candidates(frameworks), merged, roster_variants)
         if found is None:
             return None
     return _build(found, grid, sheet, file)
@@ -1067,12 +1147,17 @@ def _build(found: _Found, grid, sheet: str, file: str) -> Scoresheet:
     if marker:
         ss.framework_id = marker.get("framework") or None
         ss.framework_version = marker.get("version") or None
+    plan = found.plan
+    if plan is not None:
+        ss.columns = dict(plan.columns)
+        _template_rows(plan, grid, ss)
+        line = grid[found.total_r]
+        ss.stored_totals[TOTAL_KEY] = {key: Entry(cell, _raw(line[c]) if c < len(line) else None)
+                                       for key, c, cell in plan.totals}
+        _period_and_notes(found, grid, ss, fields)
+        return ss
     ss.columns = {k: col_letter(c) for k, c in cols.items() if k not in ("code", "label")}
-
-    if found.plan is not None:
-        _template_rows(found.plan, grid, ss)
-    else:
-        _general_rows(found, grid, ss, cols)
+    _general_rows(found, grid, ss, cols)
     if found.total_r is not None:
         line = grid[found.total_r]
         num = str(found.total_r + 1)

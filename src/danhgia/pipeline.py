@@ -457,7 +457,8 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
     from danhgia.roster import index_of
 
     idx = index_of(ctx.roster)
-    person = idx.find(sheet.person_id, sheet.person) if idx is not None else None
+    pid, name = sheet.person_id, sheet.person
+    person = idx.find(pid, name) if idx is not None else None
     variant_id = sheet.variant or (person.variant if person is not None else None)
     fw = _framework(ctx, variant_id, person.group if person is not None else None)
     variant = fw.variant_for(variant_id)          # a roster's «Chuyên viên» is Mẫu 01A under NĐ 335
@@ -465,7 +466,7 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
         variant_id = variant.id
     env = checks.Env(framework=fw, variant=variant, month=month, person=person,
                      roster=ctx.roster, sheet=sheet, quarter=getattr(ctx, "quarter", None))
-    o = SheetOutcome(file=sheet.file, sheet=sheet.sheet, person=sheet.person, person_id=sheet.person_id,
+    o = SheetOutcome(file=sheet.file, sheet=sheet.sheet, person=name, person_id=pid,
                      unit=sheet.field_text("unit"), position=sheet.field_text("position"),
                      variant=variant_id, framework_id=fw.id, period=sheet.period,
                      quarter=sheet.quarter,
@@ -500,7 +501,7 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
                 _ratios(o, sheet, env)
         for key in ("self_grade", "decided_grade"):
             e = sheet.fields.get(key)
-            g = e.grade() if e is not None else None
+            g = checks.grade_of(e.raw) if e is not None else None
             setattr(o, key, g.value if g is not None and g.kind == "number" else None)
     except Exception as exc:
         findings.append(crash_finding(sheet.file, exc, sheet.sheet))

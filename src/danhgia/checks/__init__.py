@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from danhgia import messages
 from danhgia.findings import Finding
-from danhgia.text import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_number
+from danhgia.text import BLANK, NUMBER, TEXT_NUMBER, Parsed, parse_grade, parse_number
 
 # family → codes it emits (the reader's and the pipeline's codes are under "files")
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -93,14 +93,127 @@ def _parse_hashable(kind: type, raw: Any) -> Parsed:
     return parse_number(raw)
 
 
+_FLOATS: dict[float, Parsed] = {}
+
+
 def parse_score(raw: Any) -> Parsed:
     """``parse_number`` with a cache: a month of sheets holds few distinct score values."""
+    if raw.__class__ is float:
+        hit = _FLOATS.get(raw)
+        if hit is None:
+            if len(_FLOATS) > 8192:
+                _FLOATS.clear()
+            hit = _FLOATS[raw] = _parse_hashable(float, raw)
+        return hit
     if raw is None:
         return _BLANK
     kind = type(raw)
-    if kind in (int, float, str):
+    if kind in (int, str):
         return _parse_hashable(kind, raw)
     return parse_number(raw)
+
+
+_MAX_ALLOWED = 2000     # a leaf with more values on its step than this is checked value by value
+
+
+class Compiled:
+    """A variant's checks compiled once per framework (the step depends on it): per leaf, in
+    ``Plan.leaves`` order, its code and the score values a form may hold there without any
+    finding (a float on the step within [min, max], as calamine gives a number) with their
+    parsed value, so a clean cell costs one dictionary look-up and a clean column is not
+    checked cell by cell."""
+
+    def __init__(self, framework, variant) -> None:
+        self.framework = framework
+        self.variant = variant
+        self.plan = plan = plan_of(variant)
+        self.codes = [c.code for c in plan.leaves]
+        self.steps = [(i, c, framework.step_of(c)) for i, c in enumerate(plan.leaves) if c.kind != "ratio"]
+        self.allowed: list[dict[float, Parsed]] = [{} for _c in plan.leaves]
+        # a blank cell that is no finding: a bonus or deduction left blank, any ratio (checked
+        # by checks.ratios, never by checks.cells)
+        self.blank_ok = [c.kind != "score" for c in plan.leaves]
+        self.ignored = [c.kind == "ratio" for c in plan.leaves]
+        for i, c, step in self.steps:
+            self.allowed[i] = _allowed(c, step)
+        self.blocks = [b.code for b in variant.criteria]
+        self.everything = " + ".join(self.blocks)       # names the grand total in any language
+
+
+def _allowed(c, step: Decimal) -> dict[float, Parsed]:
+    """Float → its parse, for every value on ``step`` from ``c.min`` to ``c.max`` whose parse is
+    exactly that value (nothing the cells check would say a word about)."""
+    if step <= 0 or c.max < c.min or (c.max - c.min) / step > _MAX_ALLOWED:
+        return {}
+    out: dict[float, Parsed] = {}
+    d = c.min
+    while d <= c.max:
+        f = float(d)
+        p = parse_number(f)
+        if p.kind == NUMBER and p.value == d and c.min <= p.value <= c.max and p.value % step == 0:
+            out[f] = parse_score(f)
+        d += step
+    return out
+
+
+_COMPILED: dict[tuple[int, int], Compiled] = {}
+
+
+def compiled(framework, variant) -> Compiled:
+    hit = _COMPILED.get((id(framework), id(variant)))
+    if hit is None or hit.framework is not framework or hit.variant is not variant:
+        if len(_COMPILED) > 256:
+            _COMPILED.clear()
+        hit = _COMPILED[(id(framework), id(variant))] = Compiled(framework, variant)
+    return hit
+
+
+class Column:
+    """One score column of a sheet, read once for every check: per leaf (``Compiled.codes``
+    order) its Entry (or None) and parse; ``clean`` when no cell of it can give a cells
+    finding; ``blank`` when every cell is blank."""
+
+    __slots__ = ("entries", "parsed", "clean", "blank")
+
+    def __init__(self, rows, column: str, comp: Compiled) -> None:
+        get = rows.get
+        self.entries = entries = [None if (r := get(code)) is None else r.scores.get(column) for code in comp.codes]
+        raws = [None if e is None else e.raw for e in entries]
+        fast = [a.get(raw) if raw.__class__ is float else None for a, raw in zip(comp.allowed, raws)]
+        if None not in fast:                    # every cell a float on its step within bounds
+            self.parsed, self.clean, self.blank = fast, True, not fast
+            return
+        clean = blank = True
+        blank_ok, ignored = comp.blank_ok, comp.ignored
+        for i, p in enumerate(fast):
+            if p is None:
+                if entries[i] is None:
+                    p = _BLANK
+                    if not blank_ok[i]:
+                        clean = False
+                else:
+                    p = parse_score(raws[i])
+                    if not ignored[i] and not (p.kind == BLANK and blank_ok[i]):
+                        clean = False
+                fast[i] = p
+            if p.kind != BLANK:
+                blank = False
+        self.parsed, self.clean, self.blank = fast, clean, blank
+
+
+_GRADES: dict[Any, Parsed] = {}
+
+
+def grade_of(raw: Any) -> Parsed:
+    """``parse_grade`` with a cache for text (grade cells hold a few distinct words)."""
+    if raw.__class__ is not str:
+        return parse_grade(raw)
+    hit = _GRADES.get(raw)
+    if hit is None:
+        if len(_GRADES) > 4096:
+            _GRADES.clear()
+        hit = _GRADES[raw] = parse_grade(raw)
+    return hit
 
 
 @dataclass
@@ -120,15 +233,20 @@ class Env:
         return plan_of(self.variant)
 
     @cached_property
-    def _parsed(self) -> dict[str, dict[str, tuple[Any, Parsed]]]:
-        out: dict[str, dict[str, tuple[Any, Parsed]]] = {"self": {}, "leader": {}}
+    def compiled(self) -> Compiled:
+        return compiled(self.framework, self.variant)
+
+    @cached_property
+    def columns(self) -> dict[str, Column]:
+        """"self" / "leader" → the column read once (see :class:`Column`)."""
+        comp = self.compiled
         rows = self.sheet.rows
-        for c in self.plan.leaves:
-            row = rows.get(c.code)
-            for col in ("self", "leader"):
-                e = row.scores.get(col) if row is not None else None
-                out[col][c.code] = (e, _BLANK if e is None else parse_score(e.raw))
-        return out
+        return {"self": Column(rows, "self", comp), "leader": Column(rows, "leader", comp)}
+
+    @cached_property
+    def _parsed(self) -> dict[str, dict[str, tuple[Any, Parsed]]]:
+        codes = self.compiled.codes
+        return {col: dict(zip(codes, zip(c.entries, c.parsed))) for col, c in self.columns.items()}
 
     def parsed(self, column: str) -> dict[str, tuple[Any, Parsed]]:
         """Leaf code → (Entry or None, Parsed) of one score column."""
@@ -140,8 +258,9 @@ class Env:
     @cached_property
     def _leaves(self) -> dict[str, dict[str, Decimal | None]]:
         ratio_codes = self.plan.ratio_codes
-        out = {col: {code: (p.value if p.kind in (NUMBER, TEXT_NUMBER) else None)
-                     for code, (_e, p) in self._parsed[col].items()} for col in ("self", "leader")}
+        codes = self.compiled.codes
+        out = {col: {code: (p.value if p.kind == NUMBER or p.kind == TEXT_NUMBER else None)
+                     for code, p in zip(codes, c.parsed)} for col, c in self.columns.items()}
         if ratio_codes:
             # NĐ 335 ratios: "95%" typed as text and a percent-formatted 0.95 are 95
             from danhgia.checks.ratios import ratio_value
@@ -170,7 +289,7 @@ class Env:
         """No leader score at all on the sheet: it is still at the self-assessment stage."""
         if self.variant is None:
             return True
-        return all(p.kind == BLANK for _e, p in self._parsed["leader"].values())
+        return self.columns["leader"].blank
 
 
 def all_codes() -> set[str]:
@@ -208,12 +327,17 @@ def code_filter(select: Iterable[str] | None = None,
     return keep
 
 
+_SHEET_CHECKS: list = []
+
+
 def sheet_checks() -> list[Callable[[Any, Env], Iterator[Finding]]]:
     """The per-sheet checks, in a fixed order."""
-    from danhgia.checks import bonus, cells, completion, dates, grades, header, ratios, totals
+    if not _SHEET_CHECKS:
+        from danhgia.checks import bonus, cells, completion, dates, grades, header, ratios, totals
 
-    return [header.check, cells.check, totals.check, bonus.check, completion.check,
-            ratios.check, grades.check, dates.check]
+        _SHEET_CHECKS[:] = [header.check, cells.check, totals.check, bonus.check, completion.check,
+                            ratios.check, grades.check, dates.check]
+    return list(_SHEET_CHECKS)
 
 
 def number(d: Decimal | None) -> Any:

@@ -23,7 +23,6 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     variant = env.variant
     if variant is None:
         return
-    fw = env.framework
     rows = sheet.rows
     for c, as_float in env.plan.maxima:
         row = rows.get(c.code)
@@ -36,14 +35,15 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                 yield sheet.finding("max-mismatch", cell=row.max.cell, criterion=c.code,
                                     value=written.value, expected=c.max)
     # NĐ 335 ratios are percentages, checked by ``danhgia.checks.ratios``
-    steps = [(c, fw.step_of(c)) for c in env.plan.leaves if c.kind != "ratio"]
+    steps = env.compiled.steps
     for column in COLUMNS:
-        if column == "leader" and env.leader_blank:
-            continue
+        col = env.columns[column]
+        if col.clean or column == "leader" and env.leader_blank:
+            continue                            # every cell a value on its step within bounds
         params = {"column": column}
-        parsed = env.parsed(column)
-        for c, step in steps:
-            entry, p = parsed[c.code]
+        entries, parsed = col.entries, col.parsed
+        for i, c, step in steps:
+            entry, p = entries[i], parsed[i]
             if p.kind == BLANK:
                 if c.kind == "score":
                     yield sheet.finding("missing-score", cell=entry.cell if entry else None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from danhgia.checks import Env, fmt
+from danhgia.checks import Env, fmt, grade_of
 from danhgia.findings import Finding
 from danhgia.framework import grade_rank
 from danhgia.text import NOT_NUMBER
@@ -18,7 +18,7 @@ def _grade(sheet, key: str):
     entry = sheet.fields.get(key)
     if entry is None or entry.blank:
         return entry, None, None
-    parsed = entry.grade()
+    parsed = grade_of(entry.raw)
     if parsed.kind == NOT_NUMBER:
         return entry, None, sheet.finding("invalid-grade", cell=entry.cell, value=entry.text(),
                                           params={"field": key})

@@ -30,7 +30,7 @@ def check(sheet, env: Env) -> Iterator[Finding]:
     variant = env.variant
     if variant is None:
         return
-    everything = " + ".join(b.code for b in variant.criteria)   # names the grand total in any language
+    everything = env.compiled.everything         # names the grand total in any language
     for column in COLUMNS:
         if column == "leader" and env.leader_blank:
             continue

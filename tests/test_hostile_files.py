@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,33 @@ def test_library_read_bytes_is_bounded(tmp_path):
         sha256_of(p, 100)
     assert read_bytes(p, 101) == b"a" * 101
     assert len(sha256_of(p, 101)) == 64
+
+
+@needs_fifo
+def test_the_guards_one_descriptor_read_is_bounded(tmp_path):
+    """``read_checked`` (the guard's read of every input): a FIFO or a device is refused without
+    waiting or reading, a file over the limit before a byte is read, and no more than ``most``
+    bytes are ever returned."""
+    from danhgia.read.files import InputFileError, read_checked
+
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(b"a" * 101)
+    assert read_checked(p, 101, 102) == b"a" * 101
+    assert read_checked(p, 101, 50) == b"a" * 50
+    with pytest.raises(InputFileError) as exc:
+        read_checked(p, 100, 102)
+    assert exc.value.code == "file-too-large"
+    fifo = round2.fifo(tmp_path / "f.xlsx")
+    t0 = time.monotonic()
+    with pytest.raises(InputFileError) as exc:
+        read_checked(fifo, 100, 101)
+    assert time.monotonic() - t0 < 5 and "FIFO" in exc.value.text("en")
+    with pytest.raises(InputFileError) as exc:
+        read_checked(round2.device_link(tmp_path / "z.xlsx"), 100, 101)
+    assert "device" in exc.value.text("en")
+    with pytest.raises(InputFileError) as exc:
+        read_checked(tmp_path / "missing.xlsx", 100, 101)
+    assert "not found" in exc.value.text("en")
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])

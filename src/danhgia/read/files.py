@@ -136,6 +136,42 @@ def open_regular(path: str | Path, limit: int | None = None, named_by: str | Non
         raise
 
 
+def read_checked(path: str | Path, limit: int, most: int) -> bytes:
+    """The bytes of ``path``, a file ``check_regular`` has just passed: opened without blocking
+    (a FIFO swapped in meanwhile is refused, never waited on), checked again on the descriptor
+    (a regular file of at most ``limit`` bytes), then read to its end but never more than
+    ``most`` bytes (the caller compares the length with the size it expects). One descriptor and no
+    buffered file object: ``open_regular`` + ``read`` cost four times as much per small file
+    (a second ``stat``, ``fdopen``), and the guard reads every input this way (issue 16)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InputFileError(path, *os_reason(exc)) from None
+    except ValueError:      # an embedded NUL byte
+        raise InputFileError(path, "tên tệp không hợp lệ", "invalid file name") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputFileError(path, *_kind(st.st_mode))
+        if st.st_size > limit:
+            raise _too_large(path, st.st_size, limit, None)
+        chunks = []
+        left = most
+        while left > 0:
+            try:
+                block = os.read(fd, left)
+            except OSError as exc:
+                raise InputFileError(path, *os_reason(exc)) from None
+            if not block:
+                break
+            chunks.append(block)
+            left -= len(block)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: str | Path, limit: int, named_by: str | None = None) -> bytes:
     """The whole of a regular file of at most ``limit`` bytes (never more is read)."""
     with open_regular(path, limit, named_by) as fh:

@@ -193,7 +193,7 @@ def zip_entry_count(path: str | Path) -> int | None:
 
 
 def _inspect(path: Path, limits, state: dict) -> None:
-    from danhgia.read.files import InputFileError, check_regular, open_regular
+    from danhgia.read.files import InputFileError, check_regular, open_regular, read_checked
 
     try:   # a regular file (a FIFO, a device, a socket, a folder is said to be one)
         size = check_regular(path).st_size
@@ -205,18 +205,19 @@ def _inspect(path: Path, limits, state: dict) -> None:
     if size == 0:
         raise _unreadable("tệp rỗng (0 byte)", "the file is empty (0 bytes)")
     try:   # without blocking on a FIFO swapped in after the check
-        fh = open_regular(path, limits.max_file_bytes)
-    except InputFileError as exc:
-        raise _unreadable(exc.reason_vi, exc.reason_en) from None
-    with fh:
         if size <= _WHOLE:
             # one read: the checks below, the reader (calamine from these bytes) and the hash
             # share it (issue 16)
-            data = fh.read(size + 1)
+            data = read_checked(path, limits.max_file_bytes, size + 1)
             if len(data) != size:
                 raise _unreadable("tệp thay đổi trong khi đọc", "the file changed while being read")
             state["data"] = data
             fh = io.BytesIO(data)
+        else:
+            fh = open_regular(path, limits.max_file_bytes)
+    except InputFileError as exc:
+        raise _unreadable(exc.reason_vi, exc.reason_en) from None
+    with fh:
         head = fh.read(512)
         fh.seek(0)
         if head.startswith(_OLE_MAGIC):
@@ -305,7 +306,7 @@ def _looks_csv(text: str) -> bool:
 # comparable to calamine's whole read).
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     name: str
     flags: int
@@ -314,6 +315,11 @@ class _Entry:
     csize: int
     usize: int
     offset: int
+
+
+# a central directory header: signature, flags, method, CRC, sizes, name/extra/comment lengths,
+# local header offset (the version, time, date, disk and attribute fields skipped)
+_CD_HEADER = struct.Struct("<4s4xHH4xIIIHHH8xI")
 
 
 class _Zip:
@@ -332,9 +338,12 @@ class _Zip:
 
     def _end_record(self) -> tuple[int, int, int, int]:
         size = self.size
-        tail_len = min(size, 65535 + 22)
-        tail = self._read(size - tail_len, tail_len)
-        pos = tail.rfind(b"PK\x05\x06")
+        if self.data is not None and size >= 22 and self.data.rfind(b"PK\x05\x06", size - 22) == size - 22:
+            tail_len, tail, pos = 22, self.data[size - 22:], 0    # no archive comment: the usual end
+        else:
+            tail_len = min(size, 65535 + 22)
+            tail = self._read(size - tail_len, tail_len)
+            pos = tail.rfind(b"PK\x05\x06")
         if pos < 0 or pos + 22 > len(tail):
             raise _truncated("no end of central directory")
         _d, _d2, _n1, count, cd_size, cd_off = struct.unpack("<HHHHII", tail[pos + 4:pos + 20])
@@ -360,13 +369,18 @@ class _Zip:
         cd = self._read(cd_off + self.shift, cd_size)
         self.entries: list[_Entry] = []
         i = 0
-        while i + 46 <= len(cd) and cd[i:i + 4] == b"PK\x01\x02":
-            (flags, method, _t, _dt, crc, csize, usize, nlen, xlen, clen, _disk, _ia, _ea,
-             off) = struct.unpack("<HHHHIIIHHHHHII", cd[i + 8:i + 46])
+        end = len(cd)
+        header = _CD_HEADER.unpack_from
+        while i + 46 <= end:
+            (sig, flags, method, crc, csize, usize, nlen, xlen, clen, off) = header(cd, i)
+            if sig != b"PK\x01\x02":
+                break
             raw = cd[i + 46:i + 46 + nlen]
-            name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
-            extra = cd[i + 46 + nlen:i + 46 + nlen + xlen]
-            if 0xFFFFFFFF in (usize, csize, off):
+            # cp437 and UTF-8 agree on ASCII, the usual name (the codec call is the costly part)
+            name = raw.decode("ascii") if raw.isascii() else raw.decode(
+                "utf-8" if flags & 0x800 else "cp437", errors="replace")
+            if usize == 0xFFFFFFFF or csize == 0xFFFFFFFF or off == 0xFFFFFFFF:
+                extra = cd[i + 46 + nlen:i + 46 + nlen + xlen]
                 usize, csize, off = self._zip64(extra, usize, csize, off)
             # deflate never grows data by more than a few bytes per 64 KB block, and a stored
             # part is as long as it says: anything else is a damaged or lying header

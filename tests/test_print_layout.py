@@ -40,6 +40,26 @@ def test_a_row_is_as_tall_as_its_longest_wrapped_cell():
     assert paper.row_height([short, long_]) == 15 * 5 + 2
 
 
+def test_the_quick_answer_for_short_text_is_the_word_by_word_count():
+    """``lines_of`` answers «one line» without splitting words when the whole text is lighter
+    than a line (issue 16: the row heights of a long list); the word-by-word count must agree on
+    every text, those at a hair's breadth from the line's width included."""
+    import random
+
+    rnd = random.Random(16)
+    alphabet = "aAmMwWiễẾđĐ-/_.09 \n\t\xa0"
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 50))) for _ in range(3000)]
+    texts += ["a" * n for n in range(60)] + ["M" * n for n in range(40)] + ["a b" * n for n in range(20)]
+    texts += ["/work/wt/p16/benchmarks/data/2000/BM000001.xlsx", TWO_PATHS, "Nguyễn Thị Thu Hương"]
+    for text in texts:
+        for width in (2, 4, 5, 7, 9, 12, 14, 16, 20, 28, 30, 40, 55):
+            per_line = max(3.0, (paper.column_points(width) - 4) / 5.8)
+            full = max(paper._count_lines(text, per_line, paper._HYPHEN_BREAK),
+                       paper._count_lines(text, per_line, paper._SLASH_OR_HYPHEN_BREAK))
+            assert paper.lines_of(text, width) == full, (text, width)
+    assert paper.lines_of(12.5, 4) == 1 and paper.lines_of(None, 4) == 1
+
+
 def test_every_sheet_of_an_annotated_copy_has_room_for_its_footer(cli, tmp_path):
     """openpyxl's footer margin (0.5 in) under the 0.6-in bottom margin printed «Lỗi»'s footer
     cut in half: every sheet of every copy (.xlsx, .xls and .ods submissions) keeps 0.3 in

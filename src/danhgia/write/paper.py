@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from math import floor
 from typing import Any, Iterable, Sequence
 
@@ -404,6 +405,7 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)          # a long list repeats its words (folders of paths, names)
 def _text_width(word: str) -> float:
     """A word's width in average characters: capitals and wide letters count more."""
     return sum(1.4 if ch.isupper() or ch in "mwMW" else 1.0 for ch in word)
@@ -446,13 +448,43 @@ def _count_lines(text: Any, per_line: float, breaks: re.Pattern) -> int:
     return max(1, n)
 
 
+_PER_LINE: dict[float, float] = {}
+
+
+def _per_line(width_chars: float) -> float:
+    """Average characters a line of a column ``width_chars`` wide holds (see :func:`lines_of`)."""
+    per_line = _PER_LINE.get(width_chars)
+    if per_line is None:
+        per_line = _PER_LINE[width_chars] = max(3.0, (column_points(width_chars) - 4) / 5.8)
+    return per_line
+
+
 def lines_of(text: Any, width_chars: float) -> int:
     """How many lines ``text`` wraps to in a column ``width_chars`` wide (12-pt Times New Roman
     averages about 5.8 pt a lower-case character; a column is :func:`column_points` wide; words
     break after hyphens, file paths also after slashes, and a piece longer than a line where it
     must)."""
-    per_line = max(3.0, (column_points(width_chars) - 4) / 5.8)
-    return max(_count_lines(text, per_line, _HYPHEN_BREAK), _count_lines(text, per_line, _SLASH_OR_HYPHEN_BREAK))
+    s = text if isinstance(text, str) else str(text)
+    per_line = _per_line(width_chars)
+    # One line when the whole text fits: a line's words and the single spaces counted between
+    # them never weigh more than the text itself (each character ≤ 1.4, runs of spaces count
+    # once), so the count below would give 1 too. Most cells of a long list are short (names,
+    # positions, grades): they are answered here, without splitting into words. The text's
+    # weight is taken in one pass (capitals, m, w); it may differ from the word by word sums in
+    # the last bits of a float, so a text at a hair's breadth from the line is counted in full.
+    if "\n" not in s:
+        n = len(s)
+        if n * 1.4 <= per_line:
+            return 1
+        if n + 0.4 * (sum(map(str.isupper, s)) + s.count("m") + s.count("w")) <= per_line - 1e-9:
+            return 1
+    return _lines_cached(s, per_line)
+
+
+@lru_cache(maxsize=4096)
+def _lines_cached(s: str, per_line: float) -> int:
+    """:func:`lines_of` of a text that may wrap; a list repeats its units, positions, notes."""
+    return max(_count_lines(s, per_line, _HYPHEN_BREAK), _count_lines(s, per_line, _SLASH_OR_HYPHEN_BREAK))
 
 
 def row_height(cells: Iterable[tuple[Any, float]], line_pt: float = 15.0) -> float:

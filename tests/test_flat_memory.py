@@ -101,8 +101,9 @@ def test_slim_run_keeps_a_few_hundred_bytes_a_file(tmp_path):
 
 
 def test_tally_writes_the_detail_sheet_row_by_row(tmp_path):
-    """«Chi tiết» is written in constant_memory mode (inline strings, flushed row by row); the
-    other sheets are not; the workbook reads back with every person."""
+    """«Chi tiết» is written in constant_memory mode (inline strings, flushed row by row; so are
+    the other lists, tests/test_tally_row_order.py); «Tổng hợp» is not (its chart caches its
+    cells); the workbook reads back with every person."""
     import zipfile
 
     from typer.testing import CliRunner

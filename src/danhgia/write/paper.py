@@ -299,11 +299,22 @@ class Forms:
         self.none = add(align="left", italic=True)
 
 
+def not_written(ws, row: int, col: int):
+    """Raise: XlsxWriter refused a cell (-1). In ``constant_memory`` mode that is a cell above
+    the last row written, which it would otherwise drop in silence; else a cell beyond the
+    sheet's last row or column. Either is a bug of the writer, never to be passed over."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    raise RuntimeError(f"{ws.name}!{xl_rowcol_to_cell(row, col)}: cell not written "
+                       "(written after a later row in constant_memory mode, or beyond the sheet)")
+
+
 def merge(ws, r: int, c1: int, c2: int, text: str, fmt) -> None:
     """Text over columns ``c1..c2`` (XlsxWriter refuses to merge a single cell)."""
-    if c2 > c1:
-        ws.merge_range(r, c1, r, c2, "", fmt)
-    ws.write_string(r, c1, text, fmt)
+    if c2 > c1 and ws.merge_range(r, c1, r, c2, "", fmt) == -1:
+        not_written(ws, r, c1)
+    if ws.write_string(r, c1, text, fmt) == -1:
+        not_written(ws, r, c1)
 
 
 def split_columns(last_col: int, widths: Sequence[float]) -> int:
@@ -328,14 +339,15 @@ def letterhead(ws, forms: Forms, head: Letterhead, last_col: int, widths: Sequen
     unit = (head.unit or _t(lang, "TÊN ĐƠN VỊ", "UNIT")).upper()
     nation = _t(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM")
     motto = _t(lang, "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness")
-    merge(ws, row, 0, left_end, gov or "……………………", forms.body_left)
-    merge(ws, row, split, last_col, nation, forms.nation)
-    merge(ws, row + 1, 0, left_end, unit, forms.unit_left)
-    merge(ws, row + 1, split, last_col, motto, forms.motto)
     left_width, right_width = sum(widths[:split]), sum(widths[split: last_col + 1])
-    # each row as tall as the longer side: a narrow right block wraps the national heading too
-    for r, left, right in ((row, gov, nation), (row + 1, unit, motto)):
+    # each row as tall as the longer side: a narrow right block wraps the national heading too;
+    # row by row, in order (a sheet in constant_memory mode drops what is written behind it)
+    for r, left, right, left_text, left_fmt, right_fmt in (
+            (row, gov, nation, gov or "……………………", forms.body_left, forms.nation),
+            (row + 1, unit, motto, unit, forms.unit_left, forms.motto)):
         ws.set_row(r, row_height([(left, left_width), (right, right_width)]))
+        merge(ws, r, 0, left_end, left_text, left_fmt)
+        merge(ws, r, split, last_col, right, right_fmt)
     r = row + 2
     if doc_number is not None:
         merge(ws, r, 0, left_end, doc_number, forms.body_left)
@@ -363,22 +375,26 @@ def date_line(head: Letterhead, lang: str = "vi") -> str:
 def signatures(ws, forms: Forms, row: int, last_col: int, widths: Sequence[float], head: Letterhead,
                lang: str = "vi", preparer: bool = True, recipients: bool = False) -> int:
     """Place and date line, then "Người lập biểu" (left) and "Thủ trưởng đơn vị" (right) with
-    room to sign; returns the row after the block."""
+    room to sign; returns the row after the block. Written row by row, left then right: a sheet
+    in XlsxWriter's ``constant_memory`` mode drops in silence any cell written above its last
+    row."""
     split = split_columns(last_col, widths)
     merge(ws, row, split, last_col, date_line(head, lang), forms.date)
     r = row + 1
     right_head = _t(lang, "THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT")
     right_note = _t(lang, "(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)")
+    left: tuple[tuple[str, Any], tuple[str, Any]] | None = None
     if recipients:
-        left_head, left_note = _t(lang, "Nơi nhận:", "To:"), _t(lang, "- Như trên;\n- Lưu: VT.", "- As above;\n- Archive.")
-        merge(ws, r, 0, split - 1, left_head, forms.left)
-        merge(ws, r + 1, 0, split - 1, left_note, forms.left)
+        left = ((_t(lang, "Nơi nhận:", "To:"), forms.left),
+                (_t(lang, "- Như trên;\n- Lưu: VT.", "- As above;\n- Archive."), forms.left))
         ws.set_row(r + 1, 34)
     elif preparer:
-        merge(ws, r, 0, split - 1, _t(lang, "NGƯỜI LẬP BIỂU", "PREPARED BY"), forms.sign)
-        merge(ws, r + 1, 0, split - 1, _t(lang, "(Ký, ghi rõ họ tên)", "(Signature, full name)"), forms.sign_note)
-    merge(ws, r, split, last_col, right_head, forms.sign)
-    merge(ws, r + 1, split, last_col, right_note, forms.sign_note)
+        left = ((_t(lang, "NGƯỜI LẬP BIỂU", "PREPARED BY"), forms.sign),
+                (_t(lang, "(Ký, ghi rõ họ tên)", "(Signature, full name)"), forms.sign_note))
+    for i, (text, fmt) in enumerate(((right_head, forms.sign), (right_note, forms.sign_note))):
+        if left is not None:
+            merge(ws, r + i, 0, split - 1, *left[i])
+        merge(ws, r + i, split, last_col, text, fmt)
     return r + 6
 
 

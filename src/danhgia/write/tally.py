@@ -61,8 +61,9 @@ def _month_vi(month: tuple[int, int]) -> str:
 class _Book:
     """Formats and safe writers shared by the sheets."""
 
-    def __init__(self, path: Path, lang: str):
+    def __init__(self, path: Path, lang: str, constant_memory: bool = True):
         self.lang = lang
+        self.constant_memory = constant_memory
         self.wb = xlsxwriter.Workbook(str(path), {
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
             "nan_inf_to_errors": True,
@@ -94,25 +95,55 @@ class _Book:
                              for g, (f, c) in GRADE_COLOURS.items()}
         self.status_fmt = {s: self.wb.add_format({"bg_color": f, "font_color": c}) for s, (f, c) in STATUS_COLOURS.items()}
 
+    def sheet(self, name: str, in_order: bool = True):
+        """A new worksheet. ``in_order`` sheets are written in XlsxWriter's ``constant_memory``
+        mode: each row goes to a temporary file as soon as a later row is written, so the
+        workbook does not hold every person's cells until ``close()`` (issue 16). Such a sheet
+        must be written strictly row by row (a cell above the last row written is refused:
+        the writers below raise). The option is the workbook's, read when a sheet is added: it
+        is set around this sheet only (and off at ``close()``, which would otherwise close the
+        temporary file of every sheet, those without one too)."""
+        self.wb.constant_memory = in_order and self.constant_memory
+        try:
+            return self.wb.add_worksheet(name)
+        finally:
+            self.wb.constant_memory = False
+
     # --- safe writers ------------------------------------------------------------------------
     @staticmethod
     def text(ws, r: int, c: int, value: Any, fmt=None) -> None:
         """Always a string cell: text beginning with = + - @ never becomes a formula."""
         if value is None or value == "":
-            ws.write_blank(r, c, None, fmt)
+            done = ws.write_blank(r, c, None, fmt)
         else:
-            ws.write_string(r, c, nfc(str(value)), fmt)
+            done = ws.write_string(r, c, nfc(value if type(value) is str else str(value)), fmt)
+        if done == -1:
+            paper.not_written(ws, r, c)
 
     @staticmethod
     def number(ws, r: int, c: int, value: Decimal | int | None, fmt=None) -> None:
         if value is None:
-            ws.write_blank(r, c, None, fmt)
+            done = ws.write_blank(r, c, None, fmt)
         else:
-            ws.write_number(r, c, _f(value), fmt)
+            done = ws.write_number(r, c, _f(value), fmt)
+        if done == -1:
+            paper.not_written(ws, r, c)
 
     @staticmethod
     def formula(ws, r: int, c: int, formula: str, value: Decimal | int | float, fmt=None) -> None:
-        ws.write_formula(r, c, formula, fmt, _f(value) if isinstance(value, Decimal) else value)
+        if ws.write_formula(r, c, formula, fmt, _f(value) if isinstance(value, Decimal) else value) == -1:
+            paper.not_written(ws, r, c)
+
+    @staticmethod
+    def row(ws, r: int, height: float) -> None:
+        if ws.set_row(r, height) == -1:
+            paper.not_written(ws, r, 0)
+
+    @staticmethod
+    def span(ws, r1: int, c1: int, r2: int, c2: int, fmt) -> None:
+        """Merge a range (blank; its first cell is written after)."""
+        if ws.merge_range(r1, c1, r2, c2, "", fmt) == -1:
+            paper.not_written(ws, r1, c1)
 
     def page(self, ws, header_row: int | tuple[int, int] | None, widths: list[float], landscape: bool | None = True,
              printable: bool = True, repeat_columns: tuple[int, int] | None = None) -> paper.Fit:
@@ -140,8 +171,8 @@ class _Book:
                 widths: list[float] | None = None) -> None:
         for c, label in enumerate(labels):
             self.text(ws, r, c, label, (fmts or {}).get(c, self.header))
-        ws.set_row(r, paper.text_rows(labels[:1], 1) if not widths else
-                   max(paper.text_rows([label], w) for label, w in zip(labels, widths)))
+        self.row(ws, r, paper.text_rows(labels[:1], 1) if not widths else
+                 max(paper.text_rows([label], w) for label, w in zip(labels, widths)))
 
     def widths(self, ws, widths: list[float]) -> None:
         for c, w in enumerate(widths):
@@ -154,14 +185,17 @@ def _fit(values: list[str], lo: float, hi: float) -> float:
 
 
 def write(result: MonthResult, path: str | Path, lang: str = "vi",
-          generated: datetime | None = None, letterhead: paper.Letterhead | None = None) -> None:
+          generated: datetime | None = None, letterhead: paper.Letterhead | None = None,
+          constant_memory: bool = True) -> None:
     """Write the workbook to ``path`` (callers pass a temporary path from ``atomic_path``).
 
     ``letterhead`` names the governing body, the unit and the place on the sheets a head signs
-    (default: the unit file's unit name, blanks for the rest).
+    (default: the unit file's unit name, blanks for the rest). Every sheet but «Tổng hợp» is
+    written row by row (``constant_memory``, see :meth:`_Book.sheet`); ``constant_memory=False``
+    holds them all until the end (the same workbook: tests compare the two).
     """
     generated = (generated or datetime.now()).replace(microsecond=0)
-    book = _Book(Path(path), lang)
+    book = _Book(Path(path), lang, constant_memory)
     wb = book.wb
     month = _month_vi(result.month)
     unit_title = result.unit_name or ", ".join(unit_label(u.unit, lang) for u in result.units)
@@ -254,7 +288,9 @@ _SUM_WIDTHS = [16, 9] + [5] * len(_SUM_COLS) + [4.5, 6] * len(GRADES) + [6, 5, 6
 def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -> None:
     lang = book.lang
     forms = book.forms
-    ws = book.wb.add_worksheet(layout.SUMMARY_SHEET)
+    # not row by row: the chart below caches the values of this sheet's cells, which XlsxWriter
+    # only has for a sheet it holds (in constant_memory mode the chart would carry no values)
+    ws = book.sheet(layout.SUMMARY_SHEET, in_order=False)
     headers = _summary_headers(lang)
     last_col = len(headers) - 1
     widths = _SUM_WIDTHS
@@ -273,11 +309,11 @@ def _summary(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) 
         first = r
         ulabel = unit_label(u.unit, lang)
         for g, counts in u.groups.items():
-            ws.set_row(r, paper.row_height([(ulabel, widths[0]), (group_label(g, lang), widths[1])]))
+            book.row(ws, r, paper.row_height([(ulabel, widths[0]), (group_label(g, lang), widths[1])]))
             _count_row(book, ws, r, ulabel, group_label(g, lang), counts, False)
             r += 1
         notes = _quota_notes(u, lang)
-        ws.set_row(r, paper.row_height([(ulabel, widths[0]), (notes, widths[-1])]))
+        book.row(ws, r, paper.row_height([(ulabel, widths[0]), (notes, widths[-1])]))
         _count_row(book, ws, r, ulabel, total_label, u.total, True, sum_rows=(first, r - 1))
         _quota_cells(book, ws, r, u, lang)
         unit_rows.append(r)
@@ -351,7 +387,7 @@ def _spans(ws, book: _Book, r: int, spans: list[tuple[int, int]], values: list[A
     """One row of a small table laid on the summary's column grid: each value over a span."""
     for (c1, c2), v, f in zip(spans, values, fmts):
         if c2 > c1:
-            ws.merge_range(r, c1, r, c2, "", f)
+            book.span(ws, r, c1, r, c2, f)
         if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
             book.number(ws, r, c1, v, f)
         else:
@@ -383,7 +419,7 @@ def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int, fit:
           _t(lang, "Số người", "Count"), _t(lang, "Tỷ lệ tối đa", "Cap %"), _t(lang, "Cơ sở tính", "Base"),
           _t(lang, "Số tối đa (chưa làm tròn)", "Cap (exact)"), _t(lang, "Tình trạng", "Status"),
           _t(lang, "Ghi chú", "Notes")]
-    ws.set_row(r, _spans_height(_QUOTA_SPANS, qh))
+    book.row(ws, r, _spans_height(_QUOTA_SPANS, qh))
     _spans(ws, book, r, _QUOTA_SPANS, qh, [book.header] * len(qh))
     r += 1
     ranked: list[tuple[Any, Any]] = []
@@ -399,7 +435,7 @@ def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int, fit:
             values = [unit_label(u.unit, lang), q.scope or _t(lang, "Toàn đơn vị", "Whole unit"), q.grade, q.count,
                       f"{_n(q.percent)}%", f"{q.base} ({base_word})", f"{q.cap} ({_n(q.cap_exact)})",
                       QUOTA_STATUS[q.status][1 if lang == "en" else 0], note]
-            ws.set_row(r, _spans_height(_QUOTA_SPANS, values))
+            book.row(ws, r, _spans_height(_QUOTA_SPANS, values))
             _spans(ws, book, r, _QUOTA_SPANS, values,
                    [book.wrap, book.wrap, book.center, book.int, book.center, book.wrap, book.center, book.wrap, book.wrap])
             r += 1
@@ -412,7 +448,7 @@ def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int, fit:
         # so the break is decided once the title row's height is known: it is one line)
         paper.keep_with_next(ws, r, 1 + min(2, len(q.ranked)), fit)
         scope = unit_label(u.unit, lang) + (f" — {q.scope}" if q.scope else "")
-        ws.merge_range(r, 0, r, last_col, "", book.left_bold)
+        book.span(ws, r, 0, r, last_col, book.left_bold)
         book.text(ws, r, 0, _t(lang, f"Xếp hạng loại {q.grade} theo điểm lãnh đạo chấm — {scope} (tối đa {q.cap} người)",
                                f"Grade {q.grade} ranked by leader total — {scope} (at most {q.cap})"), book.left_bold)
         r += 1
@@ -424,7 +460,7 @@ def _quota_tables(book: _Book, ws, res: MonthResult, r: int, last_col: int, fit:
         for i, c in _ranking(q, lang):
             values = [i, c.name or names.get(c.id, c.id), positions.get(c.id, ""),
                       "" if c.score is None else c.score, _rank_mark(q, i, c, lang)]
-            ws.set_row(r, _spans_height(_RANK_SPANS, values))
+            book.row(ws, r, _spans_height(_RANK_SPANS, values))
             _spans(ws, book, r, _RANK_SPANS, values, [book.int_center, book.wrap, book.wrap, book.num, book.wrap])
             r += 1
     return r
@@ -527,25 +563,15 @@ def _detail_values(p: PersonMonth, lang: str) -> dict[str, Any]:
 
 
 def _title_rows(book: _Book, ws, title: str, subtitle: str, last_col: int) -> None:
-    ws.merge_range(0, 0, 0, max(last_col, 1), "", book.title)
+    book.span(ws, 0, 0, 0, max(last_col, 1), book.title)
     book.text(ws, 0, 0, title, book.title)
-    ws.merge_range(1, 0, 1, max(last_col, 1), "", book.subtitle)
+    book.span(ws, 1, 0, 1, max(last_col, 1), book.subtitle)
     book.text(ws, 1, 0, subtitle, book.subtitle)
 
 
 def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     lang = book.lang
-    wb = book.wb
-    # A row per person: this sheet is written in XlsxWriter's constant_memory mode, each row
-    # going to a temporary file as soon as the next one starts (every write below is in row
-    # order), so the workbook does not hold every person's cells until close() (issue 16).
-    # The option is the workbook's, read when a sheet is added: set around this sheet only,
-    # the other sheets keep shared strings and free cell order.
-    wb.constant_memory = True
-    try:
-        ws = wb.add_worksheet(layout.DETAIL_SHEET)
-    finally:
-        wb.constant_memory = False
+    ws = book.sheet(layout.DETAIL_SHEET)     # a row per person, written in row order
     cols = layout.detail_columns({k for p in res.people for k in p.ratios}, quarter=res.quarter is not None)
     keys = [k for k, _vi, _en in cols]
     headers = [en if lang == "en" else vi for _k, vi, en in cols]
@@ -570,24 +596,28 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
     numeric = {"block_I", "block_II", "block_III", "self_total", "leader_total",
                *(k for k, _vi, _en, _l in layout.RATIO_COLUMNS)}
     grades = {"self_grade", "decided_grade", "final_grade"}
+    # per column, decided once: how its cells are written, and (text only) the length beyond
+    # which a text may need more than one line
+    num_cols = [c for c, k in enumerate(keys) if k in numeric]
+    grade_cols = [c for c, k in enumerate(keys) if k in grades]
+    text_cols = [(c, w, 0.6 * w) for c, (k, w) in enumerate(zip(keys, widths)) if k not in numeric and k not in grades]
+    text, number, row_height = book.text, book.number, paper.row_height
+    num_f, center_f, wrap_f = book.num, book.center, book.wrap
     for i, p in enumerate(res.people):
         r = hr + 1 + i
         values = _detail_values(p, lang)
+        row = [values.get(k) for k in keys]
         # text wraps in its column, never cut: the row is as tall as its longest text needs (the
         # lines are counted only for text that may not fit on one line)
-        long_text = [(v, w) for key, w in zip(keys, widths)
-                     if key not in numeric and key not in grades and isinstance(v := values.get(key), str)
-                     and len(v) > 0.6 * w]
+        long_text = [(v, w) for c, w, most in text_cols if isinstance(v := row[c], str) and len(v) > most]
         if long_text:
-            ws.set_row(r, paper.row_height(long_text))
-        for c, (key, _vi, _en) in enumerate(cols):
-            v = values.get(key)
-            if key in numeric:
-                book.number(ws, r, c, v, book.num)
-            elif key in grades:
-                book.text(ws, r, c, v, book.center)
-            else:
-                book.text(ws, r, c, v, book.wrap)
+            book.row(ws, r, row_height(long_text))
+        for c in num_cols:
+            number(ws, r, c, row[c], num_f)
+        for c in grade_cols:
+            text(ws, r, c, row[c], center_f)
+        for c, _w, _most in text_cols:
+            text(ws, r, c, row[c], wrap_f)
     last = hr + len(res.people)
     for k in grades:
         book.grade_colours(ws, hr + 1, last, keys.index(k))
@@ -603,7 +633,7 @@ def _detail(book: _Book, res: MonthResult, month: str, unit_title: str) -> None:
 def _people_list(book: _Book, name: str, title: str, people: list[PersonMonth], extra: tuple[str, str] | None,
                  extra_of=None) -> None:
     lang = book.lang
-    ws = book.wb.add_worksheet(name)
+    ws = book.sheet(name)
     headers = [_t(lang, "STT", "No."), _t(lang, "Mã", "Id"), _t(lang, "Họ và tên", "Name"), _t(lang, "Đơn vị", "Unit"),
                _t(lang, "Nhóm", "Staff group"), _t(lang, "Chức vụ", "Position"), _t(lang, "Bảng điểm", "Scoresheet")]
     if extra:
@@ -621,7 +651,7 @@ def _people_list(book: _Book, name: str, title: str, people: list[PersonMonth], 
         r = hr + 1 + i
         values = [p.id, p.name, unit_label(p.unit, lang), group_label(p.group, "vi") if p.group else "",
                   p.position, variant_label(p.variant)] + ([extra_of(p)] if extra else [])
-        ws.set_row(r, paper.row_height(zip(values, widths[1:])))
+        book.row(ws, r, paper.row_height(zip(values, widths[1:])))
         book.number(ws, r, 0, i + 1, book.int)
         for c, v in enumerate(values, 1):
             book.text(ws, r, c, v, book.wrap)
@@ -648,7 +678,7 @@ def _not_evaluated(book: _Book, res: MonthResult, month: str) -> None:
 
 def _findings(book: _Book, res: MonthResult, month: str) -> None:
     lang = book.lang
-    ws = book.wb.add_worksheet(layout.FINDINGS_SHEET)
+    ws = book.sheet(layout.FINDINGS_SHEET)
     headers = [_t(lang, "STT", "No."), _t(lang, "Tệp", "File"), _t(lang, "Trang tính", "Sheet"), _t(lang, "Ô", "Cell"),
                _t(lang, "Người", "Person"), _t(lang, "Mã người", "Person id"), _t(lang, "Loại lỗi", "Finding"),
                _t(lang, "Mức độ", "Severity"), _t(lang, "Tiêu chí", "Criterion"), _t(lang, "Nội dung", "Message")]
@@ -668,7 +698,7 @@ def _findings(book: _Book, res: MonthResult, month: str) -> None:
         book.number(ws, r, 0, i + 1, book.int)
         sev = SEVERITY_LABELS.get(f.severity, (f.severity, f.severity))[1 if lang == "en" else 0]
         values = [f.file, f.sheet, f.cell, f.person, f.person_id, code_name(f.code, lang), sev, f.criterion, f.message(lang)]
-        ws.set_row(r, paper.row_height((v, w) for v, w in zip(values, widths[1:]) if v))
+        book.row(ws, r, paper.row_height((v, w) for v, w in zip(values, widths[1:]) if v))
         for c, v in enumerate(values, 1):
             book.text(ws, r, c, v, book.wrap)
     last = hr + len(res.findings)
@@ -689,7 +719,7 @@ def _findings(book: _Book, res: MonthResult, month: str) -> None:
 def _public(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -> None:
     lang = book.lang
     forms = book.forms
-    ws = book.wb.add_worksheet(layout.PUBLIC_SHEET)
+    ws = book.sheet(layout.PUBLIC_SHEET)
     people = [p for p in res.people if p.status == "classified"]
     several = len({p.unit for p in people}) > 1
     headers = [_t(lang, "STT", "No."), _t(lang, "Họ và tên", "Name"), _t(lang, "Chức vụ", "Position")]
@@ -717,7 +747,7 @@ def _public(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -
             book.number(ws, r, 0, i + 1, book.int)
             values = [p.name, p.position] + ([unit_label(p.unit, lang)] if several else [])
             label = res.grade_labels.get(p.final_grade or "", ("", ""))
-            ws.set_row(r, paper.row_height(zip(values + ["", label[1] if lang == "en" else label[0]], widths[1:])))
+            book.row(ws, r, paper.row_height(zip(values + ["", label[1] if lang == "en" else label[0]], widths[1:])))
             for c, v in enumerate(values, 1):
                 book.text(ws, r, c, v, book.wrap)
             book.text(ws, r, g_col, p.final_grade, book.center)
@@ -727,7 +757,7 @@ def _public(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -
         ws.freeze_panes(hr + 1, 0)
     r = last + 2
     counts = {g: sum(1 for p in people if p.final_grade == g) for g in GRADES}
-    ws.merge_range(r, 0, r, last_col, "", book.plain)
+    book.span(ws, r, 0, r, last_col, book.plain)
     book.text(ws, r, 0, _t(lang, f"Tổng số: {len(people)} người được xếp loại; ", f"In all: {len(people)} classified; ")
               + "; ".join(f"{g}: {counts[g]}" for g in GRADES), book.plain)
     end = paper.signatures(ws, forms, r + 2, last_col, widths, head, lang)
@@ -780,7 +810,7 @@ def _list_note(p: PersonMonth, lang: str) -> str:
 def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhead) -> None:
     lang = book.lang
     forms = book.forms
-    ws = book.wb.add_worksheet(layout.LIST_SHEET)
+    ws = book.sheet(layout.LIST_SHEET)
     headers = [_t(lang, "TT", "No."), _t(lang, "Họ và tên", "Name"), _t(lang, "Chức vụ", "Position"),
                _t(lang, "Điểm tự chấm", "Self score"), _t(lang, "Điểm lãnh đạo chấm", "Leader score"),
                _t(lang, "Tự xếp loại", "Self grade"), _t(lang, "Kết quả xếp loại", "Result"),
@@ -802,20 +832,20 @@ def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhea
     if not groups:
         r = paper.none_line(ws, forms, r, last_col, lang)
     for ui, (unit, parts) in enumerate(groups, 1):
-        ws.merge_range(r, 1, r, last_col, "", section)
+        book.span(ws, r, 1, r, last_col, section)
         book.text(ws, r, 0, paper.roman(ui), section)
         book.text(ws, r, 1, unit_label(unit, lang), section)
         r += 1
         n = 0
         for di, (div, members) in enumerate(parts, 1):
             if div is not None:
-                ws.merge_range(r, 1, r, last_col, "", division)
+                book.span(ws, r, 1, r, last_col, division)
                 book.text(ws, r, 0, str(di), division)
                 book.text(ws, r, 1, div, division)
                 r += 1
             for p in members:
                 n += 1
-                ws.set_row(r, paper.row_height([(p.name, widths[1]), (p.position, widths[2]),
+                book.row(ws, r, paper.row_height([(p.name, widths[1]), (p.position, widths[2]),
                                                 (_result_text(p, res, lang), widths[6]), (_list_note(p, lang), widths[7])]))
                 book.number(ws, r, 0, n, book.int)
                 book.text(ws, r, 1, p.name, book.wrap)
@@ -829,7 +859,7 @@ def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhea
     classified = [p for p in res.people if p.status == "classified"]
     counts = {g: sum(1 for p in classified if p.final_grade == g) for g in GRADES}
     r += 1
-    ws.merge_range(r, 0, r, last_col, "", book.plain)
+    book.span(ws, r, 0, r, last_col, book.plain)
     book.text(ws, r, 0, _t(lang, f"Tổng số: {len(res.people)} người; được xếp loại: {len(classified)} (",
                            f"In all: {len(res.people)} people; classified: {len(classified)} (")
               + "; ".join(f"{g}: {counts[g]}" for g in GRADES) + ")", book.plain)
@@ -845,7 +875,7 @@ def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhea
 
 def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str) -> None:
     lang = book.lang
-    ws = book.wb.add_worksheet(layout.SOURCES_SHEET)
+    ws = book.sheet(layout.SOURCES_SHEET)
     yes, no = _t(lang, "Có", "Yes"), _t(lang, "Không", "No")
     values = {
         "month": res.month_text, "unit": unit_title, "framework": res.framework_id,
@@ -859,19 +889,19 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     for key, label in layout.SOURCE_KEYS.items():
         if key == "month" and res.quarter is not None:
             label, values[key] = layout.PERIOD_LABEL, res.period_text
-        ws.set_row(r, paper.row_height([(label, 14), (values[key], 30)]))
+        book.row(ws, r, paper.row_height([(label, 14), (values[key], 30)]))
         book.text(ws, r, 0, label, key_fmt)
         book.text(ws, r, 1, values[key], value_fmt)
         r += 1
     for label, flag in ((EXCEPTIONAL_LABEL[0], res.exceptional), (APPLY_QUOTA_LABEL[0], res.apply_quota)):
-        ws.set_row(r, paper.row_height([(label, 14)]))
+        book.row(ws, r, paper.row_height([(label, 14)]))
         book.text(ws, r, 0, label, key_fmt)
         book.text(ws, r, 1, yes if flag else no, value_fmt)
         r += 1
     if res.provenance is not None:      # what the run was made from (design.md §2)
         for label, value in res.provenance.rows(lang, workbook=True):
             # the label wraps in its column; the value runs on over the empty columns to its right
-            ws.set_row(r, paper.row_height([(label, 14)]))
+            book.row(ws, r, paper.row_height([(label, 14)]))
             book.text(ws, r, 0, label, key_fmt)
             book.text(ws, r, 1, value, run_on_fmt)
             r += 1
@@ -886,7 +916,7 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     for i, s in enumerate(res.sources):
         r = hr + 1 + i
         book.number(ws, r, 0, i + 1, book.int_center)
-        ws.set_row(r, paper.row_height([(s.file, widths[1]), (", ".join(s.frameworks), widths[4])]))
+        book.row(ws, r, paper.row_height([(s.file, widths[1]), (", ".join(s.frameworks), widths[4])]))
         book.text(ws, r, 1, s.file, book.wrap)
         book.text(ws, r, 2, kinds.get(s.kind, s.kind), book.wrap)
         book.number(ws, r, 3, s.sheets, book.int)

@@ -72,3 +72,23 @@ def test_validate_imports_no_writer_openpyxl_or_pandas(tmp_path):
     assert code == 0
     assert "danhgia.pipeline" in modules and "python_calamine" in modules   # it did run
     assert _loaded(modules, HEAVY_ALWAYS + ("danhgia.write", "danhgia.annual")) == []
+    # help's renderer (rich.markdown, markdown-it) is only for printing help
+    assert _loaded(modules, ("typer.rich_utils", "rich.markdown", "markdown_it")) == []
+
+
+def test_version_does_not_import_the_help_renderer():
+    code, modules = _modules_after(["--version"])
+    assert code == 0
+    assert _loaded(modules, ("typer.rich_utils", "rich.markdown", "markdown_it")) == []
+
+
+@pytest.mark.parametrize("lang, words", [("vi", ("Tùy chọn", "Lệnh")), ("en", ("Options", "Commands"))])
+def test_help_panels_are_in_the_language_asked_once_the_renderer_is_imported(lang, words):
+    # the panel titles are set by an import hook when typer imports its renderer (not before)
+    proc = subprocess.run([sys.executable, "-m", "danhgia", "--help", "--lang", lang], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    for w in words:
+        assert w in proc.stdout
+    other = ("Options", "Commands") if lang == "vi" else ("Tùy chọn", "Lệnh")
+    assert not any(f"─ {w} ─" in proc.stdout for w in other)

@@ -63,12 +63,53 @@ _RICH_WORDS = {  # typer.rich_utils module constants, per language
 }
 
 
-def _localise_rich(lang: str) -> None:
-    from typer import rich_utils
+_RICH_LANG = ["vi"]     # the language of the words typer.rich_utils gets when it is imported
 
+
+def _set_rich_words(module: Any) -> None:
+    lang = _RICH_LANG[0]
     for name, pair in _RICH_WORDS.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, pair[1] if lang == "en" else pair[0])
+        if hasattr(module, name):
+            setattr(module, name, pair[1] if lang == "en" else pair[0])
+
+
+class _WhenImported:
+    """A one-shot import hook: runs ``then(module)`` right after ``name`` is first imported.
+
+    typer.rich_utils pulls in rich.markdown and markdown-it (~0.1 s of start-up, issue 16) and
+    is only needed when a help page is printed; importing it here for every command, just to
+    set its words, made ``danhgia --version`` and every run pay for it."""
+
+    def __init__(self, name: str, then) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path=None, target=None):
+        if fullname != self.name:
+            return None
+        from importlib.machinery import PathFinder
+
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(fullname, path, target)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        exec_module, then = loader.exec_module, self.then
+
+        def run(module) -> None:
+            exec_module(module)
+            then(module)
+
+        loader.exec_module = run       # this spec's own loader (one per module file)
+        return spec
+
+
+def _localise_rich(lang: str) -> None:
+    _RICH_LANG[0] = lang
+    module = sys.modules.get("typer.rich_utils")
+    if module is not None:
+        _set_rich_words(module)
+    elif not any(isinstance(f, _WhenImported) for f in sys.meta_path):
+        sys.meta_path.insert(0, _WhenImported("typer.rich_utils", _set_rich_words))
 
 
 def _help_in(text: Any, lang: str) -> Any:

@@ -129,3 +129,25 @@ def test_another_units_tally_is_rolled_up_and_annual_skips_its_own_outputs(cli, 
            [(p["id"], p["final"], p["status"]) for p in b["people"]]
     skipped = [f for f in b["findings"] if f["code"] == "own-output"]
     assert [f["file"].rsplit("/", 1)[-1] for f in skipped] == ["xep-loai-nam.xlsx"]
+
+
+def test_a_unit_name_longer_than_excel_allows_in_a_property_still_marks_the_output(cli, tmp_path):
+    # Excel (and XlsxWriter) refuse a custom property over 255 characters: XlsxWriter then warned
+    # in English on the officer's screen and left the unit out of the mark, so the next run took
+    # the tool's own tally for a sub-unit's workbook and rolled it up a second time
+    unit = example_unit(tmp_path)
+    long_name = "UBND phường Hòa Bình — " + ", ".join(f"Tổ dân phố số {i:02d}" for i in range(1, 20))
+    assert len(long_name) > 255
+    cfg = unit / "danhgia.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("UBND phường Hòa Bình", long_name), encoding="utf-8")
+    folder = unit / "2026-10"
+    first = cli("tally", folder, "--month", "2026-10", "--out", folder / "tong-hop.xlsx", "--format", "json")
+    assert "UserWarning" not in first.stderr and "255" not in first.stderr
+    mark = read_mark(folder / "tong-hop.xlsx")
+    assert mark is not None and mark.kind == "tally" and mark.period == "2026-10"
+    assert 0 < len(mark.unit) <= 255 and mark.unit.startswith("UBND phường Hòa Bình — Tổ dân phố số 01")
+    second = cli("tally", folder, "--month", "2026-10", "--out", folder / "tong-hop-2.xlsx", "--format", "json")
+    a, b = _json(first), _json(second)
+    assert _decisions(a) == _decisions(b)
+    assert sum(u["staff"] for u in b["units"]) == 40
+    assert [f["file"] for f in b["findings"] if f["code"] == "own-output"] == [(folder / "tong-hop.xlsx").as_posix()]

@@ -27,6 +27,16 @@ KINDS = ("tally", "annual", "annotated", "template")
 P_TOOL, P_KIND, P_UNIT, P_PERIOD = "danhgia.tool", "danhgia.kind", "danhgia.unit", "danhgia.period"
 NAMES = (P_TOOL, P_KIND, P_UNIT, P_PERIOD)
 
+# Excel's limit on a custom property's text (XlsxWriter warns in English beyond it): a longer
+# value (the comma-joined names of many sub-units) is cut to it, ending in «…»
+PROPERTY_MAX = 255
+
+
+def clip(value: str) -> str:
+    """``value`` as a custom property holds it: at most ``PROPERTY_MAX`` characters."""
+    return value if len(value) <= PROPERTY_MAX else value[:PROPERTY_MAX - 1].rstrip() + "…"
+
+
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "tally": ("bảng tổng hợp tháng", "monthly workbook"),
     "annual": ("bảng xếp loại năm", "annual workbook"),
@@ -45,10 +55,10 @@ class Mark:
     def properties(self) -> dict[str, str]:
         """The custom properties to write (empty values left out: Excel refuses them)."""
         out = {P_TOOL: self.tool, P_KIND: self.kind, P_UNIT: self.unit, P_PERIOD: self.period}
-        return {k: v for k, v in out.items() if v}
+        return {k: clip(v) for k, v in out.items() if v}
 
     def same_unit(self, unit: str) -> bool:
-        return bool(self.unit) and fold(self.unit) == fold(unit)
+        return bool(self.unit) and fold(clip(self.unit)) == fold(clip(unit))
 
     def detail(self) -> str:
         """`` — UBND phường Hòa Bình — 2026-10``: what follows the kind on the skip line."""

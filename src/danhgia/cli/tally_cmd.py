@@ -56,14 +56,15 @@ def split_inputs(paths: list[Path], out: Path) -> tuple[list[Path], list[Path], 
 def own_unit_names(config_unit: str | None, run) -> set[str]:
     """The unit(s) this run consolidates, folded: the unit file's name, else the units written on
     the scoresheets (and their comma-joined title, as the workbook's mark spells it)."""
+    from danhgia.mark import clip
     from danhgia.text import fold, nfc
 
     if config_unit:
-        return {fold(config_unit)}
+        return {fold(config_unit), fold(clip(config_unit))}
     units = sorted({nfc(s.unit) for s in run.sheets() if s.unit})
     names = {fold(u) for u in units}
     if units:
-        names.add(fold(", ".join(units)))
+        names |= {fold(", ".join(units)), fold(clip(", ".join(units)))}   # as the mark holds it
     return names
 
 

@@ -6,6 +6,7 @@ Values: numbers, dates, grades and months as people type them (see "Values" belo
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,7 +30,21 @@ def fold(text: object) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFD", str(text))
+    if text.__class__ is str and len(text) <= 200:
+        return _fold_cached(text)
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_cached(text: str) -> str:
+    # the same few labels come back thousands of times (units, positions, grades, statuses,
+    # names: 6 folds per roster row, 10 per person of a sub-unit's workbook read back); the
+    # cache is bounded, so memory stays flat however many people a run reads
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    s = unicodedata.normalize("NFD", text)
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
     s = s.replace("đ", "d").replace("Đ", "d").casefold()
     return _SPACES.sub(" ", s).strip()

@@ -491,7 +491,7 @@ def check_sheet(sheet, ctx, month: tuple[int, int] | None) -> SheetOutcome:
                 findings.extend(chk(sheet, env))
         if variant is not None:
             st, lt = env.totals("self"), env.totals("leader")
-            blocks = [b.code for b in variant.criteria]
+            blocks = env.compiled.blocks
             o.blocks_self = {b: st.values.get(b) for b in blocks}
             o.blocks_leader = {b: lt.values.get(b) for b in blocks}
             o.self_total, o.leader_total = st.total, lt.total

@@ -10,9 +10,11 @@ take codes or family names (see :func:`expand_codes` and :func:`code_filter`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
+from operator import is_
 from typing import Any, Callable, Iterable, Iterator
 
 from danhgia import messages
@@ -96,9 +98,14 @@ def _parse_hashable(kind: type, raw: Any) -> Parsed:
 _FLOATS: dict[float, Parsed] = {}
 
 
+_ZERO, _MINUS_ZERO = parse_number(0.0), parse_number(-0.0)
+
+
 def parse_score(raw: Any) -> Parsed:
     """``parse_number`` with a cache: a month of sheets holds few distinct score values."""
     if raw.__class__ is float:
+        if raw == 0.0:                  # 0.0 and -0.0 are one key of a dict, not one parse
+            return _MINUS_ZERO if math.copysign(1.0, raw) < 0 else _ZERO
         hit = _FLOATS.get(raw)
         if hit is None:
             if len(_FLOATS) > 8192:
@@ -133,11 +140,16 @@ class Compiled:
         # a blank cell that is no finding: a bonus or deduction left blank, any ratio (checked
         # by checks.ratios, never by checks.cells)
         self.blank_ok = [c.kind != "score" for c in plan.leaves]
-        self.ignored = [c.kind == "ratio" for c in plan.leaves]
+        self.bounds: list[tuple | None] = [None for _c in plan.leaves]
         for i, c, step in self.steps:
             self.allowed[i] = _allowed(c, step)
+            self.bounds[i] = (c.min, c.max, step)
         self.blocks = [b.code for b in variant.criteria]
         self.everything = " + ".join(self.blocks)       # names the grand total in any language
+        # the maxima a form writes, as the template writes them (``Plan.maxima``): a sheet whose
+        # max cells equal these, in order, has no max-mismatch (see checks.cells)
+        self.max_codes = [c.code for c, _f in plan.maxima]
+        self.max_floats = [f for _c, f in plan.maxima]
 
 
 def _allowed(c, step: Decimal) -> dict[float, Parsed]:
@@ -149,6 +161,9 @@ def _allowed(c, step: Decimal) -> dict[float, Parsed]:
     d = c.min
     while d <= c.max:
         f = float(d)
+        if f == 0.0:
+            d += step
+            continue                    # -0.0 would find 0.0's entry: zero takes the long way
         p = parse_number(f)
         if p.kind == NUMBER and p.value == d and c.min <= p.value <= c.max and p.value % step == 0:
             out[f] = parse_score(f)
@@ -170,35 +185,41 @@ def compiled(framework, variant) -> Compiled:
 
 class Column:
     """One score column of a sheet, read once for every check: per leaf (``Compiled.codes``
-    order) its Entry (or None) and parse; ``clean`` when no cell of it can give a cells
-    finding; ``blank`` when every cell is blank."""
+    order) its Entry (or None), parse and value (a Decimal, None when blank or not a number);
+    ``clean`` when no cell of it can give a cells finding; ``blank`` when every cell is blank."""
 
-    __slots__ = ("entries", "parsed", "clean", "blank")
+    __slots__ = ("entries", "parsed", "values", "clean", "blank")
 
     def __init__(self, rows, column: str, comp: Compiled) -> None:
         get = rows.get
         self.entries = entries = [None if (r := get(code)) is None else r.scores.get(column) for code in comp.codes]
-        raws = [None if e is None else e.raw for e in entries]
-        fast = [a.get(raw) if raw.__class__ is float else None for a, raw in zip(comp.allowed, raws)]
-        if None not in fast:                    # every cell a float on its step within bounds
+        fast = [a.get(e.raw) if e is not None and e.raw.__class__ is float else None
+                for a, e in zip(comp.allowed, entries)]
+        if all(fast):                           # every cell a float on its step within bounds
             self.parsed, self.clean, self.blank = fast, True, not fast
+            self.values = [p.value for p in fast]
             return
         clean = blank = True
-        blank_ok, ignored = comp.blank_ok, comp.ignored
+        blank_ok, bounds = comp.blank_ok, comp.bounds
         for i, p in enumerate(fast):
             if p is None:
-                if entries[i] is None:
-                    p = _BLANK
-                    if not blank_ok[i]:
-                        clean = False
-                else:
-                    p = parse_score(raws[i])
-                    if not ignored[i] and not (p.kind == BLANK and blank_ok[i]):
-                        clean = False
+                e = entries[i]
+                p = _BLANK if e is None else parse_score(e.raw)
                 fast[i] = p
+                b = bounds[i]
+                if clean and b is not None:     # what checks.cells would say of this cell
+                    if p.kind == BLANK:
+                        clean = blank_ok[i]
+                    elif p.kind != NUMBER:
+                        clean = False
+                    else:
+                        lo, hi, step = b
+                        value = p.value
+                        clean = lo <= value <= hi and not (step > 0 and value % step != 0)
             if p.kind != BLANK:
                 blank = False
         self.parsed, self.clean, self.blank = fast, clean, blank
+        self.values = [p.value if p.kind == NUMBER or p.kind == TEXT_NUMBER else None for p in fast]
 
 
 _GRADES: dict[Any, Parsed] = {}
@@ -259,8 +280,7 @@ class Env:
     def _leaves(self) -> dict[str, dict[str, Decimal | None]]:
         ratio_codes = self.plan.ratio_codes
         codes = self.compiled.codes
-        out = {col: {code: (p.value if p.kind == NUMBER or p.kind == TEXT_NUMBER else None)
-                     for code, p in zip(codes, c.parsed)} for col, c in self.columns.items()}
+        out = {col: dict(zip(codes, c.values)) for col, c in self.columns.items()}
         if ratio_codes:
             # NĐ 335 ratios: "95%" typed as text and a percent-formatted 0.95 are 95
             from danhgia.checks.ratios import ratio_value
@@ -282,7 +302,12 @@ class Env:
         from danhgia.scoring import compute
 
         capped = self.framework.ratios_capped
-        return {col: compute(self.variant, self.leaves(col), capped) for col in ("self", "leader")}
+        own, leader = self.leaves("self"), self.leaves("leader")
+        totals = compute(self.variant, own, capped)
+        # a leader who kept every score of the self-assessment (the very same parsed values, so
+        # the same digits too): the same sums, compute being pure
+        same = all(map(is_, own.values(), leader.values())) and own.keys() == leader.keys()
+        return {"self": totals, "leader": totals if same else compute(self.variant, leader, capped)}
 
     @cached_property
     def leader_blank(self) -> bool:

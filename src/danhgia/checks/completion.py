@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from danhgia.checks import Env, fmt
+from danhgia.checks import Env, fmt, parse_score
 from danhgia.findings import Finding
 from danhgia.text import NUMBER, TEXT_NUMBER, parse_number
 
@@ -29,7 +29,7 @@ def share_percent(entry) -> Decimal | None:
             return None
         value = parsed.value
         return value if percent or value > 1 else value * HUNDRED
-    parsed = entry.number()
+    parsed = parse_score(raw)                   # Entry.number(), cached
     if parsed.kind != NUMBER:
         return None
     value = parsed.value

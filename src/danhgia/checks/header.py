@@ -33,7 +33,24 @@ def quarter_ok(raw) -> bool:
     return isinstance(raw, str) and (parse_quarter_text(raw) or parse_quarter_text("quý " + raw)) is not None
 
 
+_PART_OK: dict[tuple, bool] = {}
+
+
 def _period_part_ok(key: str, raw) -> bool:
+    """``_period_part_ok_of`` once per (field, value) for numbers and text (the month and year of
+    a run repeat on every sheet)."""
+    if raw.__class__ not in (float, int, str):
+        return _period_part_ok_of(key, raw)
+    k = (key, raw.__class__, raw)
+    hit = _PART_OK.get(k)
+    if hit is None:
+        if len(_PART_OK) > 4096:
+            _PART_OK.clear()
+        hit = _PART_OK[k] = _period_part_ok_of(key, raw)
+    return hit
+
+
+def _period_part_ok_of(key: str, raw) -> bool:
     """A month cell holds 1–12 (or a month with its year, "10/2026", or a quarter's name,
     "Quý III"); a quarter cell I–IV / 1–4; a year cell 1901–2199."""
     if key == "quarter":

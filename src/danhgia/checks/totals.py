@@ -49,9 +49,12 @@ def check(sheet, env: Env) -> Iterator[Finding]:
                                     params={"column": column, "max": fmt(block.max)})
         for code, by_col in sheet.stored_totals.items():
             stored = by_col.get(column)
-            if stored is None or stored.blank:
+            if stored is None:
                 continue
-            parsed = parse_score(stored.raw)          # cached: stored totals repeat across sheets
+            raw = stored.raw
+            if raw is None or isinstance(raw, str) and not raw.strip():
+                continue                              # blank (Entry.blank)
+            parsed = parse_score(raw)                 # cached: stored totals repeat across sheets
             if parsed.kind not in (NUMBER, TEXT_NUMBER):
                 continue
             computed = totals.total if code == "TOTAL" else totals.values.get(code)

@@ -144,6 +144,8 @@ class Compiled:
         for i, c, step in self.steps:
             self.allowed[i] = _allowed(c, step)
             self.bounds[i] = (c.min, c.max, step)
+            if c.kind != "score":
+                self.allowed[i][""] = parse_score("")      # a bonus or deduction left blank
         self.blocks = [b.code for b in variant.criteria]
         self.everything = " + ".join(self.blocks)       # names the grand total in any language
         # the maxima a form writes, as the template writes them (``Plan.maxima``): a sheet whose
@@ -193,18 +195,20 @@ class Column:
     def __init__(self, rows, column: str, comp: Compiled) -> None:
         get = rows.get
         self.entries = entries = [None if (r := get(code)) is None else r.scores.get(column) for code in comp.codes]
-        fast = [a.get(e.raw) if e is not None and e.raw.__class__ is float else None
-                for a, e in zip(comp.allowed, entries)]
-        if all(fast):                           # every cell a float on its step within bounds
-            self.parsed, self.clean, self.blank = fast, True, not fast
-            self.values = [p.value for p in fast]
+        raws = [None if e is None else e.raw for e in entries]
+        # only floats and text: True, 1 and Decimal("1.50") would find 1.0's entry
+        fast = [a.get(raw) if raw.__class__ is float or raw.__class__ is str else None
+                for a, raw in zip(comp.allowed, raws)]
+        if all(fast):         # every cell a float on its step within bounds, or an optional blank
+            self.parsed, self.clean = fast, True
+            self.values = values = [p.value for p in fast]
+            self.blank = values.count(None) == len(values)
             return
         clean = blank = True
         blank_ok, bounds = comp.blank_ok, comp.bounds
         for i, p in enumerate(fast):
             if p is None:
-                e = entries[i]
-                p = _BLANK if e is None else parse_score(e.raw)
+                p = _BLANK if entries[i] is None else parse_score(raws[i])
                 fast[i] = p
                 b = bounds[i]
                 if clean and b is not None:     # what checks.cells would say of this cell

@@ -101,6 +101,10 @@ class Inspection:
     finding: Finding | None = None
     sheets: int | None = None
     data: bytes | None = None        # the file's bytes, read once (files up to _WHOLE bytes)
+    # docProps/custom.xml (where the tool's mark stands) as zipfile would read it: its inflated
+    # bytes (size and CRC checked), b"" when the package has no such part, ``None`` when the
+    # guard did not decide (not an .xlsx, stopped before, an unusual package: read it yourself)
+    custom: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -136,15 +140,15 @@ def preflight(path: Path, display: str, limits) -> Finding | None:
 
 def inspect(path: str | Path, display: str, limits) -> Inspection:
     """Look at the bytes of ``path`` and say whether and how it may be read; never raises."""
-    path = Path(path)
-    state: dict = {"format": None, "sheets": None, "data": None}
+    state: dict = {"format": None, "sheets": None, "data": None, "custom": None}
     try:
         _inspect(path, limits, state)
     except _Stop as stop:
         sheet = stop.params.pop("sheet", None)
         cell = stop.params.pop("cell", None)
         return Inspection(state["format"], Finding(stop.code, file=display, sheet=sheet, cell=cell,
-                                                   params=stop.params), state["sheets"], state["data"])
+                                                   params=stop.params), state["sheets"], state["data"],
+                          state["custom"])
     except RecursionError:   # pragma: no cover - nothing here recurses; belt and braces
         return Inspection(None, Finding("file-unreadable", file=display,
                                         params={"reason": "RecursionError"}), None)
@@ -152,7 +156,7 @@ def inspect(path: str | Path, display: str, limits) -> Inspection:
         reason = f"{type(exc).__name__}: {exc}"[:300]
         return Inspection(state["format"], Finding("file-unreadable", file=display,
                                                    params={"reason": reason}), state["sheets"], state["data"])
-    return Inspection(state["format"], None, state["sheets"], state["data"])
+    return Inspection(state["format"], None, state["sheets"], state["data"], state["custom"])
 
 
 def sniff(path: str | Path) -> str | None:
@@ -192,7 +196,7 @@ def zip_entry_count(path: str | Path) -> int | None:
 # Dispatch
 
 
-def _inspect(path: Path, limits, state: dict) -> None:
+def _inspect(path: str | Path, limits, state: dict) -> None:
     from danhgia.read.files import InputFileError, check_regular, open_regular, read_checked
 
     try:   # a regular file (a FIFO, a device, a socket, a folder is said to be one)
@@ -1126,6 +1130,33 @@ def _remembered(z: _Zip, e: _Entry, role: str, check):
     return value
 
 
+_CUSTOM = "docProps/custom.xml"
+_CUSTOM_MAX = 256 * 1024
+
+
+def _custom_bytes(z: _Zip, e: _Entry) -> bytes | None:
+    return _whole(z, e)          # None: damaged (zipfile would raise), let the caller decide
+
+
+def _custom(z: _Zip) -> bytes | None:
+    """docProps/custom.xml's bytes as ``zipfile`` reads them (see ``Inspection.custom``), so that
+    the tool's mark is read without opening the package a second time with ``zipfile``; ``None``
+    wherever ``zipfile`` might see the package otherwise (data before the archive, a NUL in a
+    name, a local header that names another part, damage, a part over 256 KB)."""
+    if z.data is None or z.shift or any("\x00" in e.name for e in z.entries):
+        return None
+    e = z.by_name.get(_CUSTOM)
+    if e is None:
+        return b""
+    if e.usize > _CUSTOM_MAX or e.flags & 0x1:
+        return None
+    start = e.offset + 30
+    if z.data[start:start + len(_CUSTOM)] != _CUSTOM.encode() or z.data[e.offset + 26:e.offset + 28] != \
+            len(_CUSTOM).to_bytes(2, "little"):
+        return None
+    return _remembered(z, e, "custom", _custom_bytes)
+
+
 def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
     xml_parts = [e for e in z.entries if e.name.lower().endswith(_XML_SUFFIXES)]
     keep: dict[str, bytes | None] = {"xl/workbook.xml": None, "xl/_rels/workbook.xml.rels": None}
@@ -1158,6 +1189,7 @@ def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:
             strings = _remembered(z, e, "strings", _count_strings)
         else:
             _remembered(z, e, "part", _part_clean)
+    state["custom"] = _custom(z)
     # 2. sheets: how many
     count = len(_SHEET_EL.findall(wb_xml)) if wb_xml is not None else len(sheet_parts)
     state["sheets"] = count

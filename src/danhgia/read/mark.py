@@ -32,9 +32,14 @@ def custom_properties(source: str | Path | IO[bytes]) -> dict[str, str]:
                 return {}
             with zf.open(info) as fh:
                 data = fh.read(MAX_PART + 1)
-        if len(data) > MAX_PART:
-            return {}
     except Exception:  # not a zip, truncated: no mark
+        return {}
+    return properties_of(data)
+
+
+def properties_of(data: bytes) -> dict[str, str]:
+    """The tool's custom properties in the bytes of a ``docProps/custom.xml`` part."""
+    if len(data) > MAX_PART:
         return {}
     # small parts (a mark's is ~1 KB) remembered; a large one is parsed and forgotten
     return dict(_remembered(data) if len(data) <= 16 * 1024 else _properties(data))
@@ -59,12 +64,17 @@ def _properties(data: bytes) -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
-def read_mark(path: str | Path, suffix: str | None = None, data: bytes | None = None) -> Mark | None:
+def read_mark(path: str | Path, suffix: str | None = None, data: bytes | None = None,
+              part: bytes | None = None) -> Mark | None:
     """The mark of the workbook at ``path`` (``suffix`` when the path is a temporary copy;
-    ``data``: its bytes when already read, so that the file is not opened again)."""
+    ``data``: its bytes when already read, so that the file is not opened again; ``part``: the
+    bytes of its docProps/custom.xml when the guard found them, b"" when it has none, so that
+    the package is not opened again either: ``guard.Inspection.custom``)."""
     ext = (suffix or Path(path).suffix).lower()
     if ext not in ZIP_SUFFIXES:
         return None
+    if part is not None:
+        return from_properties(properties_of(part) if part else {})
     return from_properties(custom_properties(io.BytesIO(data) if data is not None else path))
 
 

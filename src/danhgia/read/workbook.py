@@ -12,6 +12,7 @@ problem the command reports with exit 2) propagates, as ``FrameworkError``.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -113,7 +114,14 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
-def _open(path: Path, data: bytes | None = None) -> CalamineWorkbook:
+def _suffix(name: str) -> str:
+    """``Path(name).suffix`` without building a path (one per input file)."""
+    base = name[max(name.rfind("/"), name.rfind(os.sep)) + 1:]
+    i = base.rfind(".")
+    return base[i:] if 0 < i < len(base) - 1 else ""
+
+
+def _open(path: str | Path, data: bytes | None = None) -> CalamineWorkbook:
     if data is not None:            # the bytes the guard read: the file is not opened again
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
@@ -126,21 +134,33 @@ def _open(path: Path, data: bytes | None = None) -> CalamineWorkbook:
             return CalamineWorkbook.from_filelike(fh)
 
 
-def _entries(ss: Scoresheet):
-    yield from ss.fields.values()
+def _long_cells(ss: Scoresheet, limit: int) -> list:
+    """The sheet's entries holding more than ``limit`` characters of text, in the order of the
+    fields, then each row's max, note, share and scores, then the stored totals (plain loops:
+    nested generators cost twice as much over a sheet's ~140 entries)."""
+    long = [e for e in ss.fields.values() if e.raw.__class__ is str and len(e.raw) > limit]
     for row in ss.rows.values():
-        yield from (e for e in (row.max, row.note, row.share) if e is not None)
-        yield from row.scores.values()
+        for e in (row.max, row.note, row.share):
+            if e is not None and e.raw.__class__ is str and len(e.raw) > limit:
+                long.append(e)
+        for e in row.scores.values():
+            raw = e.raw
+            if raw.__class__ is str and len(raw) > limit:
+                long.append(e)
     for cols in ss.stored_totals.values():
-        yield from cols.values()
+        for e in cols.values():
+            raw = e.raw
+            if raw.__class__ is str and len(raw) > limit:
+                long.append(e)
+    return long
 
 
 def limit_cells(ss: Scoresheet, limit: int) -> None:
     """``Limits.max_cell_chars``: a cell holding more text (a 1 MB name) is one finding at that
     cell, and only its first ``limit`` characters are carried on (never cut in silence)."""
-    for e in _entries(ss):
+    for e in _long_cells(ss, limit):
         raw = e.raw
-        if raw.__class__ is str and len(raw) > limit:
+        if len(raw) > limit:            # an entry met twice is cut and said once
             ss.notes.append(ss.finding("cell-too-long", cell=e.cell, params={
                 "length": len(raw), "limit": limit, "value": raw[:40]}))
             e.raw = raw[:limit]
@@ -158,7 +178,7 @@ def _attach_products(sheets: list[Scoresheet], lists: list, skipped: list[str]) 
             skipped.append(pl.sheet)
 
 
-def read_file(path: Path, display: str, ctx: ReadContext,
+def read_file(path: str | Path, display: str, ctx: ReadContext,
               skip_marked: bool = True,
               on_bytes: Callable[[bytes], None] | None = None) -> tuple[list[Scoresheet], list[Finding]]:
     """Scoresheets found in the workbook at ``path`` and file-level findings.
@@ -173,7 +193,6 @@ def read_file(path: Path, display: str, ctx: ReadContext,
     The file is read once: the guard reads its bytes (up to 4 MB), calamine parses those, and
     ``on_bytes`` (the run's SHA-256) is given them too, whether or not the file can be used.
     """
-    path = Path(path)
     limits = ctx.get_limits()
     try:
         insp = guard.inspect(path, display, limits)
@@ -184,14 +203,14 @@ def read_file(path: Path, display: str, ctx: ReadContext,
         # a sub-unit's consolidated workbook (the tool's mark says so) holds a row per person:
         # the bounds of a table of people apply to it, as when monthly_read reads it, not a
         # scoresheet's (a ward of 5,000 people was refused inside a folder)
-        m = read_mark(path, Path(display).suffix, insp.data)
+        m = read_mark(path, _suffix(display), insp.data, insp.custom)
         if m is not None and m.kind == "tally":
             insp = guard.inspect(path, display, limits.for_tables())
     if on_bytes is not None and insp.data is not None:
         on_bytes(insp.data)
     if insp.finding is not None:
         return [], [insp.finding]
-    mark = read_mark(path, Path(display).suffix, insp.data) if skip_marked else None
+    mark = read_mark(path, _suffix(display), insp.data, insp.custom) if skip_marked else None
     if mark is not None and mark.kind in ("annual", "annotated"):
         return [], [own_output(display, mark)]
     frameworks = frameworks_by_variant(ctx)      # FrameworkError propagates: a usage problem

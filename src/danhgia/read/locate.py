@@ -770,7 +770,7 @@ class _TemplatePlan:
     the A1 names of its cells, so reading a sheet from the template is a few look-ups per row."""
 
     __slots__ = ("variant", "h0", "total_r", "expect", "rows", "labels", "label_at", "min_rows", "fields",
-                 "columns", "totals", "month_at", "merges")
+                 "columns", "totals", "month_at", "merges", "by_column", "either")
 
     def __init__(self, variant: Variant):
         lay = layout_for(variant)
@@ -806,6 +806,14 @@ class _TemplatePlan:
                         tuple(a1(r, cc) for cc in range(_NAMED_COLS)))
                        for key, r, c in self.labels]
         self.month_at = next(((r, c) for key, r, c in self.labels if key == "month"), None)
+        columns: dict[int, tuple[list[int], list[str]]] = {}
+        for r, c, text in expect:
+            if text.__class__ is str:
+                rs, texts = columns.setdefault(c, ([], []))
+                rs.append(r)
+                texts.append(text)
+        self.by_column = [(c, tuple(rs), texts) for c, (rs, texts) in columns.items()]
+        self.either = [(r, c, text) for r, c, text in expect if text.__class__ is not str]
         self.columns = {k: letters[k] for k in ("max", "self", "leader", "note")}
         n = str(self.total_r + 1)
         self.totals = tuple((key, _TEMPLATE_COLS[key], letters[key] + n) for key in ("self", "leader"))
@@ -828,9 +836,16 @@ class _TemplatePlan:
     def matches(self, grid) -> bool:
         if len(grid) < self.min_rows:
             return False
-        for r, c, text in self.expect:
+        try:
+            # the fixed texts of one column compared at once (rows, texts), in expect's order
+            for c, rs, texts in self.by_column:
+                if [grid[r][c] for r in rs] != texts:
+                    return False
+        except IndexError:                      # a row shorter than the template's
+            return False
+        for r, c, text in self.either:           # «Tháng:» or «Quý:»
             row = grid[r]
-            if len(row) <= c or (row[c] != text and (text.__class__ is str or row[c] not in text)):
+            if len(row) <= c or row[c] not in text:
                 return False
         return True
 

@@ -159,3 +159,24 @@ def test_signatures_write_their_rows_in_order(tmp_path):
     b = [[c.value for c in row if c.value] for row in book["B"].iter_rows()]
     assert b[1:3] == [["Nơi nhận:", "THỦ TRƯỞNG ĐƠN VỊ"], ["- Như trên;\n- Lưu: VT.", "(Ký, ghi rõ họ tên, đóng dấu)"]]
     assert book["B"].row_dimensions[3].height > 30       # 34 pt, as XlsxWriter rounds it to pixels
+
+
+def test_a_write_that_fails_half_way_leaves_no_temporary_files(month, tmp_path, monkeypatch):
+    """Each row-by-row sheet keeps its rows in a temporary file until close(): a write that stops
+    before (a bug, a full disk) must not leave them behind in the system's temporary folder."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def broken(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tally_writer, "_sources", broken)     # the last sheet, after the others
+    with pytest.raises(OSError):
+        _write(month, tmp_path / "t.xlsx", True)
+    assert list(scratch.iterdir()) == []
+    monkeypatch.undo()
+    _write(month, tmp_path / "t.xlsx", True)                    # and a whole write leaves none either
+    assert list(scratch.iterdir()) == []

@@ -11,6 +11,7 @@ depends only on the inputs; the time of the run appears in "Nguồn" and in the 
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -61,12 +62,12 @@ def _month_vi(month: tuple[int, int]) -> str:
 class _Book:
     """Formats and safe writers shared by the sheets."""
 
-    def __init__(self, path: Path, lang: str, constant_memory: bool = True):
+    def __init__(self, path: Path, lang: str, constant_memory: bool = True, tmpdir: str | None = None):
         self.lang = lang
         self.constant_memory = constant_memory
         self.wb = xlsxwriter.Workbook(str(path), {
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-            "nan_inf_to_errors": True,
+            "nan_inf_to_errors": True, "tmpdir": tmpdir,
         })
         base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
         self.base = base
@@ -195,7 +196,14 @@ def write(result: MonthResult, path: str | Path, lang: str = "vi",
     holds them all until the end (the same workbook: tests compare the two).
     """
     generated = (generated or datetime.now()).replace(microsecond=0)
-    book = _Book(Path(path), lang, constant_memory)
+    # XlsxWriter's temporary files (each row-by-row sheet's rows, the parts before zipping) in a
+    # folder of their own, removed whatever happens: a write that fails half-way leaves none
+    with tempfile.TemporaryDirectory(prefix="danhgia-") as tmpdir:
+        _write(result, Path(path), lang, generated, letterhead, _Book(Path(path), lang, constant_memory, tmpdir))
+
+
+def _write(result: MonthResult, path: Path, lang: str, generated: datetime, letterhead: paper.Letterhead | None,
+           book: _Book) -> None:
     wb = book.wb
     month = _month_vi(result.month)
     unit_title = result.unit_name or ", ".join(unit_label(u.unit, lang) for u in result.units)
@@ -845,16 +853,17 @@ def _print_list(book: _Book, res: MonthResult, month: str, head: paper.Letterhea
                 r += 1
             for p in members:
                 n += 1
+                result, note = _result_text(p, res, lang), _list_note(p, lang)
                 book.row(ws, r, paper.row_height([(p.name, widths[1]), (p.position, widths[2]),
-                                                (_result_text(p, res, lang), widths[6]), (_list_note(p, lang), widths[7])]))
+                                                  (result, widths[6]), (note, widths[7])]))
                 book.number(ws, r, 0, n, book.int)
                 book.text(ws, r, 1, p.name, book.wrap)
                 book.text(ws, r, 2, p.position, book.wrap)
                 book.number(ws, r, 3, p.self_total, book.num)
                 book.number(ws, r, 4, p.leader_total, book.num)
                 book.text(ws, r, 5, p.self_grade or "", book.center)
-                book.text(ws, r, 6, _result_text(p, res, lang), book.wrap)
-                book.text(ws, r, 7, _list_note(p, lang), book.wrap)
+                book.text(ws, r, 6, result, book.wrap)
+                book.text(ws, r, 7, note, book.wrap)
                 r += 1
     classified = [p for p in res.people if p.status == "classified"]
     counts = {g: sum(1 for p in classified if p.final_grade == g) for g in GRADES}
@@ -916,11 +925,12 @@ def _sources(book: _Book, res: MonthResult, generated: datetime, unit_title: str
     for i, s in enumerate(res.sources):
         r = hr + 1 + i
         book.number(ws, r, 0, i + 1, book.int_center)
-        book.row(ws, r, paper.row_height([(s.file, widths[1]), (", ".join(s.frameworks), widths[4])]))
+        frameworks = ", ".join(s.frameworks)
+        book.row(ws, r, paper.row_height([(s.file, widths[1]), (frameworks, widths[4])]))
         book.text(ws, r, 1, s.file, book.wrap)
         book.text(ws, r, 2, kinds.get(s.kind, s.kind), book.wrap)
         book.number(ws, r, 3, s.sheets, book.int)
-        book.text(ws, r, 4, ", ".join(s.frameworks), book.wrap)
+        book.text(ws, r, 4, frameworks, book.wrap)
         book.text(ws, r, 5, s.sha256, book.cell)
     ws.freeze_panes(hr + 1, 0)
     book.page(ws, hr, widths, landscape=True)

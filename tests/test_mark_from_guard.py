@@ -120,3 +120,19 @@ def test_only_xlsx_and_xlsm_carry_a_mark(tmp_path, suffix):
     path = _marked(tmp_path)
     insp = guard.inspect(path, "m.xlsx", Limits())
     assert read_mark(path, suffix, insp.data, insp.custom) is None
+
+
+def test_a_directory_with_bytes_that_are_no_entry_is_left_to_zipfile(tmp_path):
+    """zipfile refuses such a directory ("Bad magic number"): no mark; the guard does not decide."""
+    import struct
+
+    data = _marked(tmp_path).read_bytes()
+    eocd = data.rindex(b"PK\x05\x06")
+    cd_size, cd_off = struct.unpack("<II", data[eocd + 12:eocd + 20])
+    junk = b"\x00" * 50
+    record = data[eocd:eocd + 12] + struct.pack("<II", cd_size + len(junk), cd_off) + data[eocd + 20:]
+    path = tmp_path / "j.xlsx"
+    path.write_bytes(data[:cd_off + cd_size] + junk + record)
+    insp, fast, slow = _both(path)
+    assert insp.finding is None                   # the guard still accepts the package
+    assert insp.custom is None and fast == slow is None

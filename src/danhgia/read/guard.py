@@ -329,6 +329,7 @@ _CD_HEADER = struct.Struct("<4s4xHH4xIIIHHH8xI")
 class _Zip:
     def __init__(self, fh: BinaryIO, size: int, max_entries: int):
         self.fh, self.size = fh, size
+        self.plain = True        # no zip64 record, a directory made of entries only (see _custom)
         # small files are read at once (one system call); larger ones by seeking
         self.data = fh.read() if size <= _WHOLE else None
         count, cd_size, cd_off, eocd = self._end_record()
@@ -362,6 +363,7 @@ class _Zip:
             if rec[:4] != b"PK\x06\x06" or len(rec) < 56:
                 raise _truncated("bad zip64 end of central directory")
             count, cd_size, cd_off = struct.unpack("<QQQ", rec[32:56])
+            self.plain = False
         return count, cd_size, cd_off, eocd
 
     def _directory(self, count: int, cd_size: int, cd_off: int, eocd: int, max_entries: int) -> None:
@@ -386,6 +388,7 @@ class _Zip:
             if usize == 0xFFFFFFFF or csize == 0xFFFFFFFF or off == 0xFFFFFFFF:
                 extra = cd[i + 46 + nlen:i + 46 + nlen + xlen]
                 usize, csize, off = self._zip64(extra, usize, csize, off)
+                self.plain = False
             # deflate never grows data by more than a few bytes per 64 KB block, and a stored
             # part is as long as it says: anything else is a damaged or lying header
             if not flags & 0x1 and ((method == 8 and csize > usize + usize // 1000 + 64)
@@ -396,6 +399,8 @@ class _Zip:
             if len(self.entries) > max_entries:
                 raise _too_large(f"hơn {max_entries} mục trong tệp nén", f"more than {max_entries} archive entries",
                                  f"{max_entries} mục", f"{max_entries} entries")
+        if i != len(cd):
+            self.plain = False          # bytes in the directory that are no entry
         if not self.entries and count:
             raise _truncated("empty central directory")
         self.by_name = {e.name: e for e in self.entries}
@@ -748,10 +753,11 @@ def _col_index(letters: bytes) -> int:
 def _suspect(limits) -> re.Pattern:
     """``<c r="…"`` references that may lie past the limits: as many column letters as the last
     allowed column, or as many row digits as ``max_rows`` (each is then checked exactly)."""
-    key = (len(_col_letters(limits.max_columns)), len(str(limits.max_rows)))
+    key = (limits.max_columns, limits.max_rows)
     if key not in _SUSPECT:
         _SUSPECT[key] = re.compile(
-            rb'<c r="\$?(?:([A-Za-z]{%d,3})\$?([0-9]+)|([A-Za-z]{1,3})\$?([0-9]{%d,}))"[^>]*>' % key)
+            rb'<c r="\$?(?:([A-Za-z]{%d,3})\$?([0-9]+)|([A-Za-z]{1,3})\$?([0-9]{%d,}))"[^>]*>'
+            % (len(_col_letters(key[0])), len(str(key[1]))))
     return _SUSPECT[key]
 
 
@@ -763,9 +769,9 @@ def _plain(limits) -> re.Pattern | None:
     (fewer column letters than the last allowed column, fewer row digits than ``max_rows``):
     every ``_suspect`` match and every ``_ODD_PLAIN`` match is one. ``None`` when no reference
     is surely in bounds (limits under 26 columns or 10 rows): the exact way is then taken."""
-    key = (len(_col_letters(limits.max_columns)), len(str(limits.max_rows)))
+    key = (limits.max_columns, limits.max_rows)
     if key not in _PLAIN:
-        letters, digits = key[0] - 1, key[1] - 1
+        letters, digits = len(_col_letters(key[0])) - 1, len(str(key[1])) - 1
         _PLAIN[key] = re.compile(
             rb'<c(?:[>/\t\r\n\f\v]| (?!r="\$?[A-Za-z]{1,%d}\$?[0-9]{1,%d}"))' % (letters, digits)
         ) if letters >= 1 and digits >= 1 else None
@@ -1143,18 +1149,21 @@ def _custom(z: _Zip) -> bytes | None:
     the tool's mark is read without opening the package a second time with ``zipfile``; ``None``
     wherever ``zipfile`` might see the package otherwise (data before the archive, a NUL in a
     name, a local header that names another part, damage, a part over 256 KB)."""
-    if z.data is None or z.shift or any("\x00" in e.name for e in z.entries):
+    if z.data is None or z.shift or not z.plain or any("\x00" in e.name for e in z.entries):
         return None
     e = z.by_name.get(_CUSTOM)
     if e is None:
         return b""
-    if e.usize > _CUSTOM_MAX or e.flags & 0x1:
+    if e.usize > _CUSTOM_MAX or e.flags & 0x21:      # encrypted, or "compressed patched data"
         return None
     start = e.offset + 30
-    if z.data[start:start + len(_CUSTOM)] != _CUSTOM.encode() or z.data[e.offset + 26:e.offset + 28] != \
-            len(_CUSTOM).to_bytes(2, "little"):
+    if z.data[e.offset:e.offset + 4] != b"PK\x03\x04" or z.data[start:start + len(_CUSTOM)] != _CUSTOM.encode() \
+            or z.data[e.offset + 26:e.offset + 28] != len(_CUSTOM).to_bytes(2, "little"):
         return None
-    return _remembered(z, e, "custom", _custom_bytes)
+    try:
+        return _remembered(z, e, "custom", _custom_bytes)
+    except _Stop:           # said where the part is checked; here only: not decided
+        return None
 
 
 def _inspect_ooxml(z: _Zip, limits, state: dict) -> None:

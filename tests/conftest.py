@@ -37,6 +37,21 @@ def example_unit(tmp_path: Path) -> Path:
     return unit
 
 
+def october_with_mistakes(base: Path) -> Path:
+    """The example unit's October under ``base``, with a copy of its first sheet (a duplicate)
+    and a file that is no workbook: lists then carry findings and a duplicate."""
+    import shutil
+
+    folder = base / "2026-10"
+    shutil.copytree(EXAMPLES / "2026-10", folder)
+    for name in ("danh-sach.xlsx", "danhgia.yaml"):
+        shutil.copy(EXAMPLES / name, base / name)
+    first = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")[0]
+    shutil.copy(first, folder / "copy-of-first.xlsx")
+    (folder / "not-a-workbook.xlsx").write_text("hello")
+    return folder
+
+
 def example_tallies(cli, tmp_path: Path, months=("01", "02")) -> list[Path]:
     """The example's monthly workbooks of ``months``, tallied into ``tmp_path`` (run from ROOT)."""
     books = []

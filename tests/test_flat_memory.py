@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import importlib.util
-import json
-import shutil
 import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
+
+from conftest import october_with_mistakes
 
 from danhgia import config as cfg_mod
 from danhgia import pipeline
@@ -49,13 +49,7 @@ def _ctx(folder: Path) -> ReadContext:
 @pytest.fixture(scope="module")
 def month_folder(tmp_path_factory):
     """The example unit's October with a few broken sheets and a copy (a duplicate)."""
-    folder = tmp_path_factory.mktemp("flat") / "2026-10"
-    shutil.copytree(ROOT / "examples" / "2026-10", folder)
-    for name in ("danh-sach.xlsx", "danhgia.yaml"):
-        shutil.copy(ROOT / "examples" / name, folder.parent / name)
-    first = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")[0]
-    shutil.copy(first, folder / "copy-of-first.xlsx")
-    (folder / "not-a-workbook.xlsx").write_text("hello")
+    folder = october_with_mistakes(tmp_path_factory.mktemp("flat"))
     return folder
 
 

@@ -7,7 +7,6 @@ heights, formats, print setup, signature blocks, every person on every sheet."""
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+
+from conftest import october_with_mistakes
 
 from danhgia import config as cfg_mod
 from danhgia import layout, monthly, pipeline
@@ -33,13 +34,7 @@ ROW_BY_ROW = [layout.DETAIL_SHEET, layout.MISSING_SHEET, layout.NOT_EVALUATED_SH
 def month(tmp_path_factory):
     """The example unit's October with a broken file and a duplicate, the quota applied (so the
     lists carry findings, notes, demotions and a ranking)."""
-    folder = tmp_path_factory.mktemp("order") / "2026-10"
-    shutil.copytree(ROOT / "examples" / "2026-10", folder)
-    for name in ("danh-sach.xlsx", "danhgia.yaml"):
-        shutil.copy(ROOT / "examples" / name, folder.parent / name)
-    first = sorted(p for p in folder.iterdir() if p.suffix == ".xlsx")[0]
-    shutil.copy(first, folder / "copy-of-first.xlsx")
-    (folder / "not-a-workbook.xlsx").write_text("hello")
+    folder = october_with_mistakes(tmp_path_factory.mktemp("order"))
     cfg = cfg_mod.discover([folder])
     ctx = ReadContext(config=cfg, limits=cfg.limits)
     ctx.roster = roster_read.load(cfg.resolve_path(cfg.roster))

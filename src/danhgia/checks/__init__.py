@@ -95,6 +95,15 @@ def _parse_hashable(kind: type, raw: Any) -> Parsed:
     return parse_number(raw)
 
 
+def remember(cache: dict, key: Any, value: Any, limit: int) -> Any:
+    """Store ``value`` under ``key`` in one of the checks' look-up caches and return it; a cache
+    past ``limit`` entries is emptied first, so its memory stays bounded however long the run."""
+    if len(cache) > limit:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 _FLOATS: dict[float, Parsed] = {}
 
 
@@ -108,9 +117,7 @@ def parse_score(raw: Any) -> Parsed:
             return _MINUS_ZERO if math.copysign(1.0, raw) < 0 else _ZERO
         hit = _FLOATS.get(raw)
         if hit is None:
-            if len(_FLOATS) > 8192:
-                _FLOATS.clear()
-            hit = _FLOATS[raw] = _parse_hashable(float, raw)
+            hit = remember(_FLOATS, raw, _parse_hashable(float, raw), 8192)
         return hit
     if raw is None:
         return _BLANK
@@ -179,9 +186,7 @@ _COMPILED: dict[tuple[int, int], Compiled] = {}
 def compiled(framework, variant) -> Compiled:
     hit = _COMPILED.get((id(framework), id(variant)))
     if hit is None or hit.framework is not framework or hit.variant is not variant:
-        if len(_COMPILED) > 256:
-            _COMPILED.clear()
-        hit = _COMPILED[(id(framework), id(variant))] = Compiled(framework, variant)
+        hit = remember(_COMPILED, (id(framework), id(variant)), Compiled(framework, variant), 256)
     return hit
 
 
@@ -235,9 +240,7 @@ def grade_of(raw: Any) -> Parsed:
         return parse_grade(raw)
     hit = _GRADES.get(raw)
     if hit is None:
-        if len(_GRADES) > 4096:
-            _GRADES.clear()
-        hit = _GRADES[raw] = parse_grade(raw)
+        hit = remember(_GRADES, raw, parse_grade(raw), 4096)
     return hit
 
 

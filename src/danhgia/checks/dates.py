@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from danhgia.calendar import deadlines, is_late, self_assessment_timing
-from danhgia.checks import Env
+from danhgia.checks import Env, remember
 from danhgia.findings import Finding
 from danhgia.period import last_month
 from danhgia.text import NOT_NUMBER
@@ -28,9 +28,7 @@ def deadlines_of(cal, year: int, month: int):
     key = (id(cal), year, month)
     hit = _DEADLINES.get(key)
     if hit is None or hit[0] is not cal:
-        if len(_DEADLINES) > 256:
-            _DEADLINES.clear()
-        hit = _DEADLINES[key] = (cal, deadlines(cal, year, month))
+        hit = remember(_DEADLINES, key, (cal, deadlines(cal, year, month)), 256)
     return hit[1]
 
 
@@ -44,8 +42,6 @@ def quarter_deadlines(cal, quarter: tuple[int, int]):
     key = (id(cal), year, -quarter[1])
     hit = _DEADLINES.get(key)
     if hit is None or hit[0] is not cal:
-        if len(_DEADLINES) > 256:
-            _DEADLINES.clear()
         own = cal.december if month == 12 and cal.december is not None else None   # that month's own days
 
         def pick(k: str):
@@ -53,8 +49,7 @@ def quarter_deadlines(cal, quarter: tuple[int, int]):
 
         days = cal.model_copy(update={k: pick(k) for k in ("self_window", "leader_deadline_day", "head_deadline_day")}
                               | {"december": None})
-        d = deadlines(days, year, month)
-        hit = _DEADLINES[key] = (cal, d)
+        hit = remember(_DEADLINES, key, (cal, deadlines(days, year, month)), 256)
     return hit[1]
 
 

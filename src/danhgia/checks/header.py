@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from danhgia.checks import Env
+from danhgia.checks import Env, remember
 from danhgia.findings import Finding
 from danhgia.messages import Say
 from danhgia.period import (months_label, parse_quarter_text, quarter_label, quarter_months, quarter_number,
@@ -44,9 +44,7 @@ def _period_part_ok(key: str, raw) -> bool:
     k = (key, raw.__class__, raw)
     hit = _PART_OK.get(k)
     if hit is None:
-        if len(_PART_OK) > 4096:
-            _PART_OK.clear()
-        hit = _PART_OK[k] = _period_part_ok_of(key, raw)
+        hit = remember(_PART_OK, k, _period_part_ok_of(key, raw), 4096)
     return hit
 
 
